@@ -1,0 +1,36 @@
+//! The Kling AI HTTP API as data.
+//!
+//! Everything the emulator, the client and the contract kit know about the real API lives
+//! here, so that none of them restates a rule. The crate does no I/O.
+//!
+//! # Layout
+//!
+//! - [`wire`]: the response envelope, the task object and the token claims, in the real
+//!   field order.
+//! - [`errors`]: the error catalogue ([`errors::ErrorKind`]) and its wire form per
+//!   [`errors::Dialect`].
+//! - [`endpoints`]: the catalogue of endpoint families with paths, resource pack, output
+//!   and rule tables.
+//! - [`rules`]: the rule engine: field types, cross-field rules, [`rules::validate`] and
+//!   [`rules::cases`], which derives one accepting and one rejecting request per rule.
+//! - [`video`]: the tables of text2video and image2video.
+//! - [`models`]: the video model support matrix.
+//! - [`image`]: image inputs (URL or Base64), inspected from the header only.
+//! - [`pricing`]: units charged per task.
+//! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
+//!   rule examples.
+
+pub mod endpoints;
+pub mod errors;
+pub mod image;
+pub mod models;
+pub mod pricing;
+pub mod rules;
+#[cfg(feature = "samples")]
+pub mod samples;
+pub mod video;
+pub mod wire;
+
+pub use endpoints::{ENDPOINTS, EndpointId, EndpointSpec};
+pub use errors::{Dialect, ErrorKind};
+pub use wire::{Envelope, ErrorBody, Task, TaskStatus};

@@ -1,0 +1,720 @@
+//! The rule engine: field specifications and cross-field rules as data, one validator
+//! that applies them, and the accept/reject example of every rule.
+//!
+//! An endpoint is described by its [`Field`]s (type, bounds, required) and its
+//! [`Rule`]s (relations between fields, model support). [`validate`] checks a JSON body
+//! against them in declaration order, fields first, and reports the first violation as a
+//! 1201 message that names the field. [`cases`] turns the same tables into one accepting
+//! and one rejecting request per rule, so tests and the contract kit never restate a rule.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value, json};
+
+use crate::endpoints::EndpointSpec;
+use crate::errors::ErrorKind;
+use crate::image::{self, COMMON_LIMITS};
+use crate::models::VideoModel;
+
+/// How strictly scalar types are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Coercion {
+    /// Like the real service's JSON binder: numbers and booleans are accepted where text
+    /// is expected, numeric text where numbers are expected, `"true"`/`"false"` for
+    /// booleans. Arrays and objects are never coerced.
+    #[default]
+    Lenient,
+    /// Every value must have exactly the documented JSON type.
+    Strict,
+}
+
+/// What kind of knowledge a rule encodes; model-support rules can be relaxed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleClass {
+    /// Documented structure: required fields, exclusions, sums.
+    Structural,
+    /// The model support matrix (§3.18): a parameter the chosen model, mode or duration
+    /// does not support.
+    ModelSupport,
+}
+
+/// Options that change what [`validate`] accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ValidationOptions {
+    /// Scalar coercion.
+    pub coercion: Coercion,
+    /// When true, [`RuleClass::ModelSupport`] rules are skipped (the parameter is accepted
+    /// and ignored, as some clients assume).
+    pub lenient_model_support: bool,
+}
+
+/// The type and bounds of one field.
+#[derive(Debug, Clone, Copy)]
+pub enum Ty {
+    /// A string of at most `max_chars` characters.
+    Text {
+        /// Maximum length in Unicode scalar values.
+        max_chars: usize,
+    },
+    /// Any string.
+    Str,
+    /// One of the listed strings.
+    Enum(&'static [&'static str]),
+    /// A model name the endpoint offers.
+    Model,
+    /// A number within `[min, max]`.
+    Float {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// An integer within `[min, max]`.
+    Int {
+        /// Lower bound.
+        min: i64,
+        /// Upper bound.
+        max: i64,
+    },
+    /// A boolean.
+    Bool,
+    /// An image: http(s) URL or raw Base64 within the common limits.
+    Image,
+    /// An http(s) URL.
+    HttpUrl,
+    /// An object with the given fields (unknown keys are ignored).
+    Object(&'static [Field]),
+    /// An array whose items all have type `item`, with `min..=max` items.
+    Array {
+        /// Item type.
+        item: &'static Ty,
+        /// Fewest items.
+        min: usize,
+        /// Most items.
+        max: usize,
+    },
+}
+
+/// One field of a request body.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// JSON key.
+    pub name: &'static str,
+    /// Type and bounds.
+    pub ty: Ty,
+    /// Whether the field must be present (and, for text, non-empty).
+    pub required: bool,
+    /// A valid value as JSON text; arrays give at least one item.
+    pub example: &'static str,
+    /// JSON merge patch onto the endpoint's base request in which `example` is accepted.
+    pub context: &'static str,
+}
+
+impl Field {
+    /// An optional field valid on the base request.
+    pub const fn optional(name: &'static str, ty: Ty, example: &'static str) -> Field {
+        Field {
+            name,
+            ty,
+            required: false,
+            example,
+            context: "{}",
+        }
+    }
+
+    /// A required field.
+    pub const fn required(name: &'static str, ty: Ty, example: &'static str) -> Field {
+        Field {
+            name,
+            ty,
+            required: true,
+            example,
+            context: "{}",
+        }
+    }
+
+    /// The same field, accepted only within `context`.
+    pub const fn within(self, context: &'static str) -> Field {
+        Field { context, ..self }
+    }
+}
+
+/// A rule that relates fields or consults the model support matrix.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable id, e.g. `camera_control.one_axis`.
+    pub id: &'static str,
+    /// The field the message names.
+    pub field: &'static str,
+    /// One line for people.
+    pub summary: &'static str,
+    /// What kind of knowledge this is.
+    pub class: RuleClass,
+    /// Returns the message detail when the rule is broken.
+    pub check: fn(&Req<'_>) -> Result<(), String>,
+    /// JSON merge patch onto the base request that satisfies this rule.
+    pub accept: &'static str,
+    /// JSON merge patch onto the base request that breaks this rule and no other.
+    pub reject: &'static str,
+}
+
+/// A rejected request: the error kind and a message that names the field and the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// 1200 for unreadable requests, 1201 for parameter errors.
+    pub kind: ErrorKind,
+    /// Dotted path of the offending field (empty for the whole body).
+    pub field: String,
+    /// The message sent to the client.
+    pub message: String,
+}
+
+impl Violation {
+    /// A 1201 parameter error on `field`.
+    pub fn parameter(field: impl Into<String>, detail: impl std::fmt::Display) -> Violation {
+        let field = field.into();
+        let message = format!("{field}: {detail}");
+        Violation {
+            kind: ErrorKind::InvalidParameter,
+            field,
+            message,
+        }
+    }
+}
+
+/// A request that passed validation, reduced to what the task engine needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidRequest {
+    /// Resolved model name.
+    pub model: &'static str,
+    /// Resolved mode; `None` for models without a std/pro split.
+    pub mode: Option<&'static str>,
+    /// Requested output length in seconds (video endpoints).
+    pub duration_s: u32,
+    /// The prompt, when one was sent.
+    pub prompt: Option<String>,
+    /// The caller's id.
+    pub external_task_id: Option<String>,
+    /// Where to POST status changes.
+    pub callback_url: Option<String>,
+    /// Whether a watermarked copy was requested.
+    pub watermark: bool,
+}
+
+/// A read-only view of the body for rules, with the model resolved and scalars coerced.
+#[derive(Debug)]
+pub struct Req<'a> {
+    body: &'a Map<String, Value>,
+    coercion: Coercion,
+    /// Resolved model name.
+    pub model: &'static str,
+    /// The video model's capabilities, for video endpoints.
+    pub video_model: Option<&'static VideoModel>,
+    /// Resolved mode (`"std"` when absent).
+    pub mode: Cow<'a, str>,
+    /// Resolved duration in seconds.
+    pub duration: u32,
+}
+
+impl<'a> Req<'a> {
+    /// A view over `body` with the model, mode and duration already resolved.
+    pub fn new(
+        body: &'a Map<String, Value>,
+        coercion: Coercion,
+        model: &'static str,
+        video_model: Option<&'static VideoModel>,
+        mode: Cow<'a, str>,
+        duration: u32,
+    ) -> Req<'a> {
+        Req {
+            body,
+            coercion,
+            model,
+            video_model,
+            mode,
+            duration,
+        }
+    }
+
+    /// The raw value of a top-level key; JSON `null` counts as absent.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.body.get(key).filter(|v| !v.is_null())
+    }
+
+    /// Whether a key is present and not empty (empty strings and arrays count as absent).
+    pub fn present(&self, key: &str) -> bool {
+        match self.get(key) {
+            None => false,
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(_) => true,
+        }
+    }
+
+    /// A top-level scalar as text.
+    pub fn text(&self, key: &str) -> Option<Cow<'a, str>> {
+        self.get(key).and_then(|v| as_text(v, self.coercion))
+    }
+
+    /// A top-level number.
+    pub fn number(&self, key: &str) -> Option<f64> {
+        self.get(key).and_then(|v| as_f64(v, self.coercion))
+    }
+
+    /// A top-level boolean (false when absent).
+    pub fn flag(&self, key: &str) -> bool {
+        self.get(key)
+            .and_then(|v| as_bool(v, self.coercion))
+            .unwrap_or(false)
+    }
+
+    /// A top-level array (empty when absent).
+    pub fn array(&self, key: &str) -> &'a [Value] {
+        self.get(key)
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Text of a key inside an object value.
+    pub fn text_in(&self, value: &'a Value, key: &str) -> Option<Cow<'a, str>> {
+        value.get(key).and_then(|v| as_text(v, self.coercion))
+    }
+
+    /// Number of a key inside an object value.
+    pub fn number_in(&self, value: &Value, key: &str) -> Option<f64> {
+        value.get(key).and_then(|v| as_f64(v, self.coercion))
+    }
+
+    /// Whether `sound` is `"on"`.
+    pub fn sound_on(&self) -> bool {
+        self.text("sound").is_some_and(|s| s == "on")
+    }
+}
+
+/// A scalar read as text under `coercion`.
+pub fn as_text(v: &Value, coercion: Coercion) -> Option<Cow<'_, str>> {
+    match (v, coercion) {
+        (Value::String(s), _) => Some(Cow::Borrowed(s.as_str())),
+        (Value::Number(n), Coercion::Lenient) => Some(Cow::Owned(n.to_string())),
+        (Value::Bool(b), Coercion::Lenient) => Some(Cow::Owned(b.to_string())),
+        _ => None,
+    }
+}
+
+/// A scalar read as a number under `coercion`.
+pub fn as_f64(v: &Value, coercion: Coercion) -> Option<f64> {
+    match (v, coercion) {
+        (Value::Number(n), _) => n.as_f64(),
+        (Value::String(s), Coercion::Lenient) => {
+            s.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+        }
+        _ => None,
+    }
+}
+
+/// A scalar read as a boolean under `coercion`.
+pub fn as_bool(v: &Value, coercion: Coercion) -> Option<bool> {
+    match (v, coercion) {
+        (Value::Bool(b), _) => Some(*b),
+        (Value::String(s), Coercion::Lenient) => match s.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Checks `body` against `spec` and reduces it to a [`ValidRequest`].
+pub fn validate(
+    spec: &EndpointSpec,
+    body: &Value,
+    options: &ValidationOptions,
+) -> Result<ValidRequest, Violation> {
+    let Some(map) = body.as_object() else {
+        return Err(Violation {
+            kind: ErrorKind::InvalidRequest,
+            field: String::new(),
+            message: "request body must be a JSON object".to_owned(),
+        });
+    };
+    for field in spec.fields {
+        if let Some(value) = map.get(field.name).filter(|v| !v.is_null()) {
+            check_value(spec, field.name, &field.ty, value, options.coercion)?;
+        } else if field.required {
+            return Err(Violation::parameter(field.name, "is required"));
+        }
+    }
+    let req = spec.view(map, options.coercion);
+    for rule in spec.rules {
+        if options.lenient_model_support && rule.class == RuleClass::ModelSupport {
+            continue;
+        }
+        (rule.check)(&req).map_err(|detail| Violation::parameter(rule.field, detail))?;
+    }
+    let watermark = req
+        .get("watermark_info")
+        .and_then(|w| w.get("enabled"))
+        .and_then(|e| as_bool(e, options.coercion))
+        .unwrap_or(false);
+    Ok(ValidRequest {
+        model: req.model,
+        mode: req
+            .video_model
+            .and_then(|m| m.modes)
+            .and_then(|modes| modes.iter().copied().find(|m| *m == req.mode)),
+        duration_s: req.duration,
+        prompt: req.text("prompt").map(Cow::into_owned),
+        external_task_id: req
+            .text("external_task_id")
+            .filter(|s| !s.is_empty())
+            .map(Cow::into_owned),
+        callback_url: req
+            .text("callback_url")
+            .filter(|s| !s.is_empty())
+            .map(Cow::into_owned),
+        watermark,
+    })
+}
+
+fn type_name(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::Text { .. } | Ty::Str | Ty::Enum(_) | Ty::Model | Ty::Image | Ty::HttpUrl => "a string",
+        Ty::Float { .. } => "a number",
+        Ty::Int { .. } => "an integer",
+        Ty::Bool => "a boolean",
+        Ty::Object(_) => "an object",
+        Ty::Array { .. } => "an array",
+    }
+}
+
+fn check_value(
+    spec: &EndpointSpec,
+    path: &str,
+    ty: &Ty,
+    value: &Value,
+    coercion: Coercion,
+) -> Result<(), Violation> {
+    let wrong_type = || Violation::parameter(path, format!("must be {}", type_name(ty)));
+    match ty {
+        Ty::Text { max_chars } => {
+            let text = as_text(value, coercion).ok_or_else(wrong_type)?;
+            if text.chars().count() > *max_chars {
+                return Err(Violation::parameter(
+                    path,
+                    format!("length must be at most {max_chars} characters"),
+                ));
+            }
+        }
+        Ty::Str => {
+            as_text(value, coercion).ok_or_else(wrong_type)?;
+        }
+        Ty::Enum(allowed) => {
+            let text = as_text(value, coercion).ok_or_else(wrong_type)?;
+            if !allowed.contains(&text.as_ref()) {
+                return Err(Violation::parameter(
+                    path,
+                    format!("allowed values: {}", allowed.join(", ")),
+                ));
+            }
+        }
+        Ty::Model => {
+            let text = as_text(value, coercion).ok_or_else(wrong_type)?;
+            if !text.is_empty() && !spec.offers_model(&text) {
+                return Err(Violation::parameter(path, "model is not supported"));
+            }
+        }
+        Ty::Float { min, max } => {
+            let number = as_f64(value, coercion).ok_or_else(wrong_type)?;
+            check_range(path, number, *min, *max)?;
+        }
+        Ty::Int { min, max } => {
+            let number = as_f64(value, coercion).ok_or_else(wrong_type)?;
+            if number.fract() != 0.0 {
+                return Err(wrong_type());
+            }
+            check_range(path, number, *min as f64, *max as f64)?;
+        }
+        Ty::Bool => {
+            as_bool(value, coercion).ok_or_else(wrong_type)?;
+        }
+        Ty::Image => {
+            let text = value.as_str().ok_or_else(wrong_type)?;
+            image::inspect(text, &COMMON_LIMITS).map_err(|e| Violation::parameter(path, e))?;
+        }
+        Ty::HttpUrl => {
+            let text = value.as_str().ok_or_else(wrong_type)?;
+            if !text.is_empty() && !image::is_http_url(text) {
+                return Err(Violation::parameter(path, "must be an http or https URL"));
+            }
+        }
+        Ty::Object(fields) => {
+            let object = value.as_object().ok_or_else(wrong_type)?;
+            for field in *fields {
+                let sub_path = format!("{path}.{}", field.name);
+                match object.get(field.name).filter(|v| !v.is_null()) {
+                    Some(sub) => check_value(spec, &sub_path, &field.ty, sub, coercion)?,
+                    None if field.required => {
+                        return Err(Violation::parameter(sub_path, "is required"));
+                    }
+                    None => {}
+                }
+            }
+        }
+        Ty::Array { item, min, max } => {
+            let items = value.as_array().ok_or_else(wrong_type)?;
+            if items.len() < *min || items.len() > *max {
+                return Err(Violation::parameter(
+                    path,
+                    format!("size must be between {min} and {max}"),
+                ));
+            }
+            for (i, sub) in items.iter().enumerate() {
+                check_value(spec, &format!("{path}[{i}]"), item, sub, coercion)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_range(path: &str, number: f64, min: f64, max: f64) -> Result<(), Violation> {
+    if number < min {
+        return Err(Violation::parameter(
+            path,
+            format!("must be greater than or equal to {min:?}"),
+        ));
+    }
+    if number > max {
+        return Err(Violation::parameter(
+            path,
+            format!("must be less than or equal to {max:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// One rule's accepting and rejecting example, as merge patches onto the base request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleCase {
+    /// Stable id, `<field path>.<what>` or the cross rule's id.
+    pub id: String,
+    /// The field whose name the rejection message must contain.
+    pub field: String,
+    /// Patch that keeps the request valid.
+    pub accept: Value,
+    /// Patch that breaks exactly this rule.
+    pub reject: Value,
+    /// The error the rejection must carry.
+    pub kind: ErrorKind,
+    /// Whether the rule belongs to the model support matrix.
+    pub class: RuleClass,
+}
+
+/// Applies an RFC 7396 JSON merge patch.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(patch_map) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    if let Value::Object(target_map) = target {
+        for (key, value) in patch_map {
+            if value.is_null() {
+                target_map.remove(key);
+            } else {
+                merge_patch(target_map.entry(key.clone()).or_insert(Value::Null), value);
+            }
+        }
+    }
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("rule table holds invalid JSON {text:?}: {e}"))
+}
+
+/// The accept/reject cases of every field and rule of `spec`. Panics if the tables hold
+/// invalid JSON, which the crate's own tests rule out.
+pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
+    let mut out = Vec::new();
+    for field in spec.fields {
+        let context = parse(field.context);
+        let example = parse(field.example);
+        let with = |value: Value| {
+            let mut patch = context.clone();
+            merge_patch(&mut patch, &json!({ field.name: value }));
+            patch
+        };
+        let accept = with(example.clone());
+        if field.required {
+            out.push(RuleCase {
+                id: format!("{}.required", field.name),
+                field: field.name.to_owned(),
+                accept: accept.clone(),
+                reject: with(Value::Null),
+                kind: ErrorKind::InvalidParameter,
+                class: RuleClass::Structural,
+            });
+        }
+        let mut bad = Vec::new();
+        bad_values(&field.ty, field.name, &example, &mut bad);
+        for (id, path, value) in bad {
+            out.push(RuleCase {
+                id,
+                field: path,
+                accept: accept.clone(),
+                reject: with(value),
+                kind: ErrorKind::InvalidParameter,
+                class: RuleClass::Structural,
+            });
+        }
+    }
+    for rule in spec.rules {
+        out.push(RuleCase {
+            id: rule.id.to_owned(),
+            field: rule.field.to_owned(),
+            accept: parse(rule.accept),
+            reject: parse(rule.reject),
+            kind: ErrorKind::InvalidParameter,
+            class: rule.class,
+        });
+    }
+    out
+}
+
+/// Values for a field (rooted at `path`, whose valid value is `example`) that each break
+/// exactly one of its constraints: `(case id, field path in the message, bad value)`.
+fn bad_values(ty: &Ty, path: &str, example: &Value, out: &mut Vec<(String, String, Value)>) {
+    let mut push =
+        |what: &str, value: Value| out.push((format!("{path}.{what}"), path.to_owned(), value));
+    match ty {
+        Ty::Text { max_chars } => {
+            push("type", json!({}));
+            push("max_chars", Value::String("x".repeat(max_chars + 1)));
+        }
+        Ty::Str => push("type", json!({})),
+        Ty::Enum(_) => {
+            push("type", json!([]));
+            push("enum", json!("__not_an_allowed_value__"));
+        }
+        Ty::Model => push("enum", json!("kling-v0-unknown")),
+        Ty::Float { min, max } => {
+            push("type", json!("not a number"));
+            push("min", json!(min - 1.0));
+            push("max", json!(max + 1.0));
+        }
+        Ty::Int { min, max } => {
+            push("type", json!(1.5));
+            if let Some(below) = min.checked_sub(1) {
+                push("min", json!(below));
+            }
+            if let Some(above) = max.checked_add(1) {
+                push("max", json!(above));
+            }
+        }
+        Ty::Bool => push("type", json!("maybe")),
+        Ty::Image => {
+            push("type", json!(7));
+            push(
+                "data_uri",
+                json!("data:image/png;base64,$image:png:640x360"),
+            );
+            push("not_base64", json!("not an image ###"));
+            push("format", json!("$image:gif:640x360"));
+            push("min_side", json!("$image:png:640x299"));
+            push("aspect", json!("$image:png:1000x300"));
+            push("max_bytes", json!("$image:png:640x360:pad=10485761"));
+        }
+        Ty::HttpUrl => {
+            push("type", json!(7));
+            push("scheme", json!("ftp://example.com/hook"));
+        }
+        Ty::Object(fields) => {
+            push("type", json!("not an object"));
+            for sub in *fields {
+                let sub_example = example.get(sub.name).cloned().unwrap_or(Value::Null);
+                let sub_path = format!("{path}.{}", sub.name);
+                if sub.required {
+                    let mut without = example.clone();
+                    if let Some(map) = without.as_object_mut() {
+                        map.remove(sub.name);
+                    }
+                    out.push((format!("{sub_path}.required"), sub_path.clone(), without));
+                }
+                let mut nested = Vec::new();
+                bad_values(&sub.ty, &sub_path, &sub_example, &mut nested);
+                for (id, field, bad) in nested {
+                    let mut replaced = example.clone();
+                    replaced[sub.name] = bad;
+                    out.push((id, field, replaced));
+                }
+            }
+        }
+        Ty::Array { item, min, max } => {
+            push("type", json!("not an array"));
+            let first = example.get(0).cloned().unwrap_or(Value::Null);
+            push("max_items", Value::Array(vec![first.clone(); max + 1]));
+            if *min > 0 {
+                push("min_items", Value::Array(vec![first.clone(); min - 1]));
+            }
+            let mut nested = Vec::new();
+            bad_values(item, &format!("{path}[0]"), &first, &mut nested);
+            for (id, field, bad) in nested {
+                let mut replaced = example.clone();
+                replaced[0] = bad;
+                out.push((id, field, replaced));
+            }
+        }
+    }
+}
+
+/// The numbers `N` of every `<<<kind_N>>>` reference in `prompt`, in order.
+pub fn prompt_references(prompt: &str, kind: &str) -> Vec<u32> {
+    let opener = format!("<<<{kind}_");
+    let mut found = Vec::new();
+    let mut rest = prompt;
+    while let Some(start) = rest.find(&opener) {
+        rest = &rest[start + opener.len()..];
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if rest[digits..].starts_with(">>>")
+            && let Ok(n) = rest[..digits].parse()
+        {
+            found.push(n);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_references_are_found() {
+        assert_eq!(
+            prompt_references("<<<voice_1>>> and <<<voice_12>>> <<<voice_x>>>", "voice"),
+            vec![1, 12]
+        );
+        assert!(prompt_references("no refs", "image").is_empty());
+    }
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut target = json!({"a": 1, "b": {"c": 2, "d": 3}});
+        merge_patch(&mut target, &json!({"a": null, "b": {"c": 9}, "e": [1]}));
+        assert_eq!(target, json!({"b": {"c": 9, "d": 3}, "e": [1]}));
+    }
+
+    #[test]
+    fn lenient_coercion_reads_scalars_like_a_json_binder() {
+        assert_eq!(as_text(&json!(5), Coercion::Lenient).as_deref(), Some("5"));
+        assert_eq!(as_text(&json!(5), Coercion::Strict), None);
+        assert_eq!(as_f64(&json!("0.5"), Coercion::Lenient), Some(0.5));
+        assert_eq!(as_bool(&json!("true"), Coercion::Lenient), Some(true));
+        assert_eq!(as_text(&json!([]), Coercion::Lenient), None);
+    }
+}

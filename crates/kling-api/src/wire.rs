@@ -1,0 +1,205 @@
+//! Wire types: the response envelope and the task object, field for field and in the
+//! order the real service sends them (REFERENCE.md §b and the recorded exchanges).
+//!
+//! Deserialisation ignores unknown fields so that clients built on these types keep
+//! working when the real API adds fields.
+
+use serde::{Deserialize, Serialize};
+
+/// `message` of every successful response.
+pub const SUCCEED: &str = "SUCCEED";
+
+/// The envelope around every JSON response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    /// 0 on success, the error code otherwise.
+    pub code: u32,
+    /// `"SUCCEED"` on success, a reason otherwise.
+    pub message: String,
+    /// A UUID identifying the request.
+    pub request_id: String,
+    /// The payload; absent on errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<T>,
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error code (§e).
+    pub code: u32,
+    /// What went wrong.
+    pub message: String,
+    /// A UUID identifying the request.
+    pub request_id: String,
+}
+
+/// Where a task is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskStatus {
+    /// Accepted, waiting to run.
+    Submitted,
+    /// Running.
+    Processing,
+    /// Finished with a result. (The legacy API spells it `succeed`.)
+    Succeed,
+    /// Finished without a result; `task_status_msg` says why.
+    Failed,
+}
+
+impl TaskStatus {
+    /// Whether the status can never change again.
+    pub const fn is_terminal(self) -> bool {
+        matches!(self, TaskStatus::Succeed | TaskStatus::Failed)
+    }
+
+    /// Whether `self -> next` is an allowed transition of the state machine
+    /// (submitted -> processing -> succeed | failed; a task may also fail before it runs).
+    pub const fn can_become(self, next: TaskStatus) -> bool {
+        matches!(
+            (self, next),
+            (TaskStatus::Submitted, TaskStatus::Processing)
+                | (TaskStatus::Submitted, TaskStatus::Failed)
+                | (TaskStatus::Processing, TaskStatus::Succeed)
+                | (TaskStatus::Processing, TaskStatus::Failed)
+        )
+    }
+
+    /// The wire spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Submitted => "submitted",
+            TaskStatus::Processing => "processing",
+            TaskStatus::Succeed => "succeed",
+            TaskStatus::Failed => "failed",
+        }
+    }
+}
+
+/// `data` of a create response. Field order is the recorded order:
+/// `task_id, task_status, task_info, created_at, updated_at`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedTask {
+    /// The system id: an 18- or 19-digit decimal string.
+    pub task_id: String,
+    /// Always `submitted` on create.
+    pub task_status: TaskStatus,
+    /// Echo of the caller's ids.
+    #[serde(default)]
+    pub task_info: TaskInfo,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds; equals `created_at` on create.
+    pub updated_at: i64,
+}
+
+/// `task_info`: the caller's id and, for derived tasks, the source video.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskInfo {
+    /// Video this task was derived from (video-extend, lip-sync, video-to-audio).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_video: Option<Video>,
+    /// The caller's own id, when one was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_task_id: Option<String>,
+}
+
+/// `data` of a query response, of each list item and of each callback body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// The system id.
+    pub task_id: String,
+    /// Current status.
+    pub task_status: TaskStatus,
+    /// Failure reason; empty unless the task failed.
+    #[serde(default)]
+    pub task_status_msg: String,
+    /// Echo of the caller's ids.
+    #[serde(default)]
+    pub task_info: TaskInfo,
+    /// Results; present once the task succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_result: Option<TaskResult>,
+    /// Whether a watermarked copy was requested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watermark_info: Option<WatermarkInfo>,
+    /// Units charged, as a decimal string; present once the task is terminal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_unit_deduction: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds of the last status change.
+    pub updated_at: i64,
+}
+
+/// `task_result`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskResult {
+    /// Generated videos.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub videos: Vec<Video>,
+    /// Generated images.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Image>,
+}
+
+/// One generated video.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Video {
+    /// Video id (usable by video-extend and lip-sync).
+    pub id: String,
+    /// Download URL.
+    pub url: String,
+    /// Watermarked copy, when requested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watermark_url: Option<String>,
+    /// Length in seconds as a decimal string, e.g. `"5.041"`.
+    pub duration: String,
+}
+
+/// One generated image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    /// Position in the result, from 0.
+    pub index: u32,
+    /// Download URL.
+    pub url: String,
+    /// Watermarked copy, when requested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watermark_url: Option<String>,
+}
+
+/// `watermark_info`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatermarkInfo {
+    /// Whether a watermarked copy is produced as well.
+    pub enabled: bool,
+}
+
+/// Claims of the legacy AK/SK token (REFERENCE.md §a.1): `iss` is the access key,
+/// `exp`/`nbf` are Unix seconds. Clients may add `iat`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The access key.
+    pub iss: String,
+    /// Expiry, Unix seconds.
+    pub exp: i64,
+    /// Not before, Unix seconds.
+    pub nbf: i64,
+    /// Issued at, Unix seconds (not documented; accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+}
+
+impl Claims {
+    /// The official sample's claims: valid from five seconds ago for 30 minutes.
+    pub fn official_sample(access_key: &str, now_unix_s: i64) -> Claims {
+        Claims {
+            iss: access_key.to_owned(),
+            exp: now_unix_s + 1800,
+            nbf: now_unix_s - 5,
+            iat: None,
+        }
+    }
+}

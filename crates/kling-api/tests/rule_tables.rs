@@ -1,0 +1,76 @@
+//! The rule tables are self-consistent: every base request is valid, every accepting
+//! example passes and every rejecting example fails on the field its rule names.
+
+#![cfg(feature = "samples")]
+
+use kling_api::rules::{self, ValidationOptions, merge_patch};
+use kling_api::samples::materialize;
+use serde_json::Value;
+
+fn request(spec: &kling_api::EndpointSpec, patch: &Value) -> Value {
+    let mut body: Value = serde_json::from_str(spec.base).expect("base is JSON");
+    merge_patch(&mut body, patch);
+    materialize(&mut body);
+    body
+}
+
+#[test]
+fn every_case_accepts_and_rejects_as_declared() {
+    let options = ValidationOptions::default();
+    for spec in kling_api::ENDPOINTS {
+        let base = request(spec, &serde_json::json!({}));
+        assert!(
+            rules::validate(spec, &base, &options).is_ok(),
+            "{} base request is invalid",
+            spec.name
+        );
+        let cases = rules::cases(spec);
+        assert!(
+            cases.len() > 40,
+            "{} has only {} cases",
+            spec.name,
+            cases.len()
+        );
+        for case in cases {
+            let accepted = rules::validate(spec, &request(spec, &case.accept), &options);
+            assert!(
+                accepted.is_ok(),
+                "{} {}: accepting example rejected: {:?}",
+                spec.name,
+                case.id,
+                accepted
+            );
+            match rules::validate(spec, &request(spec, &case.reject), &options) {
+                Ok(_) => panic!("{} {}: rejecting example accepted", spec.name, case.id),
+                Err(v) => assert!(
+                    v.field == case.field
+                        || v.field.starts_with(&format!("{}.", case.field))
+                        || v.field.starts_with(&format!("{}[", case.field)),
+                    "{} {}: rejected on {:?} ({}) instead of {}",
+                    spec.name,
+                    case.id,
+                    v.field,
+                    v.message,
+                    case.field
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn case_ids_are_unique_per_endpoint() {
+    for spec in kling_api::ENDPOINTS {
+        let mut ids: Vec<String> = rules::cases(spec).into_iter().map(|c| c.id).collect();
+        let total = ids.len();
+        ids.sort();
+        let mut seen = std::collections::HashSet::new();
+        let dups: Vec<&String> = ids.iter().filter(|i| !seen.insert(*i)).collect();
+        let _ = total;
+        assert!(
+            dups.is_empty(),
+            "{} has duplicate case ids {dups:?}",
+            spec.name
+        );
+    }
+}

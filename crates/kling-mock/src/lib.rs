@@ -1,0 +1,42 @@
+//! kling-mock: a faithful local emulator of the Kling AI HTTP API.
+//!
+//! The binary `kling-mock` serves it; this library lets other crates and tests start the
+//! same server in-process:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let running = kling_mock::App::build(kling_mock::Config::for_tests()).await?.spawn();
+//! println!("emulator at {}", running.base_url);
+//! running.clock().advance(std::time::Duration::from_secs(600)); // tasks finish
+//! # Ok(()) }
+//! ```
+//!
+//! # Layout
+//!
+//! - [`app`]: start-up as a value (`build`, `run_until`, `spawn`).
+//! - [`config`]: the configuration value and its defaults.
+//! - [`routes`]: the HTTP surface, generated from the `kling-api` endpoint catalogue.
+//! - [`error`]: the one exit for errors (Kling envelope, dialect, request id).
+//! - [`auth`]: accounts and JWT verification.
+//! - [`engine`]: task creation, lookup, listing and the background driver.
+//! - [`task`]: one task's state machine; [`store`]: the bounded task store.
+//! - [`clock`]: simulated time; [`latency`]: how long tasks take; [`ids`]: ids.
+//! - [`callbacks`]: ordered callback delivery; [`media`]: result files.
+
+pub mod app;
+pub mod auth;
+pub mod callbacks;
+pub mod clock;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod ids;
+pub mod latency;
+pub mod media;
+pub mod routes;
+pub mod state;
+pub mod store;
+pub mod task;
+
+pub use app::{App, Running, StartError};
+pub use config::{AccountKeys, Config};

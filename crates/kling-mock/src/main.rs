@@ -1,0 +1,316 @@
+//! The `kling-mock` command: serve the emulator, or print a token for curl users.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kling_api::Dialect;
+use kling_api::rules::{Coercion, ValidationOptions};
+use kling_mock::config::{AccountKeys, AuthClock, ClockConfig, DEFAULT_PORT};
+use kling_mock::latency::LatencyProfile;
+use kling_mock::{App, Config};
+
+/// A faithful local emulator of the Kling AI video and image generation HTTP API.
+///
+/// Every option can also be set through the environment variable shown, or in a TOML
+/// file given with --config (keys are the option names with '_' for '-').
+/// Precedence: command line, then environment, then file, then defaults.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print a valid token (JWT) for an account, e.g. for curl.
+    Token {
+        /// ACCESS_KEY:SECRET_KEY to sign for [default: the built-in development account]
+        #[arg(long, env = "KLING_MOCK_ACCOUNT")]
+        account: Option<AccountKeys>,
+        /// Lifetime in seconds.
+        #[arg(long, default_value_t = 1800)]
+        ttl: i64,
+    },
+}
+
+#[derive(Debug, Args, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+struct ServeArgs {
+    /// TOML file with any of these options.
+    #[arg(long, env = "KLING_MOCK_CONFIG", value_name = "FILE")]
+    #[serde(skip)]
+    config: Option<PathBuf>,
+    /// Address to bind [default: 127.0.0.1].
+    #[arg(long, env = "KLING_MOCK_HOST")]
+    host: Option<IpAddr>,
+    /// Port to bind; 0 picks a free port and prints it [default: 8088].
+    #[arg(long, env = "KLING_MOCK_PORT")]
+    port: Option<u16>,
+    /// An account as ACCESS_KEY:SECRET_KEY; repeat for more. Replaces the development account.
+    #[arg(
+        long = "account",
+        env = "KLING_MOCK_ACCOUNTS",
+        value_delimiter = ',',
+        value_name = "AK:SK"
+    )]
+    #[serde(
+        default,
+        rename = "accounts",
+        deserialize_with = "accounts_from_strings"
+    )]
+    accounts: Vec<AccountKeys>,
+    /// Simulated time runs this many times faster than real time [default: 1].
+    #[arg(long, env = "KLING_MOCK_TIME_SCALE", value_name = "F")]
+    time_scale: Option<f64>,
+    /// Seed for every random decision (ids, latencies) [default: random, printed at start].
+    #[arg(long, env = "KLING_MOCK_SEED", value_name = "N")]
+    seed: Option<u64>,
+    /// How long tasks take [default: realistic].
+    #[arg(long, env = "KLING_MOCK_LATENCY", value_enum)]
+    latency: Option<LatencyProfile>,
+    /// Largest accepted request body in bytes [default: 33554432].
+    #[arg(long, env = "KLING_MOCK_BODY_LIMIT", value_name = "BYTES")]
+    body_limit: Option<usize>,
+    /// Tolerance on token exp/nbf in seconds [default: 5].
+    #[arg(long, env = "KLING_MOCK_JWT_LEEWAY", value_name = "SECONDS")]
+    jwt_leeway: Option<i64>,
+    /// Clock that token exp/nbf are checked against [default: wall].
+    #[arg(long, env = "KLING_MOCK_AUTH_CLOCK", value_enum)]
+    auth_clock: Option<AuthClock>,
+    /// Require exact JSON types (no "5" for 5 or 5 for "5").
+    #[arg(long, env = "KLING_MOCK_STRICT_TYPES")]
+    #[serde(default)]
+    strict_types: bool,
+    /// Accept parameters the chosen model does not support instead of rejecting them.
+    #[arg(long, env = "KLING_MOCK_LENIENT_MODEL_SUPPORT")]
+    #[serde(default)]
+    lenient_model_support: bool,
+    /// Base URL for result links in callbacks [default: http://<bound address>].
+    #[arg(long, env = "KLING_MOCK_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+    /// Most tasks kept in memory; the oldest finished ones are evicted [default: 100000].
+    #[arg(long, env = "KLING_MOCK_TASK_CAPACITY", value_name = "N")]
+    task_capacity: Option<usize>,
+    /// Timeout of one callback POST in seconds [default: 10].
+    #[arg(long, env = "KLING_MOCK_CALLBACK_TIMEOUT", value_name = "SECONDS")]
+    callback_timeout: Option<f64>,
+    /// Log format [default: text].
+    #[arg(long, env = "KLING_MOCK_LOG_FORMAT", value_enum)]
+    log_format: Option<LogFormat>,
+    /// Log filter, e.g. info or kling_mock=debug [default: info].
+    #[arg(long, env = "KLING_MOCK_LOG", value_name = "FILTER")]
+    log: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+fn accounts_from_strings<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<AccountKeys>, D::Error> {
+    let raw: Vec<String> = serde::Deserialize::deserialize(d)?;
+    raw.iter()
+        .map(|s| s.parse().map_err(serde::de::Error::custom))
+        .collect()
+}
+
+impl ServeArgs {
+    /// Fills every option not given on the command line or in the environment from `file`.
+    fn or(self, file: ServeArgs) -> ServeArgs {
+        ServeArgs {
+            config: self.config,
+            host: self.host.or(file.host),
+            port: self.port.or(file.port),
+            accounts: if self.accounts.is_empty() {
+                file.accounts
+            } else {
+                self.accounts
+            },
+            time_scale: self.time_scale.or(file.time_scale),
+            seed: self.seed.or(file.seed),
+            latency: self.latency.or(file.latency),
+            body_limit: self.body_limit.or(file.body_limit),
+            jwt_leeway: self.jwt_leeway.or(file.jwt_leeway),
+            auth_clock: self.auth_clock.or(file.auth_clock),
+            strict_types: self.strict_types || file.strict_types,
+            lenient_model_support: self.lenient_model_support || file.lenient_model_support,
+            public_url: self.public_url.or(file.public_url),
+            task_capacity: self.task_capacity.or(file.task_capacity),
+            callback_timeout: self.callback_timeout.or(file.callback_timeout),
+            log_format: self.log_format.or(file.log_format),
+            log: self.log.or(file.log),
+        }
+    }
+
+    fn into_config(self) -> anyhow::Result<Config> {
+        let defaults = Config::default();
+        let scale = self.time_scale.unwrap_or(1.0);
+        anyhow::ensure!(
+            scale.is_finite() && scale > 0.0,
+            "--time-scale must be a positive number"
+        );
+        let callback_timeout = self
+            .callback_timeout
+            .map_or(defaults.callback_timeout, Duration::from_secs_f64);
+        Ok(Config {
+            host: self.host.unwrap_or(defaults.host),
+            port: self.port.unwrap_or(DEFAULT_PORT),
+            accounts: if self.accounts.is_empty() {
+                defaults.accounts
+            } else {
+                self.accounts
+            },
+            clock: ClockConfig::System { scale },
+            seed: self.seed.unwrap_or_else(rand::random),
+            latency: self.latency.unwrap_or(defaults.latency),
+            body_limit: self.body_limit.unwrap_or(defaults.body_limit),
+            jwt_leeway_s: self.jwt_leeway.unwrap_or(defaults.jwt_leeway_s),
+            auth_clock: self.auth_clock.unwrap_or(defaults.auth_clock),
+            validation: ValidationOptions {
+                coercion: if self.strict_types {
+                    Coercion::Strict
+                } else {
+                    Coercion::Lenient
+                },
+                lenient_model_support: self.lenient_model_support,
+            },
+            public_url: self.public_url,
+            task_capacity: self.task_capacity.unwrap_or(defaults.task_capacity),
+            callback_timeout,
+            dialect: Dialect::Official,
+        })
+    }
+}
+
+fn load_file(path: &Path) -> anyhow::Result<ServeArgs> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+fn init_logging(format: LogFormat, filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn token_for(keys: &AccountKeys, ttl_s: i64) -> anyhow::Result<String> {
+    let now = kling_mock::clock::wall_ms() / 1000;
+    let claims = kling_api::wire::Claims {
+        iss: keys.access_key.clone(),
+        exp: now + ttl_s,
+        nbf: now - 5,
+        iat: None,
+    };
+    let key = jsonwebtoken::EncodingKey::from_secret(keys.secret_key.as_bytes());
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &key,
+    )
+    .context("cannot sign token")
+}
+
+fn banner(config: &Config, base_url: &str) -> anyhow::Result<String> {
+    let mut out = format!(
+        "kling-mock {} listening on {base_url}\n  seed {}  latency {:?}  time scale {}x  dialect official\n",
+        env!("CARGO_PKG_VERSION"),
+        config.seed,
+        config.latency,
+        match config.clock {
+            ClockConfig::System { scale } => scale,
+            ClockConfig::Manual { .. } => 0.0,
+        },
+    );
+    let dev = AccountKeys::dev();
+    if config.accounts.contains(&dev) {
+        let token = token_for(&dev, 24 * 3600)?;
+        out.push_str(&format!(
+            "  development account: access key {}  secret key {}\n\n  try it (token valid 24 h):\n    TOKEN={token}\n    curl -s {base_url}/v1/videos/text2video -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"prompt\": \"a cat on the beach\"}}'\n",
+            dev.access_key, dev.secret_key
+        ));
+    } else {
+        let keys: Vec<&str> = config
+            .accounts
+            .iter()
+            .map(|a| a.access_key.as_str())
+            .collect();
+        out.push_str(&format!(
+            "  accounts (access keys): {}\n  a token for curl: kling-mock token --account AK:SK\n",
+            keys.join(", ")
+        ));
+    }
+    if !config.host.is_loopback() {
+        out.push_str(
+            "  warning: bound to a non-loopback address; anyone who can reach it can use it\n",
+        );
+    }
+    Ok(out)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Token { account, ttl }) = cli.command {
+        println!(
+            "{}",
+            token_for(&account.unwrap_or_else(AccountKeys::dev), ttl)?
+        );
+        return Ok(());
+    }
+    let args = match cli.serve.config.clone() {
+        Some(path) => {
+            let file = load_file(&path)?;
+            cli.serve.or(file)
+        }
+        None => cli.serve,
+    };
+    init_logging(
+        args.log_format.unwrap_or(LogFormat::Text),
+        args.log.as_deref().unwrap_or("info"),
+    );
+    let config = args.into_config()?;
+    let app = App::build(config.clone()).await?;
+    println!("{}", banner(&config, &app.base_url())?);
+    app.run_until(shutdown_signal())
+        .await
+        .context("server failed")
+}

@@ -1,0 +1,192 @@
+//! One task's state machine: `submitted -> processing -> succeed | failed`.
+//!
+//! A task is created with its whole plan (when it starts, when it ends, how it ends), so
+//! its state at any simulated instant is known. [`TaskRecord::settle`] applies every
+//! transition that is due, in order, stamping each with its planned time; whoever calls
+//! it first (a query, a list, the background driver) moves the task, and each transition
+//! happens exactly once because callers hold the store's write lock.
+
+use kling_api::EndpointId;
+use kling_api::rules::ValidRequest;
+use kling_api::wire::{Task, TaskInfo, TaskResult, TaskStatus, Video, WatermarkInfo};
+
+use crate::auth::AccountId;
+use crate::media::{self, Media};
+
+/// How a task ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// With a result.
+    Succeed,
+    /// Without a result, for this reason (`task_status_msg`).
+    Fail(String),
+}
+
+/// When the task moves and how it ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Simulated ms at which it leaves `submitted`.
+    pub processing_at: i64,
+    /// Simulated ms at which it reaches its terminal state.
+    pub finished_at: i64,
+    /// Terminal state.
+    pub outcome: Outcome,
+}
+
+/// A stored task.
+#[derive(Debug, Clone)]
+pub struct TaskRecord {
+    /// Numeric task id.
+    pub id: u64,
+    /// Owner.
+    pub account: AccountId,
+    /// Endpoint family.
+    pub endpoint: EndpointId,
+    /// The validated request.
+    pub request: ValidRequest,
+    /// Units charged on success.
+    pub cost: u32,
+    /// Simulated creation time (ms).
+    pub created_at: i64,
+    /// Current status.
+    pub status: TaskStatus,
+    /// Failure reason, empty otherwise.
+    pub status_msg: String,
+    /// Time of the last transition (ms).
+    pub updated_at: i64,
+    /// The future of this task.
+    pub plan: Plan,
+    /// Id of the video a success delivers.
+    pub video_id: uuid::Uuid,
+}
+
+impl TaskRecord {
+    /// When the next transition is due, if any.
+    pub fn next_due(&self) -> Option<i64> {
+        match self.status {
+            TaskStatus::Submitted => Some(self.plan.processing_at),
+            TaskStatus::Processing => Some(self.plan.finished_at),
+            TaskStatus::Succeed | TaskStatus::Failed => None,
+        }
+    }
+
+    /// Applies the next transition if it is due at `now_ms`; returns the status entered.
+    pub fn step(&mut self, now_ms: i64) -> Option<TaskStatus> {
+        let due = self.next_due().filter(|due| *due <= now_ms)?;
+        let next = match (self.status, &self.plan.outcome) {
+            (TaskStatus::Submitted, _) => TaskStatus::Processing,
+            (_, Outcome::Succeed) => TaskStatus::Succeed,
+            (_, Outcome::Fail(reason)) => {
+                self.status_msg.clone_from(reason);
+                TaskStatus::Failed
+            }
+        };
+        debug_assert!(self.status.can_become(next));
+        self.status = next;
+        self.updated_at = due.max(self.updated_at);
+        Some(next)
+    }
+
+    /// Applies every transition due at `now_ms`; returns the statuses entered, in order.
+    pub fn settle(&mut self, now_ms: i64) -> Vec<TaskStatus> {
+        std::iter::from_fn(|| self.step(now_ms)).collect()
+    }
+
+    /// The task as the API shows it, with result links under `base_url`.
+    pub fn render(&self, base_url: &str, media: &Media) -> Task {
+        let task_result = (self.status == TaskStatus::Succeed).then(|| {
+            let fixture = media.video(self.request.duration_s);
+            let id = self.video_id.to_string();
+            let link = |watermark| {
+                format!(
+                    "{base_url}{}",
+                    media::video_path(fixture.seconds, &id, watermark)
+                )
+            };
+            TaskResult {
+                videos: vec![Video {
+                    id: id.clone(),
+                    url: link(false),
+                    watermark_url: self.request.watermark.then(|| link(true)),
+                    duration: fixture.duration_text(),
+                }],
+                images: Vec::new(),
+            }
+        });
+        let final_unit_deduction = match self.status {
+            TaskStatus::Succeed => Some(self.cost.to_string()),
+            TaskStatus::Failed => Some("0".to_owned()),
+            TaskStatus::Submitted | TaskStatus::Processing => None,
+        };
+        Task {
+            task_id: self.id.to_string(),
+            task_status: self.status,
+            task_status_msg: self.status_msg.clone(),
+            task_info: TaskInfo {
+                parent_video: None,
+                external_task_id: self.request.external_task_id.clone(),
+            },
+            task_result,
+            watermark_info: Some(WatermarkInfo {
+                enabled: self.request.watermark,
+            }),
+            final_unit_deduction,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(outcome: Outcome) -> TaskRecord {
+        TaskRecord {
+            id: 1,
+            account: AccountId(0),
+            endpoint: EndpointId::Text2Video,
+            request: ValidRequest {
+                model: "kling-v1",
+                mode: Some("std"),
+                duration_s: 5,
+                prompt: None,
+                external_task_id: None,
+                callback_url: None,
+                watermark: false,
+            },
+            cost: 150,
+            created_at: 1_000,
+            status: TaskStatus::Submitted,
+            status_msg: String::new(),
+            updated_at: 1_000,
+            plan: Plan {
+                processing_at: 2_000,
+                finished_at: 5_000,
+                outcome,
+            },
+            video_id: uuid::Uuid::nil(),
+        }
+    }
+
+    #[test]
+    fn transitions_follow_the_plan_and_stop_at_terminal() {
+        let mut task = record(Outcome::Succeed);
+        assert!(task.settle(1_999).is_empty());
+        assert_eq!(task.settle(2_000), vec![TaskStatus::Processing]);
+        assert_eq!(task.updated_at, 2_000);
+        assert_eq!(task.settle(9_000), vec![TaskStatus::Succeed]);
+        assert_eq!(task.updated_at, 5_000);
+        assert!(task.settle(99_000).is_empty());
+    }
+
+    #[test]
+    fn a_late_look_applies_every_transition_in_order() {
+        let mut task = record(Outcome::Fail("content risk".into()));
+        assert_eq!(
+            task.settle(10_000),
+            vec![TaskStatus::Processing, TaskStatus::Failed]
+        );
+        assert_eq!(task.status_msg, "content risk");
+    }
+}
