@@ -105,7 +105,8 @@ pub fn authenticate(
     let value = raw
         .to_str()
         .map_err(|_| fail(ErrorKind::AuthInvalid, "Authorization is invalid"))?;
-    if value.trim().is_empty() {
+    // HTTP stacks trim trailing whitespace, so "Bearer " arrives as "Bearer".
+    if value.trim().is_empty() || value.trim() == "Bearer" {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
     }
     let token = value.strip_prefix("Bearer ").ok_or_else(|| {

@@ -1,0 +1,7 @@
+//! End-to-end tests: the emulator in-process on a free port, spoken to over a real socket.
+
+mod auth;
+mod bad_input;
+mod callbacks;
+mod tasks;
+mod validation;

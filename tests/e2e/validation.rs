@@ -1,0 +1,99 @@
+//! Every rule of every endpoint, generated from the kling-api tables: one accepting and
+//! one rejecting request each, over HTTP.
+
+use kling_api::rules::{self, RuleClass, merge_patch};
+use kling_api::samples::materialize;
+use kling_e2e::TestApp;
+use serde_json::{Value, json};
+
+fn request(spec: &kling_api::EndpointSpec, patch: &Value) -> Value {
+    let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);
+    merge_patch(&mut body, patch);
+    materialize(&mut body);
+    body
+}
+
+#[tokio::test]
+async fn every_rule_accepts_and_rejects_over_http() {
+    let mut checked = 0;
+    for spec in kling_api::ENDPOINTS {
+        let app = TestApp::spawn().await;
+        for case in rules::cases(spec) {
+            let accepted = app.post(spec.path, &request(spec, &case.accept)).await;
+            assert_eq!(
+                accepted.status, 200,
+                "{} {} accepting example: {}",
+                spec.name, case.id, accepted.text
+            );
+            accepted.assert_ok();
+
+            let rejected = app.post(spec.path, &request(spec, &case.reject)).await;
+            let wire = case.kind.official();
+            let message = rejected.assert_error(wire.http, i64::from(wire.code));
+            assert!(
+                message.contains(&case.field),
+                "{} {}: message {message:?} does not name {}",
+                spec.name,
+                case.id,
+                case.field
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "only {checked} rules checked");
+}
+
+#[tokio::test]
+async fn model_support_rules_can_be_relaxed() {
+    let mut config = kling_mock::Config::for_tests();
+    config.validation.lenient_model_support = true;
+    let app = TestApp::spawn_with(config).await;
+    for spec in kling_api::ENDPOINTS {
+        for case in rules::cases(spec)
+            .into_iter()
+            .filter(|c| c.class == RuleClass::ModelSupport)
+        {
+            let reply = app.post(spec.path, &request(spec, &case.reject)).await;
+            assert_eq!(
+                reply.status, 200,
+                "{} {} should pass when relaxed: {}",
+                spec.name, case.id, reply.text
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn scalar_coercion_is_lenient_by_default_and_strict_on_request() {
+    let body = json!({"prompt": "a cat", "duration": 5, "cfg_scale": "0.5", "multi_shot": "false"});
+    let lenient = TestApp::spawn().await;
+    lenient
+        .post("/v1/videos/text2video", &body)
+        .await
+        .assert_ok();
+
+    let mut config = kling_mock::Config::for_tests();
+    config.validation.coercion = kling_api::rules::Coercion::Strict;
+    let strict = TestApp::spawn_with(config).await;
+    for (field, value) in [
+        ("duration", json!(5)),
+        ("cfg_scale", json!("0.5")),
+        ("multi_shot", json!("false")),
+    ] {
+        let reply = strict
+            .post(
+                "/v1/videos/text2video",
+                &json!({"prompt": "a cat", field: value}),
+            )
+            .await;
+        let message = reply.assert_error(400, 1201);
+        assert!(message.starts_with(field), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_fields_and_the_legacy_model_field_are_ignored() {
+    let app = TestApp::spawn().await;
+    let body = json!({"prompt": "a cat", "model": "kling-v9", "brand_new_field": {"x": 1}});
+    app.post("/v1/videos/text2video", &body).await.assert_ok();
+}
