@@ -4,6 +4,8 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::io::Write as _;
+
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kling_api::Dialect;
@@ -309,7 +311,8 @@ async fn main() -> anyhow::Result<()> {
     );
     let config = args.into_config()?;
     let app = App::build(config.clone()).await?;
-    println!("{}", banner(&config, &app.base_url())?);
+    // A closed stdout (a supervisor that read the banner and left) must not stop the server.
+    let _ = writeln!(std::io::stdout(), "{}", banner(&config, &app.base_url())?);
     app.run_until(shutdown_signal())
         .await
         .context("server failed")
