@@ -15,13 +15,16 @@
 //!   [`rules::cases`], which derives one accepting and one rejecting request per rule.
 //! - [`video`]: the tables of text2video and image2video.
 //! - [`models`]: the video model support matrix.
+//! - [`faults`]: named faults for scenarios; [`dialect`]: the seed dialect's extra paths.
 //! - [`image`]: image inputs (URL or Base64), inspected from the header only.
 //! - [`pricing`]: units charged per task.
 //! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
 //!   rule examples.
 
+pub mod dialect;
 pub mod endpoints;
 pub mod errors;
+pub mod faults;
 pub mod image;
 pub mod models;
 pub mod pricing;

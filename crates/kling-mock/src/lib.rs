@@ -34,6 +34,7 @@ pub mod ids;
 pub mod latency;
 pub mod media;
 pub mod routes;
+pub mod scenario;
 pub mod state;
 pub mod store;
 pub mod task;

@@ -125,6 +125,7 @@ fn accounts_come_from_flags_environment_or_a_config_file() {
     let from_file = start(&["--config", file.to_str().unwrap_or_default()], &[]);
     assert!(from_file.banner.contains("Fast"), "{}", from_file.banner);
     assert_eq!(list(&from_file, &token(&["--account", "ak4:sk4"])), 200);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -1,0 +1,32 @@
+//! What the seed dialect adds: its paths, and how the official dialect hints at the
+//! official form when a seed-shaped request arrives (REFERENCE.md §g).
+
+/// A path the seed reference uses that the official API does not serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedPath {
+    /// HTTP method.
+    pub method: &'static str,
+    /// The seed's path (`{task_id}` marks a parameter).
+    pub path: &'static str,
+    /// The official form, for the `X-Kling-Mock-Hint` header.
+    pub official: &'static str,
+}
+
+/// Every seed-only path.
+pub const SEED_PATHS: &[SeedPath] = &[
+    SeedPath {
+        method: "GET",
+        path: "/v1/videos/{task_id}",
+        official: "GET <create path>/{id}, e.g. GET /v1/videos/text2video/{id}; there is no generic query path",
+    },
+    SeedPath {
+        method: "POST",
+        path: "/v1/videos/lipsync",
+        official: "POST /v1/videos/lip-sync (body wrapped in input), or POST /v1/videos/identify-face then POST /v1/videos/advanced-lip-sync",
+    },
+    SeedPath { method: "POST", path: "/v1/videos/motion/generation", official: "POST /v1/videos/motion-control" },
+    SeedPath { method: "POST", path: "/v1/videos/extend", official: "POST /v1/videos/video-extend (body: video_id)" },
+];
+
+/// Name of the response header that carries hints.
+pub const HINT_HEADER: &str = "x-kling-mock-hint";

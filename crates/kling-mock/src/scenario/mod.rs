@@ -1,0 +1,10 @@
+//! Scenarios: rules that make the emulator misbehave on purpose, reproducibly.
+//!
+//! - [`file`]: the TOML format and its loader (errors name file, line and field).
+//! - [`eval`]: matching, counting and combining rules at run time.
+
+pub mod eval;
+pub mod file;
+
+pub use eval::{Decision, Facts, Scenarios};
+pub use file::{Scenario, ScenarioError, load, parse};
