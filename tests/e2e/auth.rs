@@ -8,9 +8,7 @@ use serde_json::json;
 const PATH: &str = "/v1/videos/text2video?pageSize=1";
 
 async fn with_header(app: &TestApp, value: Option<&str>) -> kling_e2e::Reply {
-    let headers: Vec<(&str, &str)> = value
-        .map(|v| vec![("authorization", v)])
-        .unwrap_or_default();
+    let headers: Vec<(&str, &str)> = value.map(|v| vec![("authorization", v)]).unwrap_or_default();
     app.send(reqwest::Method::GET, PATH, &headers, None).await
 }
 
@@ -39,92 +37,41 @@ async fn each_auth_failure_has_its_code() {
         ("Bearer without token", Some("Bearer ".into()), 1001),
         ("other scheme", Some(format!("Basic {}", dev_token())), 1002),
         ("not a JWT", Some("Bearer not.a.jwt".into()), 1002),
-        (
-            "bad signature",
-            Some(format!(
-                "Bearer {}",
-                sign(&valid, "wrong-secret", Algorithm::HS256)
-            )),
-            1002,
-        ),
+        ("bad signature", Some(format!("Bearer {}", sign(&valid, "wrong-secret", Algorithm::HS256))), 1002),
         (
             "unknown issuer",
-            Some(format!(
-                "Bearer {}",
-                sign(
-                    &claims("nobody", 1800, -5),
-                    DEV_SECRET_KEY,
-                    Algorithm::HS256
-                )
-            )),
+            Some(format!("Bearer {}", sign(&claims("nobody", 1800, -5), DEV_SECRET_KEY, Algorithm::HS256))),
             1002,
         ),
         (
             "no issuer",
-            Some(format!(
-                "Bearer {}",
-                sign(
-                    &json!({"exp": now_s() + 60}),
-                    DEV_SECRET_KEY,
-                    Algorithm::HS256
-                )
-            )),
+            Some(format!("Bearer {}", sign(&json!({"exp": now_s() + 60}), DEV_SECRET_KEY, Algorithm::HS256))),
             1002,
         ),
-        (
-            "HS384",
-            Some(format!(
-                "Bearer {}",
-                sign(&valid, DEV_SECRET_KEY, Algorithm::HS384)
-            )),
-            1002,
-        ),
+        ("HS384", Some(format!("Bearer {}", sign(&valid, DEV_SECRET_KEY, Algorithm::HS384))), 1002),
         ("alg none", Some(format!("Bearer {none_token}")), 1002),
         (
             "not yet valid",
-            Some(format!(
-                "Bearer {}",
-                sign(
-                    &claims(DEV_ACCESS_KEY, 1800, 600),
-                    DEV_SECRET_KEY,
-                    Algorithm::HS256
-                )
-            )),
+            Some(format!("Bearer {}", sign(&claims(DEV_ACCESS_KEY, 1800, 600), DEV_SECRET_KEY, Algorithm::HS256))),
             1003,
         ),
         (
             "expired",
-            Some(format!(
-                "Bearer {}",
-                sign(
-                    &claims(DEV_ACCESS_KEY, -600, -1200),
-                    DEV_SECRET_KEY,
-                    Algorithm::HS256
-                )
-            )),
+            Some(format!("Bearer {}", sign(&claims(DEV_ACCESS_KEY, -600, -1200), DEV_SECRET_KEY, Algorithm::HS256))),
             1004,
         ),
         (
             "no exp",
             Some(format!(
                 "Bearer {}",
-                sign(
-                    &json!({"iss": DEV_ACCESS_KEY, "nbf": now_s() - 5}),
-                    DEV_SECRET_KEY,
-                    Algorithm::HS256
-                )
+                sign(&json!({"iss": DEV_ACCESS_KEY, "nbf": now_s() - 5}), DEV_SECRET_KEY, Algorithm::HS256)
             )),
             1000,
         ),
     ];
     for (what, header, code) in cases {
         let reply = with_header(&app, header.as_deref()).await;
-        assert_eq!(
-            (reply.status, reply.code()),
-            (401, code),
-            "{what}: {}",
-            reply.text
-        );
+        assert_eq!((reply.status, reply.code()), (401, code), "{what}: {}", reply.text);
         reply.assert_error(401, code);
     }
 }
@@ -132,25 +79,15 @@ async fn each_auth_failure_has_its_code() {
 #[tokio::test]
 async fn valid_tokens_pass_including_within_the_leeway() {
     let app = TestApp::spawn().await;
-    with_header(&app, Some(&format!("Bearer {}", dev_token())))
-        .await
-        .assert_ok();
-    let just_expired = sign(
-        &claims(DEV_ACCESS_KEY, -2, -100),
-        DEV_SECRET_KEY,
-        Algorithm::HS256,
-    );
-    with_header(&app, Some(&format!("Bearer {just_expired}")))
-        .await
-        .assert_ok();
+    with_header(&app, Some(&format!("Bearer {}", dev_token()))).await.assert_ok();
+    let just_expired = sign(&claims(DEV_ACCESS_KEY, -2, -100), DEV_SECRET_KEY, Algorithm::HS256);
+    with_header(&app, Some(&format!("Bearer {just_expired}"))).await.assert_ok();
     let with_iat = sign(
         &json!({"iss": DEV_ACCESS_KEY, "exp": now_s() + 60, "nbf": now_s() - 5, "iat": now_s()}),
         DEV_SECRET_KEY,
         Algorithm::HS256,
     );
-    with_header(&app, Some(&format!("Bearer {with_iat}")))
-        .await
-        .assert_ok();
+    with_header(&app, Some(&format!("Bearer {with_iat}"))).await.assert_ok();
 }
 
 #[tokio::test]
@@ -158,16 +95,6 @@ async fn only_configured_accounts_are_accepted() {
     let mut config = kling_mock::Config::for_tests();
     config.accounts = vec![kling_mock::AccountKeys::new("team-ak", "team-sk")];
     let app = TestApp::spawn_with(config).await;
-    with_header(
-        &app,
-        Some(&format!(
-            "Bearer {}",
-            kling_e2e::token("team-ak", "team-sk")
-        )),
-    )
-    .await
-    .assert_ok();
-    with_header(&app, Some(&format!("Bearer {}", dev_token())))
-        .await
-        .assert_error(401, 1002);
+    with_header(&app, Some(&format!("Bearer {}", kling_e2e::token("team-ak", "team-sk")))).await.assert_ok();
+    with_header(&app, Some(&format!("Bearer {}", dev_token()))).await.assert_error(401, 1002);
 }

@@ -20,11 +20,7 @@ async fn every_rule_accepts_and_rejects_over_http() {
         let app = TestApp::spawn().await;
         for case in rules::cases(spec) {
             let accepted = app.post(spec.path, &request(spec, &case.accept)).await;
-            assert_eq!(
-                accepted.status, 200,
-                "{} {} accepting example: {}",
-                spec.name, case.id, accepted.text
-            );
+            assert_eq!(accepted.status, 200, "{} {} accepting example: {}", spec.name, case.id, accepted.text);
             accepted.assert_ok();
 
             let rejected = app.post(spec.path, &request(spec, &case.reject)).await;
@@ -49,16 +45,9 @@ async fn model_support_rules_can_be_relaxed() {
     config.validation.lenient_model_support = true;
     let app = TestApp::spawn_with(config).await;
     for spec in kling_api::ENDPOINTS {
-        for case in rules::cases(spec)
-            .into_iter()
-            .filter(|c| c.class == RuleClass::ModelSupport)
-        {
+        for case in rules::cases(spec).into_iter().filter(|c| c.class == RuleClass::ModelSupport) {
             let reply = app.post(spec.path, &request(spec, &case.reject)).await;
-            assert_eq!(
-                reply.status, 200,
-                "{} {} should pass when relaxed: {}",
-                spec.name, case.id, reply.text
-            );
+            assert_eq!(reply.status, 200, "{} {} should pass when relaxed: {}", spec.name, case.id, reply.text);
         }
     }
 }
@@ -67,25 +56,13 @@ async fn model_support_rules_can_be_relaxed() {
 async fn scalar_coercion_is_lenient_by_default_and_strict_on_request() {
     let body = json!({"prompt": "a cat", "duration": 5, "cfg_scale": "0.5", "multi_shot": "false"});
     let lenient = TestApp::spawn().await;
-    lenient
-        .post("/v1/videos/text2video", &body)
-        .await
-        .assert_ok();
+    lenient.post("/v1/videos/text2video", &body).await.assert_ok();
 
     let mut config = kling_mock::Config::for_tests();
     config.validation.coercion = kling_api::rules::Coercion::Strict;
     let strict = TestApp::spawn_with(config).await;
-    for (field, value) in [
-        ("duration", json!(5)),
-        ("cfg_scale", json!("0.5")),
-        ("multi_shot", json!("false")),
-    ] {
-        let reply = strict
-            .post(
-                "/v1/videos/text2video",
-                &json!({"prompt": "a cat", field: value}),
-            )
-            .await;
+    for (field, value) in [("duration", json!(5)), ("cfg_scale", json!("0.5")), ("multi_shot", json!("false"))] {
+        let reply = strict.post("/v1/videos/text2video", &json!({"prompt": "a cat", field: value})).await;
         let message = reply.assert_error(400, 1201);
         assert!(message.starts_with(field), "{message}");
     }

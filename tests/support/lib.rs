@@ -45,31 +45,15 @@ impl Reply {
     /// Asserts a Kling error envelope with this status and code, and returns its message.
     #[track_caller]
     pub fn assert_error(&self, status: u16, code: i64) -> &str {
+        assert_eq!((self.status, self.code()), (status, code), "unexpected answer: {}", self.text);
         assert_eq!(
-            (self.status, self.code()),
-            (status, code),
-            "unexpected answer: {}",
-            self.text
-        );
-        assert_eq!(
-            self.headers
-                .get("content-type")
-                .and_then(|v| v.to_str().ok()),
+            self.headers.get("content-type").and_then(|v| v.to_str().ok()),
             Some("application/json"),
             "error without JSON content type: {}",
             self.text
         );
-        let keys: Vec<&str> = self
-            .json
-            .as_object()
-            .map(|m| m.keys().map(String::as_str).collect())
-            .unwrap_or_default();
-        assert_eq!(
-            keys,
-            ["code", "message", "request_id"],
-            "error envelope keys: {}",
-            self.text
-        );
+        let keys: Vec<&str> = self.json.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+        assert_eq!(keys, ["code", "message", "request_id"], "error envelope keys: {}", self.text);
         assert_uuid_v4(self.json["request_id"].as_str().unwrap_or(""));
         self.message()
     }
@@ -77,12 +61,7 @@ impl Reply {
     /// Asserts success and returns `data`.
     #[track_caller]
     pub fn assert_ok(&self) -> &Value {
-        assert_eq!(
-            (self.status, self.code()),
-            (200, 0),
-            "unexpected answer: {}",
-            self.text
-        );
+        assert_eq!((self.status, self.code()), (200, 0), "unexpected answer: {}", self.text);
         assert_eq!(self.message(), "SUCCEED");
         assert_uuid_v4(self.json["request_id"].as_str().unwrap_or(""));
         &self.json["data"]
@@ -95,11 +74,7 @@ pub fn assert_uuid_v4(text: &str) {
     let parts: Vec<&str> = text.split('-').collect();
     let lengths: Vec<usize> = parts.iter().map(|p| p.len()).collect();
     assert_eq!(lengths, [8, 4, 4, 4, 12], "not a UUID: {text:?}");
-    assert!(
-        text.chars()
-            .all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
-        "not a UUID: {text:?}"
-    );
+    assert!(text.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "not a UUID: {text:?}");
     assert!(parts[2].starts_with('4'), "not version 4: {text:?}");
 }
 
@@ -137,20 +112,11 @@ impl TestApp {
 
     /// The emulator with `config`.
     pub async fn spawn_with(config: Config) -> TestApp {
-        let app = App::build(config)
-            .await
-            .unwrap_or_else(|e| panic!("emulator did not start: {e}"));
+        let app = App::build(config).await.unwrap_or_else(|e| panic!("emulator did not start: {e}"));
         let running = app.spawn();
         let base = running.base_url.clone();
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap_or_default();
-        TestApp {
-            running,
-            base,
-            http,
-        }
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap_or_default();
+        TestApp { running, base, http }
     }
 
     /// Moves simulated time forward.
@@ -168,28 +134,17 @@ impl TestApp {
     ) -> Reply {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         for (name, value) in headers {
-            request = request.header(
-                *name,
-                HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")),
-            );
+            request = request.header(*name, HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")));
         }
         if let Some(body) = body {
             request = request.body(body);
         }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("request to {path} failed: {e}"));
+        let response = request.send().await.unwrap_or_else(|e| panic!("request to {path} failed: {e}"));
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap_or_default();
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            text,
-            json,
-        }
+        Reply { status, headers, text, json }
     }
 
     /// POSTs JSON with `token`.
@@ -199,10 +154,7 @@ impl TestApp {
         self.send(
             reqwest::Method::POST,
             path,
-            &[
-                ("authorization", &auth),
-                ("content-type", "application/json"),
-            ],
+            &[("authorization", &auth), ("content-type", "application/json")],
             Some(bytes),
         )
         .await
@@ -216,13 +168,7 @@ impl TestApp {
     /// GETs with `token`.
     pub async fn get_as(&self, token: &str, path: &str) -> Reply {
         let auth = format!("Bearer {token}");
-        self.send(
-            reqwest::Method::GET,
-            path,
-            &[("authorization", &auth)],
-            None,
-        )
-        .await
+        self.send(reqwest::Method::GET, path, &[("authorization", &auth)], None).await
     }
 
     /// GETs as the development account.
@@ -233,9 +179,6 @@ impl TestApp {
     /// Creates a text2video task and returns its id.
     pub async fn create_text2video(&self, body: &Value) -> String {
         let reply = self.post("/v1/videos/text2video", body).await;
-        reply.assert_ok()["task_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        reply.assert_ok()["task_id"].as_str().unwrap_or_default().to_owned()
     }
 }

@@ -30,3 +30,32 @@ pub const SEED_PATHS: &[SeedPath] = &[
 
 /// Name of the response header that carries hints.
 pub const HINT_HEADER: &str = "x-kling-mock-hint";
+
+impl SeedPath {
+    /// Whether `method` and `path` are this seed path (`{...}` matches one segment).
+    pub fn matches(&self, method: &str, path: &str) -> bool {
+        let pattern = self.path.trim_end_matches('/').split('/');
+        let actual = path.trim_end_matches('/').split('/');
+        self.method.eq_ignore_ascii_case(method)
+            && pattern.clone().count() == actual.clone().count()
+            && pattern.zip(actual).all(|(p, a)| (p.starts_with('{') && !a.is_empty()) || p == a)
+    }
+}
+
+/// The seed path `method path` is, if any.
+pub fn seed_path(method: &str, path: &str) -> Option<&'static SeedPath> {
+    SEED_PATHS.iter().find(|p| p.matches(method, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_paths_match_by_segment() {
+        assert!(seed_path("GET", "/v1/videos/866889456698785798").is_some());
+        assert!(seed_path("POST", "/v1/videos/lipsync").is_some());
+        assert!(seed_path("GET", "/v1/videos/text2video/123").is_none());
+        assert!(seed_path("POST", "/v1/videos/866889456698785798").is_none());
+    }
+}

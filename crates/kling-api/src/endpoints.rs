@@ -10,9 +10,7 @@ use crate::rules::{Coercion, Field, Req, Rule};
 use crate::video;
 
 /// Stable identity of an endpoint family (create, query and list share it).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EndpointId {
     /// `POST /v1/videos/text2video`.
@@ -83,9 +81,7 @@ impl EndpointSpec {
 
     /// A rule view of `body` with the model, mode and duration resolved.
     pub fn view<'a>(&self, body: &'a Map<String, Value>, coercion: Coercion) -> Req<'a> {
-        let requested = body
-            .get("model_name")
-            .and_then(|v| crate::rules::as_text(v, coercion));
+        let requested = body.get("model_name").and_then(|v| crate::rules::as_text(v, coercion));
         let model = requested
             .as_deref()
             .filter(|m| !m.is_empty())
@@ -101,14 +97,7 @@ impl EndpointSpec {
             .and_then(|v| crate::rules::as_text(v, coercion))
             .and_then(|d| d.parse().ok())
             .unwrap_or(5);
-        Req::new(
-            body,
-            coercion,
-            model,
-            models::video_model(model),
-            mode,
-            duration,
-        )
+        Req::new(body, coercion, model, models::video_model(model), mode, duration)
     }
 }
 

@@ -128,11 +128,7 @@ impl ErrorKind {
             ErrorKind::ServiceUnavailable => (503, 5001, "Service temporarily unavailable"),
             ErrorKind::ServiceTimeout => (504, 5002, "Server internal timeout"),
         };
-        WireError {
-            http,
-            code,
-            message,
-        }
+        WireError { http, code, message }
     }
 
     /// The seed dialect's wire form: its five categories replace the official codes they
@@ -146,19 +142,13 @@ impl ErrorKind {
             | ErrorKind::AuthInvalid
             | ErrorKind::AuthNotYetValid
             | ErrorKind::AuthExpired => (1001, "authentication failed"),
-            ErrorKind::AccountArrears | ErrorKind::InsufficientBalance => {
-                (1002, "insufficient balance")
-            }
+            ErrorKind::AccountArrears | ErrorKind::InsufficientBalance => (1002, "insufficient balance"),
             ErrorKind::InvalidRequest | ErrorKind::InvalidParameter => (1003, "parameter error"),
             ErrorKind::ContentModeration => (2001, "content moderation rejected"),
             ErrorKind::ServiceUnavailable | ErrorKind::ServiceTimeout => (5001, "service busy"),
             _ => return official,
         };
-        WireError {
-            http: official.http,
-            code,
-            message,
-        }
+        WireError { http: official.http, code, message }
     }
 
     /// The wire form in `dialect`.
@@ -171,9 +161,7 @@ impl ErrorKind {
 
     /// The kind an official code stands for.
     pub fn from_official_code(code: u32) -> Option<ErrorKind> {
-        ErrorKind::ALL
-            .into_iter()
-            .find(|k| k.official().code == code)
+        ErrorKind::ALL.into_iter().find(|k| k.official().code == code)
     }
 
     /// Whether a client may retry the same request later (official guidance: 1302, 1303
@@ -209,10 +197,7 @@ mod tests {
     #[test]
     fn official_codes_are_unique_and_round_trip() {
         for kind in ErrorKind::ALL {
-            assert_eq!(
-                ErrorKind::from_official_code(kind.official().code),
-                Some(kind)
-            );
+            assert_eq!(ErrorKind::from_official_code(kind.official().code), Some(kind));
         }
     }
 
@@ -223,9 +208,6 @@ mod tests {
         assert_eq!(ErrorKind::InvalidParameter.seed().code, 1003);
         assert_eq!(ErrorKind::ContentModeration.seed().code, 2001);
         assert_eq!(ErrorKind::ServiceUnavailable.seed().code, 5001);
-        assert_eq!(
-            ErrorKind::ConcurrencyLimit.seed(),
-            ErrorKind::ConcurrencyLimit.official()
-        );
+        assert_eq!(ErrorKind::ConcurrencyLimit.seed(), ErrorKind::ConcurrencyLimit.official());
     }
 }

@@ -31,7 +31,11 @@ pub const FAULTS: &[Fault] = &[
     fault("ip_whitelist", ErrorKind::IpWhitelist),
     fault("internal_error", ErrorKind::InternalError),
     fault("service_unavailable", ErrorKind::ServiceUnavailable),
-    Fault { name: "service_busy", kind: ErrorKind::ServiceTimeout, message: Some("Service busy, please try again later") },
+    Fault {
+        name: "service_busy",
+        kind: ErrorKind::ServiceTimeout,
+        message: Some("Service busy, please try again later"),
+    },
     fault("timeout", ErrorKind::ServiceTimeout),
     fault("invalid_parameter", ErrorKind::InvalidParameter),
     fault("model_not_found", ErrorKind::ResourceNotFound),

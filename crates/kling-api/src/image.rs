@@ -22,12 +22,8 @@ pub struct ImageLimits {
 
 /// The common limits: jpg/png, at most 10 MB, shorter side at least 300 px, aspect
 /// between 1:2.5 and 2.5:1.
-pub const COMMON_LIMITS: ImageLimits = ImageLimits {
-    max_bytes: 10 * 1024 * 1024,
-    min_side: 300,
-    max_side: None,
-    max_aspect: 2.5,
-};
+pub const COMMON_LIMITS: ImageLimits =
+    ImageLimits { max_bytes: 10 * 1024 * 1024, min_side: 300, max_side: None, max_aspect: 2.5 };
 
 /// Formats the API accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,36 +113,24 @@ pub enum ImageError {
 impl std::fmt::Display for ImageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ImageError::DataUriPrefix => {
-                f.write_str("Base64 must be sent without a data:image/...;base64, prefix")
-            }
+            ImageError::DataUriPrefix => f.write_str("Base64 must be sent without a data:image/...;base64, prefix"),
             ImageError::NotUrlOrBase64 => f.write_str("must be an http(s) URL or raw Base64"),
             ImageError::UnknownFormat => f.write_str("image format not recognised; use jpg or png"),
             ImageError::UnsupportedFormat(kind) => {
                 write!(f, "image format {kind} is not supported; use jpg or png")
             }
             ImageError::TooLarge { bytes, max } => {
-                write!(
-                    f,
-                    "image is {bytes} bytes; the limit is {max} bytes (10 MB)"
-                )
+                write!(f, "image is {bytes} bytes; the limit is {max} bytes (10 MB)")
             }
             ImageError::TooSmall { width, height, min } => {
-                write!(
-                    f,
-                    "image is {width}x{height} px; the shorter side must be at least {min} px"
-                )
+                write!(f, "image is {width}x{height} px; the shorter side must be at least {min} px")
             }
             ImageError::TooBig { width, height, max } => {
-                write!(
-                    f,
-                    "image is {width}x{height} px; the longer side must be at most {max} px"
-                )
+                write!(f, "image is {width}x{height} px; the longer side must be at most {max} px")
             }
-            ImageError::Aspect { width, height, max } => write!(
-                f,
-                "image is {width}x{height} px; the aspect ratio must be between 1:{max} and {max}:1"
-            ),
+            ImageError::Aspect { width, height, max } => {
+                write!(f, "image is {width}x{height} px; the aspect ratio must be between 1:{max} and {max}:1")
+            }
         }
     }
 }
@@ -159,38 +143,25 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 
 /// Whether `s` is an absolute http or https URL with a host.
 pub fn is_http_url(s: &str) -> bool {
-    url::Url::parse(s).is_ok_and(|u| {
-        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
-    })
+    url::Url::parse(s)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
 }
 
 /// Classifies and, for Base64, inspects an image input against `limits`.
 pub fn inspect<'a>(input: &'a str, limits: &ImageLimits) -> Result<ImageInput<'a>, ImageError> {
     if input.starts_with("http://") || input.starts_with("https://") {
-        return if is_http_url(input) {
-            Ok(ImageInput::Url(input))
-        } else {
-            Err(ImageError::NotUrlOrBase64)
-        };
+        return if is_http_url(input) { Ok(ImageInput::Url(input)) } else { Err(ImageError::NotUrlOrBase64) };
     }
     if input.starts_with("data:") {
         return Err(ImageError::DataUriPrefix);
     }
     let estimated = input.len() / 4 * 3;
     if estimated > limits.max_bytes + 3 {
-        return Err(ImageError::TooLarge {
-            bytes: estimated,
-            max: limits.max_bytes,
-        });
+        return Err(ImageError::TooLarge { bytes: estimated, max: limits.max_bytes });
     }
-    let bytes = BASE64
-        .decode(input)
-        .map_err(|_| ImageError::NotUrlOrBase64)?;
+    let bytes = BASE64.decode(input).map_err(|_| ImageError::NotUrlOrBase64)?;
     if bytes.len() > limits.max_bytes {
-        return Err(ImageError::TooLarge {
-            bytes: bytes.len(),
-            max: limits.max_bytes,
-        });
+        return Err(ImageError::TooLarge { bytes: bytes.len(), max: limits.max_bytes });
     }
     let info = read_header(&bytes)?;
     check_dimensions(&info, limits)?;
@@ -203,9 +174,7 @@ pub fn read_header(bytes: &[u8]) -> Result<ImageInfo, ImageError> {
         imagesize::ImageType::Jpeg => ImageFormat::Jpeg,
         imagesize::ImageType::Png => ImageFormat::Png,
         other => {
-            return Err(ImageError::UnsupportedFormat(
-                format!("{other:?}").to_lowercase(),
-            ));
+            return Err(ImageError::UnsupportedFormat(format!("{other:?}").to_lowercase()));
         }
     };
     let size = imagesize::blob_size(bytes).map_err(|_| ImageError::UnknownFormat)?;
@@ -215,22 +184,13 @@ pub fn read_header(bytes: &[u8]) -> Result<ImageInfo, ImageError> {
     if width == 0 || height == 0 {
         return Err(ImageError::UnknownFormat);
     }
-    Ok(ImageInfo {
-        format,
-        width,
-        height,
-        bytes: bytes.len(),
-    })
+    Ok(ImageInfo { format, width, height, bytes: bytes.len() })
 }
 
 fn check_dimensions(info: &ImageInfo, limits: &ImageLimits) -> Result<(), ImageError> {
     let (width, height) = (info.width, info.height);
     if width.min(height) < limits.min_side {
-        return Err(ImageError::TooSmall {
-            width,
-            height,
-            min: limits.min_side,
-        });
+        return Err(ImageError::TooSmall { width, height, min: limits.min_side });
     }
     if let Some(max) = limits.max_side
         && width.max(height) > max
@@ -239,11 +199,7 @@ fn check_dimensions(info: &ImageInfo, limits: &ImageLimits) -> Result<(), ImageE
     }
     let ratio = f64::from(width.max(height)) / f64::from(width.min(height));
     if ratio > limits.max_aspect + 1e-9 {
-        return Err(ImageError::Aspect {
-            width,
-            height,
-            max: limits.max_aspect,
-        });
+        return Err(ImageError::Aspect { width, height, max: limits.max_aspect });
     }
     Ok(())
 }
@@ -268,10 +224,7 @@ mod tests {
             inspect("https://cdn.example.com/a.png", &COMMON_LIMITS),
             Ok(ImageInput::Url("https://cdn.example.com/a.png"))
         );
-        assert_eq!(
-            inspect("https://", &COMMON_LIMITS),
-            Err(ImageError::NotUrlOrBase64)
-        );
+        assert_eq!(inspect("https://", &COMMON_LIMITS), Err(ImageError::NotUrlOrBase64));
     }
 
     #[test]
@@ -280,39 +233,21 @@ mod tests {
         let ImageInput::Base64(info) = inspect(&b64, &COMMON_LIMITS).expect("valid") else {
             panic!("expected base64");
         };
-        assert_eq!(
-            (info.format, info.width, info.height),
-            (ImageFormat::Png, 640, 360)
-        );
+        assert_eq!((info.format, info.width, info.height), (ImageFormat::Png, 640, 360));
     }
 
     #[test]
     fn limits_are_enforced() {
         let small = BASE64.encode(png_header(200, 400));
-        assert!(matches!(
-            inspect(&small, &COMMON_LIMITS),
-            Err(ImageError::TooSmall { .. })
-        ));
+        assert!(matches!(inspect(&small, &COMMON_LIMITS), Err(ImageError::TooSmall { .. })));
         let wide = BASE64.encode(png_header(1000, 300));
-        assert!(matches!(
-            inspect(&wide, &COMMON_LIMITS),
-            Err(ImageError::Aspect { .. })
-        ));
+        assert!(matches!(inspect(&wide, &COMMON_LIMITS), Err(ImageError::Aspect { .. })));
         let exact = BASE64.encode(png_header(750, 300));
         assert!(inspect(&exact, &COMMON_LIMITS).is_ok());
         let prefixed = format!("data:image/png;base64,{small}");
-        assert_eq!(
-            inspect(&prefixed, &COMMON_LIMITS),
-            Err(ImageError::DataUriPrefix)
-        );
-        assert_eq!(
-            inspect("not base64!", &COMMON_LIMITS),
-            Err(ImageError::NotUrlOrBase64)
-        );
+        assert_eq!(inspect(&prefixed, &COMMON_LIMITS), Err(ImageError::DataUriPrefix));
+        assert_eq!(inspect("not base64!", &COMMON_LIMITS), Err(ImageError::NotUrlOrBase64));
         let gif = BASE64.encode(b"GIF89a\x90\x01\x90\x01\x00\x00\x00");
-        assert!(matches!(
-            inspect(&gif, &COMMON_LIMITS),
-            Err(ImageError::UnsupportedFormat(_))
-        ));
+        assert!(matches!(inspect(&gif, &COMMON_LIMITS), Err(ImageError::UnsupportedFormat(_))));
     }
 }

@@ -14,22 +14,13 @@ pub struct Combo {
 }
 
 const fn combo(mode: &'static str, duration: u32) -> Combo {
-    Combo {
-        mode: Some(mode),
-        duration: Some(duration),
-    }
+    Combo { mode: Some(mode), duration: Some(duration) }
 }
 const fn mode_only(mode: &'static str) -> Combo {
-    Combo {
-        mode: Some(mode),
-        duration: None,
-    }
+    Combo { mode: Some(mode), duration: None }
 }
 /// Every combination.
-pub const ANY: &[Combo] = &[Combo {
-    mode: None,
-    duration: None,
-}];
+pub const ANY: &[Combo] = &[Combo { mode: None, duration: None }];
 /// No combination.
 pub const NONE: &[Combo] = &[];
 const PRO: &[Combo] = &[mode_only("pro")];
@@ -37,9 +28,7 @@ const STD5_PRO5: &[Combo] = &[combo("std", 5), combo("pro", 5)];
 
 /// Whether one of `combos` admits `mode` and `duration`.
 pub fn admits(combos: &[Combo], mode: &str, duration: u32) -> bool {
-    combos
-        .iter()
-        .any(|c| c.mode.is_none_or(|m| m == mode) && c.duration.is_none_or(|d| d == duration))
+    combos.iter().any(|c| c.mode.is_none_or(|m| m == mode) && c.duration.is_none_or(|d| d == duration))
 }
 
 /// What one video model supports.
@@ -115,40 +104,12 @@ pub const VIDEO_MODELS: &[VideoModel] = &[
         motion_brush: &[combo("pro", 5)],
         ..BASE
     },
-    VideoModel {
-        name: "kling-v1-6",
-        cfg_scale: true,
-        end_frame: PRO,
-        ..BASE
-    },
-    VideoModel {
-        name: "kling-v2-master",
-        modes: None,
-        ..BASE
-    },
-    VideoModel {
-        name: "kling-v2-1",
-        text2video: false,
-        end_frame: PRO,
-        ..BASE
-    },
-    VideoModel {
-        name: "kling-v2-1-master",
-        modes: None,
-        ..BASE
-    },
-    VideoModel {
-        name: "kling-v2-5-turbo",
-        end_frame: PRO,
-        ..BASE
-    },
-    VideoModel {
-        name: "kling-v2-6",
-        sound: PRO,
-        end_frame: PRO,
-        voices: PRO,
-        ..BASE
-    },
+    VideoModel { name: "kling-v1-6", cfg_scale: true, end_frame: PRO, ..BASE },
+    VideoModel { name: "kling-v2-master", modes: None, ..BASE },
+    VideoModel { name: "kling-v2-1", text2video: false, end_frame: PRO, ..BASE },
+    VideoModel { name: "kling-v2-1-master", modes: None, ..BASE },
+    VideoModel { name: "kling-v2-5-turbo", end_frame: PRO, ..BASE },
+    VideoModel { name: "kling-v2-6", sound: PRO, end_frame: PRO, voices: PRO, ..BASE },
     VideoModel {
         name: "kling-v3",
         durations: THREE_TO_FIFTEEN,
@@ -185,10 +146,7 @@ mod tests {
 
     #[test]
     fn v2_models_reject_cfg_scale() {
-        for m in VIDEO_MODELS
-            .iter()
-            .filter(|m| m.name.starts_with("kling-v2"))
-        {
+        for m in VIDEO_MODELS.iter().filter(|m| m.name.starts_with("kling-v2")) {
             assert!(!m.cfg_scale, "{}", m.name);
         }
     }

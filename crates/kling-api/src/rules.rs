@@ -113,24 +113,12 @@ pub struct Field {
 impl Field {
     /// An optional field valid on the base request.
     pub const fn optional(name: &'static str, ty: Ty, example: &'static str) -> Field {
-        Field {
-            name,
-            ty,
-            required: false,
-            example,
-            context: "{}",
-        }
+        Field { name, ty, required: false, example, context: "{}" }
     }
 
     /// A required field.
     pub const fn required(name: &'static str, ty: Ty, example: &'static str) -> Field {
-        Field {
-            name,
-            ty,
-            required: true,
-            example,
-            context: "{}",
-        }
+        Field { name, ty, required: true, example, context: "{}" }
     }
 
     /// The same field, accepted only within `context`.
@@ -174,11 +162,7 @@ impl Violation {
     pub fn parameter(field: impl Into<String>, detail: impl std::fmt::Display) -> Violation {
         let field = field.into();
         let message = format!("{field}: {detail}");
-        Violation {
-            kind: ErrorKind::InvalidParameter,
-            field,
-            message,
-        }
+        Violation { kind: ErrorKind::InvalidParameter, field, message }
     }
 }
 
@@ -226,14 +210,7 @@ impl<'a> Req<'a> {
         mode: Cow<'a, str>,
         duration: u32,
     ) -> Req<'a> {
-        Req {
-            body,
-            coercion,
-            model,
-            video_model,
-            mode,
-            duration,
-        }
+        Req { body, coercion, model, video_model, mode, duration }
     }
 
     /// The raw value of a top-level key; JSON `null` counts as absent.
@@ -263,16 +240,12 @@ impl<'a> Req<'a> {
 
     /// A top-level boolean (false when absent).
     pub fn flag(&self, key: &str) -> bool {
-        self.get(key)
-            .and_then(|v| as_bool(v, self.coercion))
-            .unwrap_or(false)
+        self.get(key).and_then(|v| as_bool(v, self.coercion)).unwrap_or(false)
     }
 
     /// A top-level array (empty when absent).
     pub fn array(&self, key: &str) -> &'a [Value] {
-        self.get(key)
-            .and_then(Value::as_array)
-            .map_or(&[], Vec::as_slice)
+        self.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
     }
 
     /// Text of a key inside an object value.
@@ -305,9 +278,7 @@ pub fn as_text(v: &Value, coercion: Coercion) -> Option<Cow<'_, str>> {
 pub fn as_f64(v: &Value, coercion: Coercion) -> Option<f64> {
     match (v, coercion) {
         (Value::Number(n), _) => n.as_f64(),
-        (Value::String(s), Coercion::Lenient) => {
-            s.trim().parse::<f64>().ok().filter(|f| f.is_finite())
-        }
+        (Value::String(s), Coercion::Lenient) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
         _ => None,
     }
 }
@@ -326,11 +297,7 @@ pub fn as_bool(v: &Value, coercion: Coercion) -> Option<bool> {
 }
 
 /// Checks `body` against `spec` and reduces it to a [`ValidRequest`].
-pub fn validate(
-    spec: &EndpointSpec,
-    body: &Value,
-    options: &ValidationOptions,
-) -> Result<ValidRequest, Violation> {
+pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) -> Result<ValidRequest, Violation> {
     let Some(map) = body.as_object() else {
         return Err(Violation {
             kind: ErrorKind::InvalidRequest,
@@ -359,20 +326,11 @@ pub fn validate(
         .unwrap_or(false);
     Ok(ValidRequest {
         model: req.model,
-        mode: req
-            .video_model
-            .and_then(|m| m.modes)
-            .and_then(|modes| modes.iter().copied().find(|m| *m == req.mode)),
+        mode: req.video_model.and_then(|m| m.modes).and_then(|modes| modes.iter().copied().find(|m| *m == req.mode)),
         duration_s: req.duration,
         prompt: req.text("prompt").map(Cow::into_owned),
-        external_task_id: req
-            .text("external_task_id")
-            .filter(|s| !s.is_empty())
-            .map(Cow::into_owned),
-        callback_url: req
-            .text("callback_url")
-            .filter(|s| !s.is_empty())
-            .map(Cow::into_owned),
+        external_task_id: req.text("external_task_id").filter(|s| !s.is_empty()).map(Cow::into_owned),
+        callback_url: req.text("callback_url").filter(|s| !s.is_empty()).map(Cow::into_owned),
         watermark,
     })
 }
@@ -388,22 +346,13 @@ fn type_name(ty: &Ty) -> &'static str {
     }
 }
 
-fn check_value(
-    spec: &EndpointSpec,
-    path: &str,
-    ty: &Ty,
-    value: &Value,
-    coercion: Coercion,
-) -> Result<(), Violation> {
+fn check_value(spec: &EndpointSpec, path: &str, ty: &Ty, value: &Value, coercion: Coercion) -> Result<(), Violation> {
     let wrong_type = || Violation::parameter(path, format!("must be {}", type_name(ty)));
     match ty {
         Ty::Text { max_chars } => {
             let text = as_text(value, coercion).ok_or_else(wrong_type)?;
             if text.chars().count() > *max_chars {
-                return Err(Violation::parameter(
-                    path,
-                    format!("length must be at most {max_chars} characters"),
-                ));
+                return Err(Violation::parameter(path, format!("length must be at most {max_chars} characters")));
             }
         }
         Ty::Str => {
@@ -412,10 +361,7 @@ fn check_value(
         Ty::Enum(allowed) => {
             let text = as_text(value, coercion).ok_or_else(wrong_type)?;
             if !allowed.contains(&text.as_ref()) {
-                return Err(Violation::parameter(
-                    path,
-                    format!("allowed values: {}", allowed.join(", ")),
-                ));
+                return Err(Violation::parameter(path, format!("allowed values: {}", allowed.join(", "))));
             }
         }
         Ty::Model => {
@@ -464,10 +410,7 @@ fn check_value(
         Ty::Array { item, min, max } => {
             let items = value.as_array().ok_or_else(wrong_type)?;
             if items.len() < *min || items.len() > *max {
-                return Err(Violation::parameter(
-                    path,
-                    format!("size must be between {min} and {max}"),
-                ));
+                return Err(Violation::parameter(path, format!("size must be between {min} and {max}")));
             }
             for (i, sub) in items.iter().enumerate() {
                 check_value(spec, &format!("{path}[{i}]"), item, sub, coercion)?;
@@ -479,16 +422,10 @@ fn check_value(
 
 fn check_range(path: &str, number: f64, min: f64, max: f64) -> Result<(), Violation> {
     if number < min {
-        return Err(Violation::parameter(
-            path,
-            format!("must be greater than or equal to {min:?}"),
-        ));
+        return Err(Violation::parameter(path, format!("must be greater than or equal to {min:?}")));
     }
     if number > max {
-        return Err(Violation::parameter(
-            path,
-            format!("must be less than or equal to {max:?}"),
-        ));
+        return Err(Violation::parameter(path, format!("must be less than or equal to {max:?}")));
     }
     Ok(())
 }
@@ -531,8 +468,7 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 }
 
 fn parse(text: &str) -> Value {
-    serde_json::from_str(text)
-        .unwrap_or_else(|e| panic!("rule table holds invalid JSON {text:?}: {e}"))
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("rule table holds invalid JSON {text:?}: {e}"))
 }
 
 /// The accept/reject cases of every field and rule of `spec`. Panics if the tables hold
@@ -587,8 +523,7 @@ pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
 /// Values for a field (rooted at `path`, whose valid value is `example`) that each break
 /// exactly one of its constraints: `(case id, field path in the message, bad value)`.
 fn bad_values(ty: &Ty, path: &str, example: &Value, out: &mut Vec<(String, String, Value)>) {
-    let mut push =
-        |what: &str, value: Value| out.push((format!("{path}.{what}"), path.to_owned(), value));
+    let mut push = |what: &str, value: Value| out.push((format!("{path}.{what}"), path.to_owned(), value));
     match ty {
         Ty::Text { max_chars } => {
             push("type", json!({}));
@@ -617,10 +552,7 @@ fn bad_values(ty: &Ty, path: &str, example: &Value, out: &mut Vec<(String, Strin
         Ty::Bool => push("type", json!("maybe")),
         Ty::Image => {
             push("type", json!(7));
-            push(
-                "data_uri",
-                json!("data:image/png;base64,$image:png:640x360"),
-            );
+            push("data_uri", json!("data:image/png;base64,$image:png:640x360"));
             push("not_base64", json!("not an image ###"));
             push("format", json!("$image:gif:640x360"));
             push("min_side", json!("$image:png:640x299"));
@@ -677,9 +609,7 @@ pub fn prompt_references(prompt: &str, kind: &str) -> Vec<u32> {
     let mut rest = prompt;
     while let Some(start) = rest.find(&opener) {
         rest = &rest[start + opener.len()..];
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
         if rest[digits..].starts_with(">>>")
             && let Ok(n) = rest[..digits].parse()
         {
@@ -695,10 +625,7 @@ mod tests {
 
     #[test]
     fn prompt_references_are_found() {
-        assert_eq!(
-            prompt_references("<<<voice_1>>> and <<<voice_12>>> <<<voice_x>>>", "voice"),
-            vec![1, 12]
-        );
+        assert_eq!(prompt_references("<<<voice_1>>> and <<<voice_12>>> <<<voice_x>>>", "voice"), vec![1, 12]);
         assert!(prompt_references("no refs", "image").is_empty());
     }
 

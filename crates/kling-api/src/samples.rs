@@ -34,10 +34,7 @@ pub fn image_bytes(spec: &str) -> Option<Vec<u8>> {
     let format = parts.next()?;
     let (width, height) = parts.next()?.split_once('x')?;
     let (width, height): (u32, u32) = (width.parse().ok()?, height.parse().ok()?);
-    let pad = parts
-        .next()
-        .and_then(|p| p.strip_prefix("pad="))
-        .and_then(|n| n.parse::<usize>().ok());
+    let pad = parts.next().and_then(|p| p.strip_prefix("pad=")).and_then(|n| n.parse::<usize>().ok());
     let mut bytes = match format {
         "png" => png(width, height)?,
         "gif" => gif_header(width, height)?,
@@ -78,21 +75,14 @@ mod tests {
 
     #[test]
     fn placeholders_become_real_images() {
-        let mut v = serde_json::json!({"a": ["$image:png:640x360"], "b": "data:image/png;base64,$image:png:10x10:pad=100"});
+        let mut v =
+            serde_json::json!({"a": ["$image:png:640x360"], "b": "data:image/png;base64,$image:png:10x10:pad=100"});
         materialize(&mut v);
         let a = base64::engine::general_purpose::STANDARD
             .decode(v["a"][0].as_str().unwrap_or_default())
             .unwrap_or_default();
         let info = read_header(&a).expect("png header");
-        assert_eq!(
-            (info.format, info.width, info.height),
-            (ImageFormat::Png, 640, 360)
-        );
-        assert!(
-            v["b"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("data:image/png;base64,iVBOR")
-        );
+        assert_eq!((info.format, info.width, info.height), (ImageFormat::Png, 640, 360));
+        assert!(v["b"].as_str().unwrap_or_default().starts_with("data:image/png;base64,iVBOR"));
     }
 }

@@ -4,25 +4,12 @@ use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::models::{self, Combo, VideoModel};
 use crate::rules::{Field, Req, Rule, RuleClass, Ty, prompt_references};
 
-const DURATIONS: &[&str] = &[
-    "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
-];
-const SHOT_DURATIONS: &[&str] = &[
-    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
-];
-const CAMERA_TYPES: &[&str] = &[
-    "simple",
-    "down_back",
-    "forward_up",
-    "right_turn_forward",
-    "left_turn_forward",
-];
+const DURATIONS: &[&str] = &["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
+const SHOT_DURATIONS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
+const CAMERA_TYPES: &[&str] = &["simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"];
 const CAMERA_AXES: &[&str] = &["horizontal", "vertical", "pan", "tilt", "roll", "zoom"];
 
-const AXIS: Ty = Ty::Float {
-    min: -10.0,
-    max: 10.0,
-};
+const AXIS: Ty = Ty::Float { min: -10.0, max: 10.0 };
 const CAMERA_CONFIG: &[Field] = &[
     Field::optional("horizontal", AXIS, "5"),
     Field::optional("vertical", AXIS, "0"),
@@ -48,22 +35,11 @@ const DYNAMIC_MASK: Ty = Ty::Object(&[
     Field::required("mask", Ty::Image, r#""https://example.com/mask.png""#),
     Field::required(
         "trajectories",
-        Ty::Array {
-            item: &POINT,
-            min: 2,
-            max: 77,
-        },
+        Ty::Array { item: &POINT, min: 2, max: 77 },
         r#"[{"x": 10, "y": 10}, {"x": 20, "y": 20}]"#,
     ),
 ]);
-const ELEMENT: Ty = Ty::Object(&[Field::required(
-    "element_id",
-    Ty::Int {
-        min: 1,
-        max: i64::MAX,
-    },
-    "101",
-)]);
+const ELEMENT: Ty = Ty::Object(&[Field::required("element_id", Ty::Int { min: 1, max: i64::MAX }, "101")]);
 const VOICE: Ty = Ty::Object(&[Field::required("voice_id", Ty::Str, r#""voice-1""#)]);
 const WATERMARK: Ty = Ty::Object(&[Field::optional("enabled", Ty::Bool, "true")]);
 
@@ -104,16 +80,8 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
     base: r#"{"prompt": "a cat walks on the beach"}"#,
     fields: common_video_fields![
         Field::optional("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
-        Field::optional(
-            "aspect_ratio",
-            Ty::Enum(&["16:9", "9:16", "1:1"]),
-            r#""9:16""#
-        ),
-        Field::optional(
-            "camera_control",
-            CAMERA_CONTROL,
-            r#"{"type": "simple", "config": {"horizontal": 5}}"#
-        ),
+        Field::optional("aspect_ratio", Ty::Enum(&["16:9", "9:16", "1:1"]), r#""9:16""#),
+        Field::optional("camera_control", CAMERA_CONTROL, r#"{"type": "simple", "config": {"horizontal": 5}}"#),
     ],
     rules: &[
         Rule {
@@ -143,11 +111,7 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
             field: "camera_control",
             summary: "camera_control only where the model supports it (kling-v1 std 5 s)",
             class: RuleClass::ModelSupport,
-            check: |r| {
-                support(r, "camera_control", r.present("camera_control"), |m| {
-                    m.camera_control_t2v
-                })
-            },
+            check: |r| support(r, "camera_control", r.present("camera_control"), |m| m.camera_control_t2v),
             accept: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "camera_control": {"type": "simple", "config": {"zoom": 3}}}"#,
             reject: r#"{"model_name": "kling-v1-6", "mode": "std", "duration": "5", "camera_control": {"type": "simple", "config": {"zoom": 3}}}"#,
         },
@@ -167,46 +131,18 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
         Field::optional("image", Ty::Image, r#""$image:png:640x360""#),
         Field::optional("image_tail", Ty::Image, r#""$image:png:800x450""#),
         Field::optional("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
-        Field::optional(
-            "static_mask",
-            Ty::Image,
-            r#""https://example.com/static-mask.png""#
-        ),
+        Field::optional("static_mask", Ty::Image, r#""https://example.com/static-mask.png""#),
         Field::optional(
             "dynamic_masks",
-            Ty::Array {
-                item: &DYNAMIC_MASK,
-                min: 0,
-                max: 6
-            },
+            Ty::Array { item: &DYNAMIC_MASK, min: 0, max: 6 },
             r#"[{"mask": "https://example.com/mask.png", "trajectories": [{"x": 10, "y": 10}, {"x": 20, "y": 20}]}]"#
         ),
-        Field::optional(
-            "camera_control",
-            CAMERA_CONTROL,
-            r#"{"type": "simple", "config": {"horizontal": 5}}"#
-        )
-        .within(r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5"}"#),
-        Field::optional(
-            "element_list",
-            Ty::Array {
-                item: &ELEMENT,
-                min: 0,
-                max: 3
-            },
-            r#"[{"element_id": 101}]"#
-        )
-        .within(r#"{"model_name": "kling-v3"}"#),
-        Field::optional(
-            "voice_list",
-            Ty::Array {
-                item: &VOICE,
-                min: 0,
-                max: 2
-            },
-            r#"[{"voice_id": "voice-1"}]"#
-        )
-        .within(r#"{"model_name": "kling-v2-6", "mode": "pro"}"#),
+        Field::optional("camera_control", CAMERA_CONTROL, r#"{"type": "simple", "config": {"horizontal": 5}}"#)
+            .within(r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5"}"#),
+        Field::optional("element_list", Ty::Array { item: &ELEMENT, min: 0, max: 3 }, r#"[{"element_id": 101}]"#)
+            .within(r#"{"model_name": "kling-v3"}"#),
+        Field::optional("voice_list", Ty::Array { item: &VOICE, min: 0, max: 2 }, r#"[{"voice_id": "voice-1"}]"#)
+            .within(r#"{"model_name": "kling-v2-6", "mode": "pro"}"#),
     ],
     rules: &[
         Rule {
@@ -300,13 +236,10 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
             check: |r| {
                 let voices = r.array("voice_list").len();
                 let prompt = r.text("prompt").unwrap_or_default();
-                match prompt_references(&prompt, "voice")
-                    .into_iter()
-                    .find(|n| *n == 0 || *n as usize > voices)
-                {
-                    Some(n) => Err(format!(
-                        "<<<voice_{n}>>> does not refer to an entry of voice_list ({voices} given)"
-                    )),
+                match prompt_references(&prompt, "voice").into_iter().find(|n| *n == 0 || *n as usize > voices) {
+                    Some(n) => {
+                        Err(format!("<<<voice_{n}>>> does not refer to an entry of voice_list ({voices} given)"))
+                    }
                     None => Ok(()),
                 }
             },
@@ -319,9 +252,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
             summary: "static_mask has the aspect ratio of image (checked when both are Base64)",
             class: RuleClass::Structural,
             check: |r| {
-                let (Some(image), Some(mask)) =
-                    (base64_info(r, "image"), base64_info(r, "static_mask"))
-                else {
+                let (Some(image), Some(mask)) = (base64_info(r, "image"), base64_info(r, "static_mask")) else {
                     return Ok(());
                 };
                 if (image.aspect() - mask.aspect()).abs() > 0.01 {
@@ -342,24 +273,18 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
             summary: "static and dynamic masks share one resolution (checked when Base64)",
             class: RuleClass::Structural,
             check: |r| {
-                let mut sizes = base64_info(r, "static_mask")
-                    .map(|i| (i.width, i.height))
-                    .into_iter()
-                    .chain(
-                        r.array("dynamic_masks")
-                            .iter()
-                            .filter_map(|m| m.get("mask").and_then(|v| v.as_str()))
-                            .filter_map(base64_header)
-                            .map(|i| (i.width, i.height)),
-                    );
+                let mut sizes = base64_info(r, "static_mask").map(|i| (i.width, i.height)).into_iter().chain(
+                    r.array("dynamic_masks")
+                        .iter()
+                        .filter_map(|m| m.get("mask").and_then(|v| v.as_str()))
+                        .filter_map(base64_header)
+                        .map(|i| (i.width, i.height)),
+                );
                 let Some(first) = sizes.next() else {
                     return Ok(());
                 };
                 match sizes.find(|s| *s != first) {
-                    Some((w, h)) => Err(format!(
-                        "mask resolution {w}x{h} differs from {}x{}",
-                        first.0, first.1
-                    )),
+                    Some((w, h)) => Err(format!("mask resolution {w}x{h} differs from {}x{}", first.0, first.1)),
                     None => Ok(()),
                 }
             },
@@ -376,14 +301,10 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
             summary: "camera_control only where the model supports it (kling-v1-5 pro 5 s, type simple)",
             class: RuleClass::ModelSupport,
             check: |r| {
-                support(r, "camera_control", r.present("camera_control"), |m| {
-                    m.camera_control_i2v
-                })?;
+                support(r, "camera_control", r.present("camera_control"), |m| m.camera_control_i2v)?;
                 let kind = r.get("camera_control").and_then(|c| r.text_in(c, "type"));
                 match kind {
-                    Some(t) if t != "simple" => Err(format!(
-                        "type {t} is not supported by image2video; use simple"
-                    )),
+                    Some(t) if t != "simple" => Err(format!("type {t} is not supported by image2video; use simple")),
                     _ => Ok(()),
                 }
             },
@@ -456,11 +377,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
 
 fn prompt_required(r: &Req<'_>) -> Result<(), String> {
     let customize = r.flag("multi_shot") && r.text("shot_type").is_some_and(|t| t == "customize");
-    if customize || r.present("prompt") {
-        Ok(())
-    } else {
-        Err("is required".into())
-    }
+    if customize || r.present("prompt") { Ok(()) } else { Err("is required".into()) }
 }
 
 const SHOT_TYPE_REQUIRED: Rule = Rule {
@@ -485,8 +402,7 @@ const MULTI_PROMPT_REQUIRED: Rule = Rule {
     summary: "multi_prompt is required when shot_type is customize",
     class: RuleClass::Structural,
     check: |r| {
-        let customize =
-            r.flag("multi_shot") && r.text("shot_type").is_some_and(|t| t == "customize");
+        let customize = r.flag("multi_shot") && r.text("shot_type").is_some_and(|t| t == "customize");
         if customize && !r.present("multi_prompt") {
             Err("is required when shot_type is customize".into())
         } else {
@@ -503,11 +419,7 @@ fn shot_durations(r: &Req<'_>) -> Vec<u32> {
     }
     r.array("multi_prompt")
         .iter()
-        .map(|shot| {
-            r.text_in(shot, "duration")
-                .and_then(|d| d.parse().ok())
-                .unwrap_or(0)
-        })
+        .map(|shot| r.text_in(shot, "duration").and_then(|d| d.parse().ok()).unwrap_or(0))
         .collect()
 }
 
@@ -516,14 +428,8 @@ const MULTI_PROMPT_DURATION_RANGE: Rule = Rule {
     field: "multi_prompt",
     summary: "each shot lasts at least 1 s and at most the total duration",
     class: RuleClass::Structural,
-    check: |r| match shot_durations(r)
-        .iter()
-        .position(|d| *d < 1 || *d > r.duration)
-    {
-        Some(i) => Err(format!(
-            "[{i}].duration must be between 1 and the total duration {}",
-            r.duration
-        )),
+    check: |r| match shot_durations(r).iter().position(|d| *d < 1 || *d > r.duration) {
+        Some(i) => Err(format!("[{i}].duration must be between 1 and the total duration {}", r.duration)),
         None => Ok(()),
     },
     accept: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "5"}]}"#,
@@ -541,10 +447,7 @@ const MULTI_PROMPT_DURATION_SUM: Rule = Rule {
         if durations.is_empty() || sum == r.duration {
             Ok(())
         } else {
-            Err(format!(
-                "shot durations add up to {sum}, not the total duration {}",
-                r.duration
-            ))
+            Err(format!("shot durations add up to {sum}, not the total duration {}", r.duration))
         }
     },
     accept: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "2"}, {"index": 2, "prompt": "b", "duration": "3"}]}"#,
@@ -556,9 +459,7 @@ fn camera_type<'a>(r: &Req<'a>) -> Option<std::borrow::Cow<'a, str>> {
 }
 
 fn camera_config<'a>(r: &Req<'a>) -> Option<&'a serde_json::Value> {
-    r.get("camera_control")
-        .and_then(|c| c.get("config"))
-        .filter(|c| !c.is_null())
+    r.get("camera_control").and_then(|c| c.get("config")).filter(|c| !c.is_null())
 }
 
 const CAMERA_CONFIG_REQUIRED: Rule = Rule {
@@ -583,9 +484,7 @@ const CAMERA_CONFIG_FORBIDDEN: Rule = Rule {
     summary: "config must be absent unless type is simple",
     class: RuleClass::Structural,
     check: |r| match camera_type(r) {
-        Some(t) if t != "simple" && camera_config(r).is_some() => {
-            Err(format!("must be absent when type is {t}"))
-        }
+        Some(t) if t != "simple" && camera_config(r).is_some() => Err(format!("must be absent when type is {t}")),
         _ => Ok(()),
     },
     accept: r#"{"camera_control": {"type": "down_back"}}"#,
@@ -601,17 +500,11 @@ const CAMERA_ONE_AXIS: Rule = Rule {
         let Some(config) = camera_config(r) else {
             return Ok(());
         };
-        let non_zero = CAMERA_AXES
-            .iter()
-            .filter(|a| r.number_in(config, a).is_some_and(|v| v != 0.0))
-            .count();
+        let non_zero = CAMERA_AXES.iter().filter(|a| r.number_in(config, a).is_some_and(|v| v != 0.0)).count();
         if non_zero == 1 {
             Ok(())
         } else {
-            Err(format!(
-                "exactly one of {} must be non-zero ({non_zero} are)",
-                CAMERA_AXES.join(", ")
-            ))
+            Err(format!("exactly one of {} must be non-zero ({non_zero} are)", CAMERA_AXES.join(", ")))
         }
     },
     accept: r#"{"camera_control": {"type": "simple", "config": {"horizontal": 0, "roll": 2.5}}}"#,
@@ -627,14 +520,7 @@ const VOICE_COUNT: Rule = Rule {
         let mut voices = prompt_references(&r.text("prompt").unwrap_or_default(), "voice");
         voices.sort_unstable();
         voices.dedup();
-        if voices.len() > 2 {
-            Err(format!(
-                "refers to {} voices; at most 2 are allowed",
-                voices.len()
-            ))
-        } else {
-            Ok(())
-        }
+        if voices.len() > 2 { Err(format!("refers to {} voices; at most 2 are allowed", voices.len())) } else { Ok(()) }
     },
     accept: r#"{"prompt": "a quiet street"}"#,
     reject: r#"{"model_name": "kling-v3", "sound": "on", "prompt": "<<<voice_1>>> <<<voice_2>>> <<<voice_3>>>"}"#,
@@ -646,13 +532,8 @@ const VOICE_NEEDS_SOUND: Rule = Rule {
     summary: "<<<voice_N>>> references need sound on",
     class: RuleClass::Structural,
     check: |r| {
-        let has_voice =
-            !prompt_references(&r.text("prompt").unwrap_or_default(), "voice").is_empty();
-        if has_voice && !r.sound_on() {
-            Err("voice references require sound \"on\"".into())
-        } else {
-            Ok(())
-        }
+        let has_voice = !prompt_references(&r.text("prompt").unwrap_or_default(), "voice").is_empty();
+        if has_voice && !r.sound_on() { Err("voice references require sound \"on\"".into()) } else { Ok(()) }
     },
     accept: r#"{"model_name": "kling-v3", "sound": "on", "prompt": "the narrator says hello"}"#,
     reject: r#"{"model_name": "kling-v3", "sound": "off", "prompt": "<<<voice_1>>> says hello"}"#,
@@ -660,30 +541,18 @@ const VOICE_NEEDS_SOUND: Rule = Rule {
 
 /// Rejects `used` features that `combos(model)` does not admit for the request's mode and
 /// duration. Models without a mode split are checked against `std`.
-fn support(
-    r: &Req<'_>,
-    what: &str,
-    used: bool,
-    combos: fn(&VideoModel) -> &'static [Combo],
-) -> Result<(), String> {
+fn support(r: &Req<'_>, what: &str, used: bool, combos: fn(&VideoModel) -> &'static [Combo]) -> Result<(), String> {
     let Some(model) = r.video_model else {
         return Ok(());
     };
     if !used {
         return Ok(());
     }
-    let mode = if model.modes.is_some() {
-        r.mode.as_ref()
-    } else {
-        "std"
-    };
+    let mode = if model.modes.is_some() { r.mode.as_ref() } else { "std" };
     if models::admits(combos(model), mode, r.duration) {
         Ok(())
     } else {
-        Err(format!(
-            "{what} is not supported by {} in {mode} mode at {} s",
-            model.name, r.duration
-        ))
+        Err(format!("{what} is not supported by {} in {mode} mode at {} s", model.name, r.duration))
     }
 }
 
@@ -714,11 +583,7 @@ const CFG_SCALE_MODEL: Rule = Rule {
     class: RuleClass::ModelSupport,
     check: |r| {
         let supported = r.video_model.is_none_or(|m| m.cfg_scale);
-        if r.get("cfg_scale").is_some() && !supported {
-            Err(format!("not supported by {}", r.model))
-        } else {
-            Ok(())
-        }
+        if r.get("cfg_scale").is_some() && !supported { Err(format!("not supported by {}", r.model)) } else { Ok(()) }
     },
     accept: r#"{"model_name": "kling-v1", "cfg_scale": 0.5}"#,
     reject: r#"{"model_name": "kling-v2-master", "cfg_scale": 0.5}"#,
@@ -741,11 +606,7 @@ const MULTI_SHOT_MODEL: Rule = Rule {
     class: RuleClass::ModelSupport,
     check: |r| {
         let supported = r.video_model.is_none_or(|m| m.multi_shot);
-        if r.flag("multi_shot") && !supported {
-            Err(format!("not supported by {}", r.model))
-        } else {
-            Ok(())
-        }
+        if r.flag("multi_shot") && !supported { Err(format!("not supported by {}", r.model)) } else { Ok(()) }
     },
     accept: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "intelligence"}"#,
     reject: r#"{"model_name": "kling-v1", "multi_shot": true, "shot_type": "intelligence"}"#,

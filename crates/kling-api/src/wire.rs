@@ -195,11 +195,6 @@ pub struct Claims {
 impl Claims {
     /// The official sample's claims: valid from five seconds ago for 30 minutes.
     pub fn official_sample(access_key: &str, now_unix_s: i64) -> Claims {
-        Claims {
-            iss: access_key.to_owned(),
-            exp: now_unix_s + 1800,
-            nbf: now_unix_s - 5,
-            iat: None,
-        }
+        Claims { iss: access_key.to_owned(), exp: now_unix_s + 1800, nbf: now_unix_s - 5, iat: None }
     }
 }

@@ -19,27 +19,12 @@ fn every_case_accepts_and_rejects_as_declared() {
     let options = ValidationOptions::default();
     for spec in kling_api::ENDPOINTS {
         let base = request(spec, &serde_json::json!({}));
-        assert!(
-            rules::validate(spec, &base, &options).is_ok(),
-            "{} base request is invalid",
-            spec.name
-        );
+        assert!(rules::validate(spec, &base, &options).is_ok(), "{} base request is invalid", spec.name);
         let cases = rules::cases(spec);
-        assert!(
-            cases.len() > 40,
-            "{} has only {} cases",
-            spec.name,
-            cases.len()
-        );
+        assert!(cases.len() > 40, "{} has only {} cases", spec.name, cases.len());
         for case in cases {
             let accepted = rules::validate(spec, &request(spec, &case.accept), &options);
-            assert!(
-                accepted.is_ok(),
-                "{} {}: accepting example rejected: {:?}",
-                spec.name,
-                case.id,
-                accepted
-            );
+            assert!(accepted.is_ok(), "{} {}: accepting example rejected: {:?}", spec.name, case.id, accepted);
             match rules::validate(spec, &request(spec, &case.reject), &options) {
                 Ok(_) => panic!("{} {}: rejecting example accepted", spec.name, case.id),
                 Err(v) => assert!(
@@ -67,10 +52,6 @@ fn case_ids_are_unique_per_endpoint() {
         let mut seen = std::collections::HashSet::new();
         let dups: Vec<&String> = ids.iter().filter(|i| !seen.insert(*i)).collect();
         let _ = total;
-        assert!(
-            dups.is_empty(),
-            "{} has duplicate case ids {dups:?}",
-            spec.name
-        );
+        assert!(dups.is_empty(), "{} has duplicate case ids {dups:?}", spec.name);
     }
 }

@@ -15,9 +15,13 @@ use crate::clock::Clock;
 use crate::config::{ClockConfig, Config};
 use crate::engine::{Engine, EngineParts};
 use crate::ids::Ids;
+use crate::journal::Journal;
 use crate::media::{FixtureError, Media};
+use crate::net::{ConnectionHandle, FaultListener};
 use crate::routes;
-use crate::state::AppState;
+use crate::scenario::Scenarios;
+use crate::state::{AppState, Stats};
+use parking_lot::RwLock;
 
 /// Why the emulator could not start.
 #[derive(Debug, thiserror::Error)]
@@ -53,22 +57,16 @@ impl App {
             return Err(StartError::NoAccount);
         }
         let addr = SocketAddr::new(config.host, config.port);
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| StartError::Bind { addr, source })?;
-        let local = listener
-            .local_addr()
-            .map_err(|source| StartError::Bind { addr, source })?;
+        let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+        let local = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
         let clock = Arc::new(match config.clock {
             ClockConfig::System { scale } => Clock::system(scale),
             ClockConfig::Manual { start_ms } => Clock::manual(start_ms),
         });
         let ids = Arc::new(Ids::new(config.seed));
         let media = Arc::new(Media::load()?);
-        let public_url = config.public_url.clone().map_or_else(
-            || format!("http://{local}"),
-            |u| u.trim_end_matches('/').to_owned(),
-        );
+        let public_url =
+            config.public_url.clone().map_or_else(|| format!("http://{local}"), |u| u.trim_end_matches('/').to_owned());
         let engine = Arc::new(Engine::new(EngineParts {
             clock: clock.clone(),
             ids: ids.clone(),
@@ -77,14 +75,15 @@ impl App {
             latency: config.latency,
             seed: config.seed,
             capacity: config.task_capacity,
+            limits: config.limits.clone(),
         }));
         engine.set_public_url(public_url.clone());
-        let accounts = Accounts::new(
-            config
-                .accounts
-                .iter()
-                .map(|a| (a.access_key.as_str(), a.secret_key.as_str())),
-        );
+        let accounts = Accounts::new(config.accounts.iter().map(|a| (a.access_key.as_str(), a.secret_key.as_str())));
+        let mut scenarios = Scenarios::new(config.seed);
+        for scenario in &config.scenarios {
+            scenarios.add(scenario.clone(), clock.now_ms());
+        }
+        let journal = Journal::new(config.journal_size);
         let state = Arc::new(AppState {
             config,
             accounts,
@@ -93,15 +92,16 @@ impl App {
             clock,
             media,
             public_url,
+            scenarios: RwLock::new(scenarios),
+            journal,
+            stats: Stats::default(),
         });
         Ok(App { listener, state })
     }
 
     /// The bound address.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .unwrap_or_else(|_| SocketAddr::new(self.state.config.host, self.state.config.port))
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::new(self.state.config.host, self.state.config.port))
     }
 
     /// `http://<bound address>`.
@@ -115,16 +115,12 @@ impl App {
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
-    pub async fn run_until(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let driver = tokio::spawn(self.state.engine.clone().drive(wait_for(stop_rx)));
         let router = routes::router(self.state.clone());
-        let served = axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let service = router.into_make_service_with_connect_info::<ConnectionHandle>();
+        let served = axum::serve(FaultListener::new(self.listener), service).with_graceful_shutdown(shutdown).await;
         let _ = stop_tx.send(true);
         let _ = driver.await;
         served
@@ -138,12 +134,7 @@ impl App {
         let task = tokio::spawn(self.run_until(async move {
             let _ = stopped.await;
         }));
-        Running {
-            base_url,
-            state,
-            stop: Some(stop),
-            task: Some(task),
-        }
+        Running { base_url, state, stop: Some(stop), task: Some(task) }
     }
 }
 

@@ -37,10 +37,7 @@ pub struct Account {
 
 impl std::fmt::Debug for Account {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Account")
-            .field("id", &self.id)
-            .field("access_key", &self.access_key)
-            .finish_non_exhaustive()
+        f.debug_struct("Account").field("id", &self.id).field("access_key", &self.access_key).finish_non_exhaustive()
     }
 }
 
@@ -56,11 +53,8 @@ impl Accounts {
         let mut by_key = HashMap::new();
         for (i, (access, secret)) in pairs.into_iter().enumerate() {
             let id = AccountId(u32::try_from(i).unwrap_or(u32::MAX));
-            let account = Account {
-                id,
-                access_key: access.to_owned(),
-                key: DecodingKey::from_secret(secret.as_bytes()),
-            };
+            let account =
+                Account { id, access_key: access.to_owned(), key: DecodingKey::from_secret(secret.as_bytes()) };
             by_key.insert(access.to_owned(), Arc::new(account));
         }
         Accounts { by_key }
@@ -102,38 +96,24 @@ pub fn authenticate(
     let Some(raw) = headers.get(axum::http::header::AUTHORIZATION) else {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
     };
-    let value = raw
-        .to_str()
-        .map_err(|_| fail(ErrorKind::AuthInvalid, "Authorization is invalid"))?;
+    let value = raw.to_str().map_err(|_| fail(ErrorKind::AuthInvalid, "Authorization is invalid"))?;
     // HTTP stacks trim trailing whitespace, so "Bearer " arrives as "Bearer".
     if value.trim().is_empty() || value.trim() == "Bearer" {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
     }
-    let token = value.strip_prefix("Bearer ").ok_or_else(|| {
-        fail(
-            ErrorKind::AuthInvalid,
-            "Authorization is invalid: expected \"Bearer <token>\"",
-        )
-    })?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .ok_or_else(|| fail(ErrorKind::AuthInvalid, "Authorization is invalid: expected \"Bearer <token>\""))?;
     if token.trim().is_empty() {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
     }
     let invalid = || fail(ErrorKind::AuthInvalid, "Authorization is invalid");
     let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
     if header.alg != Algorithm::HS256 {
-        return Err(fail(
-            ErrorKind::AuthInvalid,
-            "Authorization is invalid: algorithm must be HS256",
-        ));
+        return Err(fail(ErrorKind::AuthInvalid, "Authorization is invalid: algorithm must be HS256"));
     }
-    let issuer = jsonwebtoken::dangerous::insecure_decode::<Issuer>(token)
-        .map_err(|_| invalid())?
-        .claims;
-    let access_key = issuer
-        .iss
-        .as_ref()
-        .and_then(serde_json::Value::as_str)
-        .ok_or_else(invalid)?;
+    let issuer = jsonwebtoken::dangerous::insecure_decode::<Issuer>(token).map_err(|_| invalid())?.claims;
+    let access_key = issuer.iss.as_ref().and_then(serde_json::Value::as_str).ok_or_else(invalid)?;
     let account = accounts.get(access_key).ok_or_else(invalid)?;
 
     let mut validation = Validation::new(Algorithm::HS256);
@@ -141,29 +121,19 @@ pub fn authenticate(
     validation.validate_nbf = false;
     validation.validate_aud = false;
     validation.required_spec_claims.clear();
-    let claims = jsonwebtoken::decode::<TimeClaims>(token, &account.key, &validation)
-        .map_err(|_| invalid())?
-        .claims;
+    let claims = jsonwebtoken::decode::<TimeClaims>(token, &account.key, &validation).map_err(|_| invalid())?.claims;
 
     let seconds = |v: &serde_json::Value| v.as_f64().map(|f| f.floor() as i64);
-    let exp = claims.exp.as_ref().and_then(seconds).ok_or_else(|| {
-        fail(
-            ErrorKind::AuthFailed,
-            "Authentication failed: exp claim is required",
-        )
-    })?;
+    let exp = claims
+        .exp
+        .as_ref()
+        .and_then(seconds)
+        .ok_or_else(|| fail(ErrorKind::AuthFailed, "Authentication failed: exp claim is required"))?;
     if let Some(nbf) = claims.nbf.as_ref() {
-        let nbf = seconds(nbf).ok_or_else(|| {
-            fail(
-                ErrorKind::AuthFailed,
-                "Authentication failed: nbf claim must be a number",
-            )
-        })?;
+        let nbf = seconds(nbf)
+            .ok_or_else(|| fail(ErrorKind::AuthFailed, "Authentication failed: nbf claim must be a number"))?;
         if now_s < nbf - leeway_s {
-            return Err(fail(
-                ErrorKind::AuthNotYetValid,
-                "Authorization is not yet valid",
-            ));
+            return Err(fail(ErrorKind::AuthNotYetValid, "Authorization is not yet valid"));
         }
     }
     if now_s >= exp + leeway_s {
@@ -179,17 +149,8 @@ pub struct Authenticated(pub Arc<Account>);
 impl FromRequestParts<Arc<AppState>> for Authenticated {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let now_s = state.auth_now_ms().div_euclid(1000);
-        authenticate(
-            &parts.headers,
-            &state.accounts,
-            now_s,
-            state.config.jwt_leeway_s,
-        )
-        .map(Authenticated)
+        authenticate(&parts.headers, &state.accounts, now_s, state.config.jwt_leeway_s).map(Authenticated)
     }
 }

@@ -12,21 +12,13 @@ use tokio::sync::watch;
 
 /// The real Unix time in milliseconds.
 pub fn wall_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 #[derive(Debug)]
 enum Source {
-    System {
-        origin_ms: i64,
-        started: Instant,
-        scale: f64,
-    },
-    Manual {
-        now_ms: AtomicI64,
-    },
+    System { origin_ms: i64, started: Instant, scale: f64 },
+    Manual { now_ms: AtomicI64 },
 }
 
 /// The emulator's clock.
@@ -51,17 +43,11 @@ impl Clock {
 
     /// A clock that starts at `start_ms` and moves only through [`Clock::advance`].
     pub fn manual(start_ms: i64) -> Clock {
-        Clock::new(Source::Manual {
-            now_ms: AtomicI64::new(start_ms),
-        })
+        Clock::new(Source::Manual { now_ms: AtomicI64::new(start_ms) })
     }
 
     fn new(source: Source) -> Clock {
-        Clock {
-            source,
-            offset_ms: AtomicI64::new(0),
-            advanced: watch::channel(0).0,
-        }
+        Clock { source, offset_ms: AtomicI64::new(0), advanced: watch::channel(0).0 }
     }
 
     /// Whether the clock only moves when advanced.
@@ -72,11 +58,7 @@ impl Clock {
     /// Simulated Unix time in milliseconds.
     pub fn now_ms(&self) -> i64 {
         let base = match &self.source {
-            Source::System {
-                origin_ms,
-                started,
-                scale,
-            } => {
+            Source::System { origin_ms, started, scale } => {
                 let elapsed = started.elapsed().as_secs_f64() * 1000.0 * scale;
                 origin_ms + elapsed as i64
             }
@@ -105,9 +87,7 @@ impl Clock {
     pub fn real_delay_until(&self, target_ms: i64) -> Option<Duration> {
         let remaining = target_ms.saturating_sub(self.now_ms()).max(0);
         match &self.source {
-            Source::System { scale, .. } => {
-                Some(Duration::from_secs_f64(remaining as f64 / 1000.0 / scale))
-            }
+            Source::System { scale, .. } => Some(Duration::from_secs_f64(remaining as f64 / 1000.0 / scale)),
             Source::Manual { .. } => None,
         }
     }
@@ -164,9 +144,6 @@ mod tests {
         tokio::task::yield_now().await;
         assert!(!sleeper.is_finished());
         clock.advance(Duration::from_secs(3));
-        tokio::time::timeout(Duration::from_secs(5), sleeper)
-            .await
-            .expect("woke")
-            .expect("joined");
+        tokio::time::timeout(Duration::from_secs(5), sleeper).await.expect("woke").expect("joined");
     }
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 use kling_api::Dialect;
 use kling_api::rules::ValidationOptions;
 
+use crate::accounts::LimitsConfig;
 use crate::latency::LatencyProfile;
+use crate::scenario::Scenario;
 
 /// Access key of the built-in development account.
 pub const DEV_ACCESS_KEY: &str = "kling-mock-dev-access-key";
@@ -29,10 +31,7 @@ pub struct AccountKeys {
 impl AccountKeys {
     /// A pair of keys.
     pub fn new(access_key: impl Into<String>, secret_key: impl Into<String>) -> AccountKeys {
-        AccountKeys {
-            access_key: access_key.into(),
-            secret_key: secret_key.into(),
-        }
+        AccountKeys { access_key: access_key.into(), secret_key: secret_key.into() }
     }
 
     /// The built-in development account.
@@ -43,10 +42,7 @@ impl AccountKeys {
 
 impl std::fmt::Debug for AccountKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccountKeys")
-            .field("access_key", &self.access_key)
-            .field("secret_key", &"<redacted>")
-            .finish()
+        f.debug_struct("AccountKeys").field("access_key", &self.access_key).field("secret_key", &"<redacted>").finish()
     }
 }
 
@@ -119,8 +115,34 @@ pub struct Config {
     pub task_capacity: usize,
     /// How long one callback POST may take.
     pub callback_timeout: Duration,
-    /// Error vocabulary.
+    /// Error vocabulary and extra paths.
     pub dialect: Dialect,
+    /// Scenarios active from the start, in order.
+    pub scenarios: Vec<Scenario>,
+    /// Account limits (units and concurrency per pack type).
+    pub limits: LimitsConfig,
+    /// The admin API.
+    pub admin: AdminConfig,
+    /// Most exchanges the request journal keeps (0 turns it off).
+    pub journal_size: usize,
+}
+
+/// Whether and how the admin API is served.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct AdminConfig {
+    /// Serve `/__admin` at all.
+    pub disabled: bool,
+    /// When set, admin requests must carry `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for AdminConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminConfig")
+            .field("disabled", &self.disabled)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -140,6 +162,10 @@ impl Default for Config {
             task_capacity: 100_000,
             callback_timeout: Duration::from_secs(10),
             dialect: Dialect::Official,
+            scenarios: Vec::new(),
+            limits: LimitsConfig::default(),
+            admin: AdminConfig::default(),
+            journal_size: 1000,
         }
     }
 }
@@ -150,9 +176,7 @@ impl Config {
     pub fn for_tests() -> Config {
         Config {
             port: 0,
-            clock: ClockConfig::Manual {
-                start_ms: crate::clock::wall_ms(),
-            },
+            clock: ClockConfig::Manual { start_ms: crate::clock::wall_ms() },
             seed: 42,
             ..Config::default()
         }

@@ -5,26 +5,31 @@
 //! All state changes happen under one write lock, so transitions are atomic whatever the
 //! load. Reads settle lazily: a query sees the state the clock implies even if the
 //! driver has not run yet, and only takes the write lock when a transition is due.
+//! Every transition goes through [`Engine::settle_locked`], which also releases the
+//! account's slots and refunds failed tasks, so no path can forget either.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use kling_api::endpoints::PackType;
 use kling_api::rules::ValidRequest;
 use kling_api::wire::{CreatedTask, Task, TaskInfo, TaskStatus};
-use kling_api::{EndpointSpec, ErrorKind, pricing};
+use kling_api::{EndpointId, EndpointSpec, ErrorKind, pricing};
 use parking_lot::{Mutex, RwLock};
 use rand::SeedableRng;
 use tokio::sync::Notify;
 
-use crate::auth::AccountId;
+use crate::accounts::{AccountState, Limits, LimitsConfig};
+use crate::auth::Account;
 use crate::callbacks::{CallbackQueue, Callbacks};
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::ids::{Ids, mix};
 use crate::latency::LatencyProfile;
 use crate::media::Media;
+use crate::scenario::file::{Action, FailAt, Hold};
 use crate::store::Store;
 use crate::task::{Outcome, Plan, TaskRecord};
 
@@ -42,6 +47,7 @@ pub struct Engine {
     callbacks: Callbacks,
     latency: LatencyProfile,
     seed: u64,
+    limits: RwLock<LimitsConfig>,
     /// Base URL for result links in callbacks (no request to take the host from).
     public_url: RwLock<String>,
 }
@@ -63,6 +69,39 @@ pub struct EngineParts {
     pub seed: u64,
     /// Store capacity.
     pub capacity: usize,
+    /// Account limits.
+    pub limits: LimitsConfig,
+}
+
+/// A stored task as the admin API shows it: the API view plus what only the emulator knows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TaskDetail {
+    /// Owner's access key.
+    pub access_key: String,
+    /// Endpoint name.
+    pub endpoint: &'static str,
+    /// Model.
+    pub model: &'static str,
+    /// Mode.
+    pub mode: Option<&'static str>,
+    /// Units charged on success.
+    pub cost: u64,
+    /// The task's future.
+    pub plan: Plan,
+    /// The API view.
+    pub task: Task,
+}
+
+/// A state an operator can force a task into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ForcedStatus {
+    /// Start running now.
+    Processing,
+    /// Succeed now.
+    Succeed,
+    /// Fail now.
+    Failed,
 }
 
 impl Engine {
@@ -80,6 +119,7 @@ impl Engine {
             callbacks: parts.callbacks,
             latency: parts.latency,
             seed: parts.seed,
+            limits: RwLock::new(parts.limits),
             public_url: RwLock::new(String::new()),
         }
     }
@@ -94,49 +134,63 @@ impl Engine {
         self.store.read().len()
     }
 
-    /// Creates a task for `account` from a validated request.
+    /// Creates a task for `account` from a validated request, shaped by the scenario
+    /// `action` (late failure, latencies, hold).
     pub fn create(
         &self,
-        account: AccountId,
+        account: &Account,
         spec: &EndpointSpec,
         request: ValidRequest,
+        action: &Action,
     ) -> Result<CreatedTask, ApiError> {
         let sequence = self.created.fetch_add(1, Ordering::Relaxed);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(mix(self.seed ^ mix(sequence)));
-        let phases = self
-            .latency
-            .draw(request.mode, request.duration_s, &mut rng);
-        let cost = pricing::unit_cost(spec.id, request.mode, request.duration_s);
+        let (queued, processing) = self.latency.distributions(request.mode, request.duration_s);
+        let queued_ms = action.queued.unwrap_or(queued).sample(&mut rng);
+        let processing_ms = action.processing.unwrap_or(processing).sample(&mut rng);
+        let cost = u64::from(pricing::unit_cost(spec.id, request.mode, request.duration_s));
+        let slots = 1;
         let callback_url = request.callback_url.clone();
         let external_task_id = request.external_task_id.clone();
 
         let mut store = self.store.write();
+        let now = self.clock.now_ms();
+        self.settle_due_locked(&mut store, now);
         if let Some(external) = &external_task_id
-            && store.has_external(account, external)
+            && store.has_external(account.id, external)
         {
             return Err(ApiError::with_message(
                 ErrorKind::InvalidParameter,
                 format!("external_task_id: {external} already exists for this account"),
             ));
         }
-        let now = self.clock.now_ms();
-        let processing_at = now.saturating_add_unsigned(phases.queued_ms);
-        let finished_at = processing_at.saturating_add_unsigned(phases.processing_ms);
+        let limits = || self.limits.read().for_account(&account.access_key);
+        store.account_mut(account.id, limits).reserve(spec.pack, cost, slots).map_err(ApiError::new)?;
+
+        let processing_at = now.saturating_add_unsigned(queued_ms);
+        let mut finished_at = processing_at.saturating_add_unsigned(processing_ms);
+        match action.hold {
+            Some(Hold::UntilReleased) => finished_at = i64::MAX,
+            Some(Hold::ForMs(ms)) => finished_at = finished_at.saturating_add_unsigned(ms),
+            None => {}
+        }
+        let (outcome, fail_before_processing) = match &action.fail {
+            Some(fail) => (Outcome::Fail(fail.message.clone()), fail.at == FailAt::Submitted),
+            None => (Outcome::Succeed, false),
+        };
         let task = TaskRecord {
             id: self.ids.task_id(now),
-            account,
+            account: account.id,
             endpoint: spec.id,
+            pack: spec.pack,
+            slots,
             request,
             cost,
             created_at: now,
             status: TaskStatus::Submitted,
             status_msg: String::new(),
             updated_at: now,
-            plan: Plan {
-                processing_at,
-                finished_at,
-                outcome: Outcome::Succeed,
-            },
+            plan: Plan { processing_at, finished_at, outcome, fail_before_processing },
             video_id: self.ids.object_id(),
         };
         let id = task.id;
@@ -144,88 +198,104 @@ impl Engine {
         drop(store);
 
         if let Some(url) = callback_url {
-            self.callback_queues
-                .lock()
-                .insert(id, self.callbacks.open(url));
+            self.callback_queues.lock().insert(id, self.callbacks.open(url));
         }
-        {
-            let mut schedule = self.schedule.lock();
-            schedule.push(Reverse((processing_at, id)));
-            schedule.push(Reverse((finished_at, id)));
-        }
-        self.wake.notify_one();
+        self.schedule(id, [processing_at, finished_at]);
         Ok(CreatedTask {
             task_id: id.to_string(),
             task_status: TaskStatus::Submitted,
-            task_info: TaskInfo {
-                parent_video: None,
-                external_task_id,
-            },
+            task_info: TaskInfo { parent_video: None, external_task_id },
             created_at: now,
             updated_at: now,
         })
     }
 
+    fn schedule(&self, id: u64, times: impl IntoIterator<Item = i64>) {
+        {
+            let mut schedule = self.schedule.lock();
+            for at in times.into_iter().filter(|at| *at != i64::MAX) {
+                schedule.push(Reverse((at, id)));
+            }
+        }
+        self.wake.notify_one();
+    }
+
     /// The task `key` (task id or external id) of `account` on `spec`, as of now.
-    pub fn get(
-        &self,
-        account: AccountId,
-        spec: &EndpointSpec,
-        key: &str,
-        base_url: &str,
-    ) -> Option<Task> {
+    pub fn get(&self, account: &Account, spec: &EndpointSpec, key: &str, base_url: &str) -> Option<Task> {
+        self.get_in(account, &[spec.id], key, base_url)
+    }
+
+    /// The task `key` of `account` on any of `endpoints`, as of now.
+    pub fn get_in(&self, account: &Account, endpoints: &[EndpointId], key: &str, base_url: &str) -> Option<Task> {
         let now = self.clock.now_ms();
+        let find = |store: &Store| endpoints.iter().find_map(|e| store.resolve(account.id, *e, key));
         {
             let store = self.store.read();
-            let task = store.get(store.resolve(account, spec.id, key)?)?;
+            let task = store.get(find(&store)?)?;
             if task.next_due().is_none_or(|due| due > now) {
                 return Some(task.render(base_url, &self.media));
             }
         }
         let mut store = self.store.write();
-        let id = store.resolve(account, spec.id, key)?;
+        let id = find(&store)?;
         self.settle_locked(&mut store, id, now);
         store.get(id).map(|t| t.render(base_url, &self.media))
     }
 
     /// One page of `account`'s tasks on `spec`, newest first, as of now.
-    pub fn list(
-        &self,
-        account: AccountId,
-        spec: &EndpointSpec,
-        page: usize,
-        size: usize,
-        base_url: &str,
-    ) -> Vec<Task> {
+    pub fn list(&self, account: &Account, spec: &EndpointSpec, page: usize, size: usize, base_url: &str) -> Vec<Task> {
         let now = self.clock.now_ms();
         let mut store = self.store.write();
-        let ids = store.page(account, spec.id, page, size);
+        let ids = store.page(account.id, spec.id, page, size);
         for id in &ids {
             self.settle_locked(&mut store, *id, now);
         }
-        ids.iter()
-            .filter_map(|id| store.get(*id))
-            .map(|t| t.render(base_url, &self.media))
-            .collect()
+        ids.iter().filter_map(|id| store.get(*id)).map(|t| t.render(base_url, &self.media)).collect()
     }
 
-    /// Applies the due transitions of one task and queues a callback for each.
-    fn settle_locked(&self, store: &mut Store, id: u64, now: i64) {
-        let Some(task) = store.get_mut(id) else {
-            return;
+    /// Settles every task whose scheduled time has come.
+    fn settle_due_locked(&self, store: &mut Store, now: i64) {
+        let due: Vec<u64> = {
+            let mut schedule = self.schedule.lock();
+            let mut due = Vec::new();
+            while let Some(Reverse((at, id))) = schedule.peek().copied() {
+                if at > now {
+                    break;
+                }
+                schedule.pop();
+                due.push(id);
+            }
+            due
         };
+        for id in due {
+            self.settle_locked(store, id, now);
+        }
+    }
+
+    /// Applies the due transitions of one task, queues a callback for each, and gives
+    /// the account back what an ended task held.
+    fn settle_locked(&self, store: &mut Store, id: u64, now: i64) {
+        let Some(task) = store.get_mut(id) else { return };
         if task.next_due().is_none_or(|due| due > now) {
             return;
         }
         let public_url = self.public_url.read();
         let mut queues = self.callback_queues.lock();
+        let mut ended = None;
         while let Some(entered) = task.step(now) {
             if let Some(queue) = queues.get(&id) {
                 let _ = queue.send(task.render(&public_url, &self.media));
             }
             if entered.is_terminal() {
                 queues.remove(&id);
+                ended = Some((task.account, task.pack, task.cost, task.slots, entered == TaskStatus::Succeed));
             }
+        }
+        drop(queues);
+        if let Some((account, pack, cost, slots, succeeded)) = ended
+            && let Some(state) = store.account_mut_existing(account)
+        {
+            state.finish(pack, cost, slots, succeeded);
         }
     }
 
@@ -235,25 +305,13 @@ impl Engine {
         let mut advanced = self.clock.subscribe();
         loop {
             let now = self.clock.now_ms();
-            let (due, next) = {
-                let mut schedule = self.schedule.lock();
-                let mut due = Vec::new();
-                while let Some(Reverse((at, id))) = schedule.peek().copied() {
-                    if at > now {
-                        break;
-                    }
-                    schedule.pop();
-                    due.push(id);
-                }
-                (due, schedule.peek().map(|Reverse((at, _))| *at))
-            };
-            if !due.is_empty() {
+            let due = self.schedule.lock().peek().is_some_and(|Reverse((at, _))| *at <= now);
+            if due {
                 let mut store = self.store.write();
-                for id in due {
-                    self.settle_locked(&mut store, id, now);
-                }
+                self.settle_due_locked(&mut store, now);
                 continue;
             }
+            let next = self.schedule.lock().peek().map(|Reverse((at, _))| *at);
             let delay = next.and_then(|at| self.clock.real_delay_until(at));
             tokio::select! {
                 () = &mut shutdown => return,
@@ -267,5 +325,142 @@ impl Engine {
                 } => {}
             }
         }
+    }
+
+    // ----- operator functions (admin API) -----
+
+    /// Forgets every task and resets account state to the configured limits.
+    pub fn reset(&self) {
+        self.store.write().clear();
+        self.schedule.lock().clear();
+        self.callback_queues.lock().clear();
+    }
+
+    /// Every stored task, newest first, filtered; `access_key_of` names the owners.
+    pub fn tasks(
+        &self,
+        filter: impl Fn(&TaskDetail) -> bool,
+        access_key_of: impl Fn(crate::auth::AccountId) -> String,
+        base_url: &str,
+    ) -> Vec<TaskDetail> {
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        self.settle_due_locked(&mut store, now);
+        let mut details: Vec<TaskDetail> =
+            store.iter().map(|t| self.detail(t, &access_key_of, base_url)).filter(|d| filter(d)).collect();
+        details.reverse();
+        details
+    }
+
+    /// One stored task by id, with its plan.
+    pub fn task(
+        &self,
+        id: u64,
+        access_key_of: impl Fn(crate::auth::AccountId) -> String,
+        base_url: &str,
+    ) -> Option<TaskDetail> {
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        self.settle_locked(&mut store, id, now);
+        store.get(id).map(|t| self.detail(t, &access_key_of, base_url))
+    }
+
+    fn detail(
+        &self,
+        t: &TaskRecord,
+        access_key_of: &impl Fn(crate::auth::AccountId) -> String,
+        base_url: &str,
+    ) -> TaskDetail {
+        TaskDetail {
+            access_key: access_key_of(t.account),
+            endpoint: kling_api::endpoints::spec(t.endpoint).name,
+            model: t.request.model,
+            mode: t.request.mode,
+            cost: t.cost,
+            plan: t.plan.clone(),
+            task: t.render(base_url, &self.media),
+        }
+    }
+
+    /// Moves a task to `status` now (through `processing` if needed). Terminal tasks
+    /// never change: forcing one is an error.
+    pub fn force(&self, id: u64, status: ForcedStatus, message: Option<String>) -> Result<(), String> {
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        self.settle_locked(&mut store, id, now);
+        let task = store.get_mut(id).ok_or_else(|| format!("no task {id}"))?;
+        if task.status.is_terminal() {
+            return Err(format!("task {id} is already {}; terminal states never change", task.status.as_str()));
+        }
+        task.plan.processing_at = task.plan.processing_at.min(now);
+        match status {
+            ForcedStatus::Processing => {
+                if task.plan.finished_at <= now {
+                    task.plan.finished_at = i64::MAX;
+                }
+            }
+            ForcedStatus::Succeed => {
+                task.plan.outcome = Outcome::Succeed;
+                task.plan.finished_at = now;
+            }
+            ForcedStatus::Failed => {
+                task.plan.outcome = Outcome::Fail(message.unwrap_or_else(|| "failed by operator".to_owned()));
+                task.plan.finished_at = now;
+            }
+        }
+        task.plan.fail_before_processing = false;
+        self.settle_locked(&mut store, id, now);
+        Ok(())
+    }
+
+    /// Releases held tasks (one, or all when `id` is `None`): they finish now.
+    pub fn release(&self, id: Option<u64>) -> usize {
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        let held: Vec<u64> = store
+            .iter()
+            .filter(|t| t.plan.finished_at == i64::MAX && !t.status.is_terminal() && id.is_none_or(|only| t.id == only))
+            .map(|t| t.id)
+            .collect();
+        for task_id in &held {
+            if let Some(task) = store.get_mut(*task_id) {
+                task.plan.finished_at = task.plan.processing_at.max(now);
+                let at = task.plan.finished_at;
+                self.schedule(*task_id, [at]);
+            }
+            self.settle_locked(&mut store, *task_id, now);
+        }
+        held.len()
+    }
+
+    /// The account's pack states (created from its limits on first use).
+    pub fn account_state(&self, account: &Account) -> AccountState {
+        let limits = || self.limits.read().for_account(&account.access_key);
+        self.store.write().account_mut(account.id, limits).clone()
+    }
+
+    /// Sets limits of one pack type of an account, now and after resets.
+    pub fn set_limits(&self, account: &Account, pack: PackType, limits: crate::accounts::PackLimits) {
+        let mut config = self.limits.write();
+        let mut current: Limits = config.for_account(&account.access_key);
+        current.set(pack, limits);
+        config.accounts.insert(account.access_key.clone(), current);
+        drop(config);
+        let all = || current;
+        self.store.write().account_mut(account.id, all).set_limits(pack, limits);
+    }
+
+    /// Counts of tasks by status.
+    pub fn status_counts(&self) -> HashMap<&'static str, usize> {
+        let mut counts = HashMap::new();
+        for task in self.store.read().iter() {
+            *counts.entry(task.status.as_str()).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// The default latency distributions (for the admin API's view of the configuration).
+    pub fn latency_profile(&self) -> LatencyProfile {
+        self.latency
     }
 }

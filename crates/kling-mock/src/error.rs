@@ -16,6 +16,8 @@ use axum::response::{IntoResponse, Response};
 use kling_api::ErrorKind;
 use kling_api::rules::Violation;
 
+use crate::journal::{Entry, NoteSlot, excerpt};
+use crate::scenario::file::BodyFault;
 use crate::state::AppState;
 
 /// A failed request.
@@ -28,50 +30,42 @@ pub struct ApiError {
     pub message: Option<String>,
     /// An HTTP status other than the kind's official one (413 for oversize bodies).
     pub status: Option<StatusCode>,
+    /// An exact code, bypassing the dialect (explicit scenario rejections).
+    pub code: Option<u32>,
 }
 
 impl ApiError {
     /// An error with the kind's default message.
     pub fn new(kind: ErrorKind) -> ApiError {
-        ApiError {
-            kind,
-            message: None,
-            status: None,
-        }
+        ApiError { kind, message: None, status: None, code: None }
     }
 
     /// An error with a specific message.
     pub fn with_message(kind: ErrorKind, message: impl Into<String>) -> ApiError {
-        ApiError {
-            kind,
-            message: Some(message.into()),
-            status: None,
-        }
+        ApiError { kind, message: Some(message.into()), status: None, code: None }
+    }
+
+    /// Exactly this status, code and message, whatever the dialect.
+    pub fn explicit(http: u16, code: u32, message: &str) -> ApiError {
+        let kind = ErrorKind::from_official_code(code).unwrap_or(ErrorKind::InternalError);
+        ApiError { kind, message: Some(message.to_owned()), status: StatusCode::from_u16(http).ok(), code: Some(code) }
     }
 
     /// The same error answered with `status` instead of the official one.
     pub fn with_status(self, status: StatusCode) -> ApiError {
-        ApiError {
-            status: Some(status),
-            ..self
-        }
+        ApiError { status: Some(status), ..self }
     }
 }
 
 impl From<Violation> for ApiError {
     fn from(v: Violation) -> ApiError {
-        ApiError {
-            kind: v.kind,
-            message: Some(v.message),
-            status: None,
-        }
+        ApiError { kind: v.kind, message: Some(v.message), status: None, code: None }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let official = StatusCode::from_u16(self.kind.official().http)
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let official = StatusCode::from_u16(self.kind.official().http).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let status = self.status.unwrap_or(official);
         let mut response = (status, Body::empty()).into_response();
         response.extensions_mut().insert(self);
@@ -83,32 +77,92 @@ impl IntoResponse for ApiError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestId(pub uuid::Uuid);
 
-/// Outermost middleware: assigns the request id and renders any [`ApiError`] as the
-/// Kling envelope in the configured dialect.
-pub async fn finalize(
-    State(state): State<Arc<AppState>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// Outermost middleware, the one exit: assigns the request id, renders any [`ApiError`]
+/// as the Kling envelope in the configured dialect, applies a scenario's body fault, and
+/// records the exchange in the journal.
+pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let request_id = RequestId(state.ids.request_id());
+    let note = NoteSlot::default();
     request.extensions_mut().insert(request_id);
+    request.extensions_mut().insert(note.clone());
+    let method = request.method().to_string();
+    let path = request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), ToString::to_string);
+    let arrived = state.clock.now_ms();
+
     let mut response = next.run(request).await;
     if let Some(error) = response.extensions_mut().remove::<ApiError>() {
         let wire = error.kind.wire(state.config.dialect);
         let body = kling_api::ErrorBody {
-            code: wire.code,
+            code: error.code.unwrap_or(wire.code),
             message: error.message.unwrap_or_else(|| wire.message.to_owned()),
             request_id: request_id.0.to_string(),
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response.headers_mut().remove(header::CONTENT_LENGTH);
         *response.body_mut() = Body::from(bytes);
     }
-    response
+    state.stats.count(response.status().as_u16());
+
+    let journaled = state.journal.enabled() && !path.starts_with("/__admin") && !path.starts_with("/media/");
+    let body_fault = response.extensions_mut().remove::<BodyFault>();
+    if !journaled && body_fault.is_none() {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    if journaled {
+        let note = std::mem::take(&mut *note.0.lock());
+        state.journal.record(Entry {
+            seq: 0,
+            at: arrived,
+            request_id: request_id.0.to_string(),
+            method,
+            path,
+            access_key: note.access_key,
+            status: parts.status.as_u16(),
+            code: serde_json::from_slice::<CodeOnly>(&bytes).ok().and_then(|c| c.code),
+            request_body: note.request_body.as_deref().map(excerpt),
+            response_body: Some(excerpt(&bytes)),
+            scenario_rules: note.scenario_rules,
+            fault: body_fault.map(|f| format!("body: {f:?}").to_lowercase()).or(note.fault),
+        });
+    }
+    match body_fault {
+        None => Response::from_parts(parts, Body::from(bytes)),
+        Some(fault) => {
+            state.stats.faults.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            break_body(parts, bytes, fault)
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CodeOnly {
+    code: Option<i64>,
+}
+
+/// Replaces a finished body by a broken one: `malformed` is a complete answer whose JSON
+/// is cut short and followed by gateway noise; `truncated` announces the full length and
+/// ends the connection halfway.
+fn break_body(mut parts: axum::http::response::Parts, bytes: axum::body::Bytes, fault: BodyFault) -> Response {
+    let half = bytes.slice(..bytes.len() / 2);
+    match fault {
+        BodyFault::Malformed => {
+            let mut broken = half.to_vec();
+            broken.extend_from_slice(b"<!-- upstream connect error -->");
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(broken))
+        }
+        BodyFault::Truncated => {
+            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            let chunks: Vec<Result<axum::body::Bytes, std::io::Error>> = vec![
+                Ok(half),
+                Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "truncated by a scenario")),
+            ];
+            Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)))
+        }
+    }
 }
 
 /// Turns a panic inside a handler into a 5000 envelope instead of a dropped connection.

@@ -32,12 +32,7 @@ pub struct Ids {
 impl Ids {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Ids {
-        Ids {
-            seed,
-            requests: AtomicU64::new(0),
-            objects: AtomicU64::new(0),
-            last_task_id: AtomicU64::new(0),
-        }
+        Ids { seed, requests: AtomicU64::new(0), objects: AtomicU64::new(0), last_task_id: AtomicU64::new(0) }
     }
 
     fn bits(&self, stream: u64, n: u64) -> u64 {
@@ -77,12 +72,7 @@ impl Ids {
                 low = self.bits(3, previous) | 1;
             }
             let next = candidate(low).max(previous + 1);
-            match self.last_task_id.compare_exchange_weak(
-                previous,
-                next,
-                Ordering::AcqRel,
-                Ordering::Relaxed,
-            ) {
+            match self.last_task_id.compare_exchange_weak(previous, next, Ordering::AcqRel, Ordering::Relaxed) {
                 Ok(_) => return next,
                 Err(actual) => previous = actual,
             }
@@ -96,15 +86,11 @@ mod tests {
 
     #[test]
     fn recorded_ids_decode_to_their_creation_time() {
-        for (id, created_at) in [
-            (866_889_456_698_785_798_u64, 1_774_711_071_284_i64),
-            (867_283_741_759_111_202, 1_774_805_076_166),
-        ] {
+        for (id, created_at) in
+            [(866_889_456_698_785_798_u64, 1_774_711_071_284_i64), (867_283_741_759_111_202, 1_774_805_076_166)]
+        {
             let decoded = i64::try_from(id >> LOW_BITS).unwrap_or(0) + TASK_ID_EPOCH_MS;
-            assert!(
-                (decoded - created_at).abs() < 10,
-                "{id}: {decoded} vs {created_at}"
-            );
+            assert!((decoded - created_at).abs() < 10, "{id}: {decoded} vs {created_at}");
         }
     }
 
@@ -117,11 +103,7 @@ mod tests {
         let second: Vec<u64> = (0..100).map(|_| b.task_id(now)).collect();
         assert_eq!(first, second);
         assert!(first.windows(2).all(|w| w[0] < w[1]));
-        assert!(
-            first
-                .iter()
-                .all(|id| (18..=19).contains(&id.to_string().len()))
-        );
+        assert!(first.iter().all(|id| (18..=19).contains(&id.to_string().len())));
     }
 
     #[test]

@@ -38,13 +38,9 @@ impl Dist {
     pub fn sample(&self, rng: &mut impl Rng) -> u64 {
         match *self {
             Dist::Fixed { ms } => ms,
-            Dist::Uniform { min_ms, max_ms } => {
-                rng.random_range(min_ms.min(max_ms)..=max_ms.max(min_ms))
-            }
-            Dist::LogNormal { median_ms, sigma } => {
-                LogNormal::new((median_ms.max(1) as f64).ln(), sigma.max(0.0))
-                    .map_or(median_ms, |d| d.sample(rng).round() as u64)
-            }
+            Dist::Uniform { min_ms, max_ms } => rng.random_range(min_ms.min(max_ms)..=max_ms.max(min_ms)),
+            Dist::LogNormal { median_ms, sigma } => LogNormal::new((median_ms.max(1) as f64).ln(), sigma.max(0.0))
+                .map_or(median_ms, |d| d.sample(rng).round() as u64),
         }
     }
 
@@ -53,14 +49,8 @@ impl Dist {
         let s = |ms: u64| (ms as f64 * factor).round() as u64;
         match *self {
             Dist::Fixed { ms } => Dist::Fixed { ms: s(ms) },
-            Dist::Uniform { min_ms, max_ms } => Dist::Uniform {
-                min_ms: s(min_ms),
-                max_ms: s(max_ms),
-            },
-            Dist::LogNormal { median_ms, sigma } => Dist::LogNormal {
-                median_ms: s(median_ms),
-                sigma,
-            },
+            Dist::Uniform { min_ms, max_ms } => Dist::Uniform { min_ms: s(min_ms), max_ms: s(max_ms) },
+            Dist::LogNormal { median_ms, sigma } => Dist::LogNormal { median_ms: s(median_ms), sigma },
         }
     }
 }
@@ -97,27 +87,15 @@ impl LatencyProfile {
         };
         let mode_factor = if mode == Some("pro") { 2.0 } else { 1.0 };
         let length_factor = 1.0 + 0.12 * f64::from(duration_s.saturating_sub(5));
-        let queued = Dist::Uniform {
-            min_ms: 2_000,
-            max_ms: 8_000,
-        };
-        let processing = Dist::LogNormal {
-            median_ms: 90_000,
-            sigma: 0.25,
-        };
-        (
-            queued.scaled(time_factor),
-            processing.scaled(time_factor * mode_factor * length_factor),
-        )
+        let queued = Dist::Uniform { min_ms: 2_000, max_ms: 8_000 };
+        let processing = Dist::LogNormal { median_ms: 90_000, sigma: 0.25 };
+        (queued.scaled(time_factor), processing.scaled(time_factor * mode_factor * length_factor))
     }
 
     /// Draws both phases.
     pub fn draw(self, mode: Option<&str>, duration_s: u32, rng: &mut impl Rng) -> Phases {
         let (queued, processing) = self.distributions(mode, duration_s);
-        Phases {
-            queued_ms: queued.sample(rng),
-            processing_ms: processing.sample(rng),
-        }
+        Phases { queued_ms: queued.sample(rng), processing_ms: processing.sample(rng) }
     }
 }
 
@@ -128,9 +106,8 @@ mod tests {
 
     fn median(profile: LatencyProfile, mode: &str, duration: u32) -> u64 {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
-        let mut draws: Vec<u64> = (0..501)
-            .map(|_| profile.draw(Some(mode), duration, &mut rng).processing_ms)
-            .collect();
+        let mut draws: Vec<u64> =
+            (0..501).map(|_| profile.draw(Some(mode), duration, &mut rng).processing_ms).collect();
         draws.sort_unstable();
         draws[250]
     }
@@ -146,12 +123,6 @@ mod tests {
     #[test]
     fn instant_has_no_latency() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
-        assert_eq!(
-            LatencyProfile::Instant.draw(Some("pro"), 10, &mut rng),
-            Phases {
-                queued_ms: 0,
-                processing_ms: 0
-            }
-        );
+        assert_eq!(LatencyProfile::Instant.draw(Some("pro"), 10, &mut rng), Phases { queued_ms: 0, processing_ms: 0 });
     }
 }

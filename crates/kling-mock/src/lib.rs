@@ -23,6 +23,7 @@
 //! - [`clock`]: simulated time; [`latency`]: how long tasks take; [`ids`]: ids.
 //! - [`callbacks`]: ordered callback delivery; [`media`]: result files.
 
+pub mod accounts;
 pub mod app;
 pub mod auth;
 pub mod callbacks;
@@ -31,8 +32,10 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod ids;
+pub mod journal;
 pub mod latency;
 pub mod media;
+pub mod net;
 pub mod routes;
 pub mod scenario;
 pub mod state;

@@ -9,9 +9,12 @@ use std::io::Write as _;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kling_api::Dialect;
+use kling_api::endpoints::PackType;
 use kling_api::rules::{Coercion, ValidationOptions};
-use kling_mock::config::{AccountKeys, AuthClock, ClockConfig, DEFAULT_PORT};
+use kling_mock::accounts::LimitsConfig;
+use kling_mock::config::{AccountKeys, AdminConfig, AuthClock, ClockConfig, DEFAULT_PORT};
 use kling_mock::latency::LatencyProfile;
+use kling_mock::scenario;
 use kling_mock::{App, Config};
 
 /// A faithful local emulator of the Kling AI video and image generation HTTP API.
@@ -30,6 +33,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check scenario files without starting the server.
+    CheckScenario {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Print a valid token (JWT) for an account, e.g. for curl.
     Token {
         /// ACCESS_KEY:SECRET_KEY to sign for [default: the built-in development account]
@@ -55,17 +64,8 @@ struct ServeArgs {
     #[arg(long, env = "KLING_MOCK_PORT")]
     port: Option<u16>,
     /// An account as ACCESS_KEY:SECRET_KEY; repeat for more. Replaces the development account.
-    #[arg(
-        long = "account",
-        env = "KLING_MOCK_ACCOUNTS",
-        value_delimiter = ',',
-        value_name = "AK:SK"
-    )]
-    #[serde(
-        default,
-        rename = "accounts",
-        deserialize_with = "accounts_from_strings"
-    )]
+    #[arg(long = "account", env = "KLING_MOCK_ACCOUNTS", value_delimiter = ',', value_name = "AK:SK")]
+    #[serde(default, rename = "accounts", deserialize_with = "accounts_from_strings")]
     accounts: Vec<AccountKeys>,
     /// Simulated time runs this many times faster than real time [default: 1].
     #[arg(long, env = "KLING_MOCK_TIME_SCALE", value_name = "F")]
@@ -102,6 +102,39 @@ struct ServeArgs {
     /// Timeout of one callback POST in seconds [default: 10].
     #[arg(long, env = "KLING_MOCK_CALLBACK_TIMEOUT", value_name = "SECONDS")]
     callback_timeout: Option<f64>,
+    /// Error codes and extra paths: official, or the seed reference's [default: official].
+    #[arg(long, env = "KLING_MOCK_DIALECT", value_enum)]
+    dialect: Option<DialectArg>,
+    /// A scenario file to activate at start; repeat for more (applied in order).
+    #[arg(long = "scenario", env = "KLING_MOCK_SCENARIOS", value_delimiter = ',', value_name = "FILE")]
+    #[serde(default, rename = "scenarios")]
+    scenarios: Vec<PathBuf>,
+    /// Units in every account's pack of a type, e.g. video=1000 (repeatable) [default: unlimited].
+    #[arg(long = "units", env = "KLING_MOCK_UNITS", value_delimiter = ',', value_name = "TYPE=N")]
+    #[serde(skip)]
+    units: Vec<PackSetting>,
+    /// Concurrency limit of every account per pack type, e.g. video=2 (repeatable) [default: unlimited].
+    #[arg(long = "concurrency", env = "KLING_MOCK_CONCURRENCY", value_delimiter = ',', value_name = "TYPE=N")]
+    #[serde(skip)]
+    concurrency: Vec<PackSetting>,
+    /// Account limits as in a config file: [limits.default.video] units/concurrency, [limits.accounts."AK".image] ...
+    #[arg(skip)]
+    #[serde(default)]
+    limits: Option<LimitsConfig>,
+    /// Simulated time moves only through POST /__admin/clock/advance.
+    #[arg(long, env = "KLING_MOCK_MANUAL_CLOCK")]
+    #[serde(default)]
+    manual_clock: bool,
+    /// Require `Authorization: Bearer TOKEN` on the admin API.
+    #[arg(long, env = "KLING_MOCK_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Do not serve the admin API.
+    #[arg(long, env = "KLING_MOCK_NO_ADMIN")]
+    #[serde(default)]
+    no_admin: bool,
+    /// Most exchanges kept in the request journal; 0 turns it off [default: 1000].
+    #[arg(long, env = "KLING_MOCK_JOURNAL_SIZE", value_name = "N")]
+    journal_size: Option<usize>,
     /// Log format [default: text].
     #[arg(long, env = "KLING_MOCK_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
@@ -112,18 +145,44 @@ struct ServeArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
+enum DialectArg {
+    Official,
+    Seed,
+}
+
+/// `TYPE=N` for --units and --concurrency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PackSetting {
+    pack: PackType,
+    value: u64,
+}
+
+impl std::str::FromStr for PackSetting {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (kind, value) = s.split_once('=').ok_or("expected TYPE=N, e.g. video=1000")?;
+        let pack = match kind {
+            "video" => PackType::Video,
+            "image" => PackType::Image,
+            "virtual_try_on" => PackType::VirtualTryOn,
+            other => return Err(format!("unknown pack type {other:?}; use video, image or virtual_try_on")),
+        };
+        let value = value.parse().map_err(|_| format!("{value:?} is not a whole number"))?;
+        Ok(PackSetting { pack, value })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 enum LogFormat {
     Text,
     Json,
 }
 
-fn accounts_from_strings<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Vec<AccountKeys>, D::Error> {
+fn accounts_from_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<AccountKeys>, D::Error> {
     let raw: Vec<String> = serde::Deserialize::deserialize(d)?;
-    raw.iter()
-        .map(|s| s.parse().map_err(serde::de::Error::custom))
-        .collect()
+    raw.iter().map(|s| s.parse().map_err(serde::de::Error::custom)).collect()
 }
 
 impl ServeArgs {
@@ -133,11 +192,7 @@ impl ServeArgs {
             config: self.config,
             host: self.host.or(file.host),
             port: self.port.or(file.port),
-            accounts: if self.accounts.is_empty() {
-                file.accounts
-            } else {
-                self.accounts
-            },
+            accounts: if self.accounts.is_empty() { file.accounts } else { self.accounts },
             time_scale: self.time_scale.or(file.time_scale),
             seed: self.seed.or(file.seed),
             latency: self.latency.or(file.latency),
@@ -149,6 +204,15 @@ impl ServeArgs {
             public_url: self.public_url.or(file.public_url),
             task_capacity: self.task_capacity.or(file.task_capacity),
             callback_timeout: self.callback_timeout.or(file.callback_timeout),
+            dialect: self.dialect.or(file.dialect),
+            scenarios: if self.scenarios.is_empty() { file.scenarios } else { self.scenarios },
+            units: self.units,
+            concurrency: self.concurrency,
+            limits: self.limits.or(file.limits),
+            manual_clock: self.manual_clock || file.manual_clock,
+            admin_token: self.admin_token.or(file.admin_token),
+            no_admin: self.no_admin || file.no_admin,
+            journal_size: self.journal_size.or(file.journal_size),
             log_format: self.log_format.or(file.log_format),
             log: self.log.or(file.log),
         }
@@ -157,55 +221,68 @@ impl ServeArgs {
     fn into_config(self) -> anyhow::Result<Config> {
         let defaults = Config::default();
         let scale = self.time_scale.unwrap_or(1.0);
-        anyhow::ensure!(
-            scale.is_finite() && scale > 0.0,
-            "--time-scale must be a positive number"
-        );
-        let callback_timeout = self
-            .callback_timeout
-            .map_or(defaults.callback_timeout, Duration::from_secs_f64);
+        anyhow::ensure!(scale.is_finite() && scale > 0.0, "--time-scale must be a positive number");
+        let callback_timeout = self.callback_timeout.map_or(defaults.callback_timeout, Duration::from_secs_f64);
+        let mut limits = self.limits.unwrap_or_default();
+        for setting in &self.units {
+            let mut pack = limits.default.of(setting.pack);
+            pack.units = Some(setting.value);
+            limits.default.set(setting.pack, pack);
+        }
+        for setting in &self.concurrency {
+            let mut pack = limits.default.of(setting.pack);
+            pack.concurrency = Some(u32::try_from(setting.value).context("--concurrency is too large")?);
+            limits.default.set(setting.pack, pack);
+        }
+        let scenarios = self
+            .scenarios
+            .iter()
+            .map(|path| scenario::load(path))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(anyhow::Error::msg)?;
+        let clock = if self.manual_clock {
+            ClockConfig::Manual { start_ms: kling_mock::clock::wall_ms() }
+        } else {
+            ClockConfig::System { scale }
+        };
         Ok(Config {
             host: self.host.unwrap_or(defaults.host),
             port: self.port.unwrap_or(DEFAULT_PORT),
-            accounts: if self.accounts.is_empty() {
-                defaults.accounts
-            } else {
-                self.accounts
-            },
-            clock: ClockConfig::System { scale },
+            accounts: if self.accounts.is_empty() { defaults.accounts } else { self.accounts },
+            clock,
             seed: self.seed.unwrap_or_else(rand::random),
             latency: self.latency.unwrap_or(defaults.latency),
             body_limit: self.body_limit.unwrap_or(defaults.body_limit),
             jwt_leeway_s: self.jwt_leeway.unwrap_or(defaults.jwt_leeway_s),
             auth_clock: self.auth_clock.unwrap_or(defaults.auth_clock),
             validation: ValidationOptions {
-                coercion: if self.strict_types {
-                    Coercion::Strict
-                } else {
-                    Coercion::Lenient
-                },
+                coercion: if self.strict_types { Coercion::Strict } else { Coercion::Lenient },
                 lenient_model_support: self.lenient_model_support,
             },
             public_url: self.public_url,
             task_capacity: self.task_capacity.unwrap_or(defaults.task_capacity),
             callback_timeout,
-            dialect: Dialect::Official,
+            dialect: match self.dialect {
+                Some(DialectArg::Seed) => Dialect::Seed,
+                _ => Dialect::Official,
+            },
+            scenarios,
+            limits,
+            admin: AdminConfig { disabled: self.no_admin, token: self.admin_token },
+            journal_size: self.journal_size.unwrap_or(defaults.journal_size),
         })
     }
 }
 
 fn load_file(path: &Path) -> anyhow::Result<ServeArgs> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
 }
 
 fn init_logging(format: LogFormat, filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -214,24 +291,15 @@ fn init_logging(format: LogFormat, filter: &str) {
 
 fn token_for(keys: &AccountKeys, ttl_s: i64) -> anyhow::Result<String> {
     let now = kling_mock::clock::wall_ms() / 1000;
-    let claims = kling_api::wire::Claims {
-        iss: keys.access_key.clone(),
-        exp: now + ttl_s,
-        nbf: now - 5,
-        iat: None,
-    };
+    let claims = kling_api::wire::Claims { iss: keys.access_key.clone(), exp: now + ttl_s, nbf: now - 5, iat: None };
     let key = jsonwebtoken::EncodingKey::from_secret(keys.secret_key.as_bytes());
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &claims,
-        &key,
-    )
-    .context("cannot sign token")
+    jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &key)
+        .context("cannot sign token")
 }
 
 fn banner(config: &Config, base_url: &str) -> anyhow::Result<String> {
     let mut out = format!(
-        "kling-mock {} listening on {base_url}\n  seed {}  latency {:?}  time scale {}x  dialect official\n",
+        "kling-mock {} listening on {base_url}\n  seed {}  latency {:?}  time scale {}x  dialect {:?}  scenarios {}  admin {}\n",
         env!("CARGO_PKG_VERSION"),
         config.seed,
         config.latency,
@@ -239,6 +307,9 @@ fn banner(config: &Config, base_url: &str) -> anyhow::Result<String> {
             ClockConfig::System { scale } => scale,
             ClockConfig::Manual { .. } => 0.0,
         },
+        config.dialect,
+        config.scenarios.len(),
+        if config.admin.disabled { "off".to_owned() } else { format!("{base_url}/__admin") },
     );
     let dev = AccountKeys::dev();
     if config.accounts.contains(&dev) {
@@ -248,22 +319,31 @@ fn banner(config: &Config, base_url: &str) -> anyhow::Result<String> {
             dev.access_key, dev.secret_key
         ));
     } else {
-        let keys: Vec<&str> = config
-            .accounts
-            .iter()
-            .map(|a| a.access_key.as_str())
-            .collect();
+        let keys: Vec<&str> = config.accounts.iter().map(|a| a.access_key.as_str()).collect();
         out.push_str(&format!(
             "  accounts (access keys): {}\n  a token for curl: kling-mock token --account AK:SK\n",
             keys.join(", ")
         ));
     }
     if !config.host.is_loopback() {
-        out.push_str(
-            "  warning: bound to a non-loopback address; anyone who can reach it can use it\n",
-        );
+        out.push_str("  warning: bound to a non-loopback address; anyone who can reach it can use it\n");
     }
     Ok(out)
+}
+
+fn check_scenarios(files: &[PathBuf]) -> anyhow::Result<()> {
+    let mut failed = 0;
+    for file in files {
+        match scenario::load(file) {
+            Ok(s) => println!("{}: ok ({} rules)", file.display(), s.rules.len()),
+            Err(e) => {
+                eprintln!("{e}");
+                failed += 1;
+            }
+        }
+    }
+    anyhow::ensure!(failed == 0, "{failed} scenario file(s) are invalid");
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -291,12 +371,13 @@ async fn shutdown_signal() {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Some(Command::Token { account, ttl }) = cli.command {
-        println!(
-            "{}",
-            token_for(&account.unwrap_or_else(AccountKeys::dev), ttl)?
-        );
-        return Ok(());
+    match cli.command {
+        Some(Command::Token { account, ttl }) => {
+            println!("{}", token_for(&account.unwrap_or_else(AccountKeys::dev), ttl)?);
+            return Ok(());
+        }
+        Some(Command::CheckScenario { files }) => return check_scenarios(&files),
+        None => {}
     }
     let args = match cli.serve.config.clone() {
         Some(path) => {
@@ -305,15 +386,10 @@ async fn main() -> anyhow::Result<()> {
         }
         None => cli.serve,
     };
-    init_logging(
-        args.log_format.unwrap_or(LogFormat::Text),
-        args.log.as_deref().unwrap_or("info"),
-    );
+    init_logging(args.log_format.unwrap_or(LogFormat::Text), args.log.as_deref().unwrap_or("info"));
     let config = args.into_config()?;
     let app = App::build(config.clone()).await?;
     // A closed stdout (a supervisor that read the banner and left) must not stop the server.
     let _ = writeln!(std::io::stdout(), "{}", banner(&config, &app.base_url())?);
-    app.run_until(shutdown_signal())
-        .await
-        .context("server failed")
+    app.run_until(shutdown_signal()).await.context("server failed")
 }

@@ -58,11 +58,7 @@ impl Media {
             .map(|&(seconds, bytes)| {
                 let reader = mp4::Mp4Reader::read_header(Cursor::new(bytes), bytes.len() as u64)
                     .map_err(|source| FixtureError { seconds, source })?;
-                Ok(VideoFixture {
-                    seconds,
-                    bytes,
-                    duration: reader.duration(),
-                })
+                Ok(VideoFixture { seconds, bytes, duration: reader.duration() })
             })
             .collect::<Result<Vec<_>, FixtureError>>()?;
         Ok(Media { videos })
@@ -107,10 +103,7 @@ mod tests {
         for n in 3..=15 {
             let video = media.exact_video(n).expect("fixture exists");
             let seconds = video.duration.as_secs_f64();
-            assert!(
-                (seconds - f64::from(n)).abs() < 0.2,
-                "{n}s fixture lasts {seconds}"
-            );
+            assert!((seconds - f64::from(n)).abs() < 0.2, "{n}s fixture lasts {seconds}");
         }
         assert_eq!(media.video(40).seconds, 15);
     }

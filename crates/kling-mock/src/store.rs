@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use kling_api::EndpointId;
 
+use crate::accounts::{AccountState, Limits};
 use crate::auth::AccountId;
 use crate::task::TaskRecord;
 
@@ -17,20 +18,43 @@ pub struct Store {
     external: HashMap<(AccountId, String), u64>,
     creation_order: VecDeque<u64>,
     capacity: usize,
+    accounts: HashMap<AccountId, AccountState>,
 }
 
 impl Store {
     /// An empty store that keeps at most `capacity` tasks (finished ones are evicted first).
     pub fn new(capacity: usize) -> Store {
-        Store {
-            capacity: capacity.max(1),
-            ..Store::default()
-        }
+        Store { capacity: capacity.max(1), ..Store::default() }
     }
 
     /// Number of stored tasks.
     pub fn len(&self) -> usize {
         self.tasks.len()
+    }
+
+    /// Removes every task and account state.
+    pub fn clear(&mut self) {
+        *self = Store::new(self.capacity);
+    }
+
+    /// The live state of an account, created from `limits` on first use.
+    pub fn account_mut(&mut self, account: AccountId, limits: impl FnOnce() -> Limits) -> &mut AccountState {
+        self.accounts.entry(account).or_insert_with(|| AccountState::new(&limits()))
+    }
+
+    /// The live state of an account, to change it, if it has one yet.
+    pub fn account_mut_existing(&mut self, account: AccountId) -> Option<&mut AccountState> {
+        self.accounts.get_mut(&account)
+    }
+
+    /// The live state of an account, if it has one yet.
+    pub fn account(&self, account: AccountId) -> Option<&AccountState> {
+        self.accounts.get(&account)
+    }
+
+    /// Every task, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &TaskRecord> {
+        self.creation_order.iter().filter_map(|id| self.tasks.get(id))
     }
 
     /// Whether the store is empty.
@@ -40,17 +64,13 @@ impl Store {
 
     /// Whether `account` already used `external_task_id`.
     pub fn has_external(&self, account: AccountId, external_task_id: &str) -> bool {
-        self.external
-            .contains_key(&(account, external_task_id.to_owned()))
+        self.external.contains_key(&(account, external_task_id.to_owned()))
     }
 
     /// Adds a task, evicting old finished tasks if over capacity.
     pub fn insert(&mut self, task: TaskRecord) {
         let id = task.id;
-        self.lists
-            .entry((task.account, task.endpoint))
-            .or_default()
-            .insert(id);
+        self.lists.entry((task.account, task.endpoint)).or_default().insert(id);
         if let Some(external) = &task.request.external_task_id {
             self.external.insert((task.account, external.clone()), id);
         }
@@ -60,20 +80,12 @@ impl Store {
     }
 
     fn evict_over_capacity(&mut self) {
-        let mut scanned = 0;
-        while self.tasks.len() > self.capacity && scanned < self.creation_order.len() {
-            let Some(candidate) = self.creation_order.pop_front() else {
-                break;
-            };
-            let finished = self
-                .tasks
-                .get(&candidate)
-                .is_some_and(|t| t.status.is_terminal());
-            if finished {
-                self.remove(candidate);
-            } else {
-                self.creation_order.push_back(candidate);
-                scanned += 1;
+        while self.tasks.len() > self.capacity {
+            let oldest_finished =
+                self.creation_order.iter().position(|id| self.tasks.get(id).is_none_or(|t| t.status.is_terminal()));
+            let Some(position) = oldest_finished else { break };
+            if let Some(id) = self.creation_order.remove(position) {
+                self.remove(id);
             }
         }
     }
@@ -92,17 +104,11 @@ impl Store {
     /// Resolves `key` (a task id, or else an external id) to a task of `account` on
     /// `endpoint`. Other accounts' tasks are invisible, exactly like unknown ones.
     pub fn resolve(&self, account: AccountId, endpoint: EndpointId, key: &str) -> Option<u64> {
-        let owned = |id: &u64| {
-            self.tasks
-                .get(id)
-                .is_some_and(|t| t.account == account && t.endpoint == endpoint)
-        };
-        key.parse::<u64>().ok().filter(owned).or_else(|| {
-            self.external
-                .get(&(account, key.to_owned()))
-                .copied()
-                .filter(owned)
-        })
+        let owned = |id: &u64| self.tasks.get(id).is_some_and(|t| t.account == account && t.endpoint == endpoint);
+        key.parse::<u64>()
+            .ok()
+            .filter(owned)
+            .or_else(|| self.external.get(&(account, key.to_owned())).copied().filter(owned))
     }
 
     /// A task by id.
@@ -116,23 +122,10 @@ impl Store {
     }
 
     /// Ids of one page of `account`'s tasks on `endpoint`, newest first.
-    pub fn page(
-        &self,
-        account: AccountId,
-        endpoint: EndpointId,
-        page: usize,
-        size: usize,
-    ) -> Vec<u64> {
+    pub fn page(&self, account: AccountId, endpoint: EndpointId, page: usize, size: usize) -> Vec<u64> {
         self.lists
             .get(&(account, endpoint))
-            .map(|ids| {
-                ids.iter()
-                    .rev()
-                    .skip(page.saturating_sub(1) * size)
-                    .take(size)
-                    .copied()
-                    .collect()
-            })
+            .map(|ids| ids.iter().rev().skip(page.saturating_sub(1) * size).take(size).copied().collect())
             .unwrap_or_default()
     }
 }

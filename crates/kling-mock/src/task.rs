@@ -7,6 +7,7 @@
 //! happens exactly once because callers hold the store's write lock.
 
 use kling_api::EndpointId;
+use kling_api::endpoints::PackType;
 use kling_api::rules::ValidRequest;
 use kling_api::wire::{Task, TaskInfo, TaskResult, TaskStatus, Video, WatermarkInfo};
 
@@ -14,7 +15,8 @@ use crate::auth::AccountId;
 use crate::media::{self, Media};
 
 /// How a task ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// With a result.
     Succeed,
@@ -23,14 +25,17 @@ pub enum Outcome {
 }
 
 /// When the task moves and how it ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Plan {
     /// Simulated ms at which it leaves `submitted`.
     pub processing_at: i64,
-    /// Simulated ms at which it reaches its terminal state.
+    /// Simulated ms at which it reaches its terminal state; `i64::MAX` while held until
+    /// released.
     pub finished_at: i64,
     /// Terminal state.
     pub outcome: Outcome,
+    /// Fail straight from `submitted` at `processing_at` (an input check), never running.
+    pub fail_before_processing: bool,
 }
 
 /// A stored task.
@@ -42,10 +47,14 @@ pub struct TaskRecord {
     pub account: AccountId,
     /// Endpoint family.
     pub endpoint: EndpointId,
+    /// Resource pack it draws on.
+    pub pack: PackType,
+    /// Concurrency slots it holds while running.
+    pub slots: u32,
     /// The validated request.
     pub request: ValidRequest,
     /// Units charged on success.
-    pub cost: u32,
+    pub cost: u64,
     /// Simulated creation time (ms).
     pub created_at: i64,
     /// Current status.
@@ -74,6 +83,10 @@ impl TaskRecord {
     pub fn step(&mut self, now_ms: i64) -> Option<TaskStatus> {
         let due = self.next_due().filter(|due| *due <= now_ms)?;
         let next = match (self.status, &self.plan.outcome) {
+            (TaskStatus::Submitted, Outcome::Fail(reason)) if self.plan.fail_before_processing => {
+                self.status_msg.clone_from(reason);
+                TaskStatus::Failed
+            }
             (TaskStatus::Submitted, _) => TaskStatus::Processing,
             (_, Outcome::Succeed) => TaskStatus::Succeed,
             (_, Outcome::Fail(reason)) => {
@@ -97,12 +110,7 @@ impl TaskRecord {
         let task_result = (self.status == TaskStatus::Succeed).then(|| {
             let fixture = media.video(self.request.duration_s);
             let id = self.video_id.to_string();
-            let link = |watermark| {
-                format!(
-                    "{base_url}{}",
-                    media::video_path(fixture.seconds, &id, watermark)
-                )
-            };
+            let link = |watermark| format!("{base_url}{}", media::video_path(fixture.seconds, &id, watermark));
             TaskResult {
                 videos: vec![Video {
                     id: id.clone(),
@@ -122,14 +130,9 @@ impl TaskRecord {
             task_id: self.id.to_string(),
             task_status: self.status,
             task_status_msg: self.status_msg.clone(),
-            task_info: TaskInfo {
-                parent_video: None,
-                external_task_id: self.request.external_task_id.clone(),
-            },
+            task_info: TaskInfo { parent_video: None, external_task_id: self.request.external_task_id.clone() },
             task_result,
-            watermark_info: Some(WatermarkInfo {
-                enabled: self.request.watermark,
-            }),
+            watermark_info: Some(WatermarkInfo { enabled: self.request.watermark }),
             final_unit_deduction,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -146,6 +149,8 @@ mod tests {
             id: 1,
             account: AccountId(0),
             endpoint: EndpointId::Text2Video,
+            pack: PackType::Video,
+            slots: 1,
             request: ValidRequest {
                 model: "kling-v1",
                 mode: Some("std"),
@@ -160,11 +165,7 @@ mod tests {
             status: TaskStatus::Submitted,
             status_msg: String::new(),
             updated_at: 1_000,
-            plan: Plan {
-                processing_at: 2_000,
-                finished_at: 5_000,
-                outcome,
-            },
+            plan: Plan { processing_at: 2_000, finished_at: 5_000, outcome, fail_before_processing: false },
             video_id: uuid::Uuid::nil(),
         }
     }
@@ -181,12 +182,17 @@ mod tests {
     }
 
     #[test]
+    fn an_input_check_fails_a_task_before_it_runs() {
+        let mut task = record(Outcome::Fail("bad input".into()));
+        task.plan.fail_before_processing = true;
+        assert_eq!(task.settle(10_000), vec![TaskStatus::Failed]);
+        assert_eq!(task.updated_at, 2_000);
+    }
+
+    #[test]
     fn a_late_look_applies_every_transition_in_order() {
         let mut task = record(Outcome::Fail("content risk".into()));
-        assert_eq!(
-            task.settle(10_000),
-            vec![TaskStatus::Processing, TaskStatus::Failed]
-        );
+        assert_eq!(task.settle(10_000), vec![TaskStatus::Processing, TaskStatus::Failed]);
         assert_eq!(task.status_msg, "content risk");
     }
 }

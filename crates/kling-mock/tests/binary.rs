@@ -41,54 +41,29 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
             break;
         }
     }
-    Server {
-        child,
-        base_url,
-        banner,
-    }
+    Server { child, base_url, banner }
 }
 
 fn token(args: &[&str]) -> String {
-    let output = Command::new(BIN)
-        .arg("token")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("token: {e}"));
+    let output = Command::new(BIN).arg("token").args(args).output().unwrap_or_else(|e| panic!("token: {e}"));
     assert!(output.status.success());
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
 fn list(server: &Server, token: &str) -> u16 {
     let url = format!("{}/v1/videos/text2video", server.base_url);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
     runtime.block_on(async {
-        let response = reqwest::Client::new()
-            .get(url)
-            .bearer_auth(token)
-            .send()
-            .await;
-        response
-            .map(|r| r.status().as_u16())
-            .unwrap_or_else(|e| panic!("request failed: {e}"))
+        let response = reqwest::Client::new().get(url).bearer_auth(token).send().await;
+        response.map(|r| r.status().as_u16()).unwrap_or_else(|e| panic!("request failed: {e}"))
     })
 }
 
 #[test]
 fn port_zero_picks_a_free_port_and_the_banner_shows_keys_and_a_curl_example() {
     let server = start(&["--port", "0", "--seed", "7", "--latency", "instant"], &[]);
-    assert!(
-        server.banner.contains("kling-mock-dev-access-key"),
-        "{}",
-        server.banner
-    );
-    assert!(
-        server.banner.contains("kling-mock-dev-secret-key"),
-        "{}",
-        server.banner
-    );
+    assert!(server.banner.contains("kling-mock-dev-access-key"), "{}", server.banner);
+    assert!(server.banner.contains("kling-mock-dev-secret-key"), "{}", server.banner);
     assert!(server.banner.contains("curl -s"), "{}", server.banner);
     assert!(server.banner.contains("seed 7"), "{}", server.banner);
     assert_eq!(list(&server, &token(&[])), 200);
@@ -97,31 +72,17 @@ fn port_zero_picks_a_free_port_and_the_banner_shows_keys_and_a_curl_example() {
 #[test]
 fn accounts_come_from_flags_environment_or_a_config_file() {
     let from_flag = start(&["--port", "0", "--account", "ak1:sk1"], &[]);
-    assert!(
-        !from_flag.banner.contains("sk1"),
-        "secrets never printed: {}",
-        from_flag.banner
-    );
+    assert!(!from_flag.banner.contains("sk1"), "secrets never printed: {}", from_flag.banner);
     assert_eq!(list(&from_flag, &token(&["--account", "ak1:sk1"])), 200);
     assert_eq!(list(&from_flag, &token(&[])), 401);
 
-    let from_env = start(
-        &[],
-        &[
-            ("KLING_MOCK_PORT", "0"),
-            ("KLING_MOCK_ACCOUNTS", "ak2:sk2,ak3:sk3"),
-        ],
-    );
+    let from_env = start(&[], &[("KLING_MOCK_PORT", "0"), ("KLING_MOCK_ACCOUNTS", "ak2:sk2,ak3:sk3")]);
     assert_eq!(list(&from_env, &token(&["--account", "ak3:sk3"])), 200);
 
     let dir = std::env::temp_dir().join(format!("kling-mock-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let file = dir.join("kling-mock.toml");
-    std::fs::write(
-        &file,
-        "port = 0\naccounts = [\"ak4:sk4\"]\nlatency = \"fast\"\n",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, "port = 0\naccounts = [\"ak4:sk4\"]\nlatency = \"fast\"\n").unwrap_or_else(|e| panic!("{e}"));
     let from_file = start(&["--config", file.to_str().unwrap_or_default()], &[]);
     assert!(from_file.banner.contains("Fast"), "{}", from_file.banner);
     assert_eq!(list(&from_file, &token(&["--account", "ak4:sk4"])), 200);
@@ -130,10 +91,7 @@ fn accounts_come_from_flags_environment_or_a_config_file() {
 
 #[test]
 fn help_documents_every_option_and_bad_config_is_refused() {
-    let help = Command::new(BIN)
-        .arg("--help")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let help = Command::new(BIN).arg("--help").output().unwrap_or_else(|e| panic!("{e}"));
     let text = String::from_utf8_lossy(&help.stdout);
     for option in [
         "--host",
@@ -166,8 +124,5 @@ fn help_documents_every_option_and_bad_config_is_refused() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("prot"),
-        "the error names the unknown key"
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("prot"), "the error names the unknown key");
 }

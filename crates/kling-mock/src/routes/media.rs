@@ -27,10 +27,7 @@ pub(super) async fn video(
     let range = headers.typed_try_get::<Range>().ok().flatten();
     let body = KnownSize::sized(Cursor::new(fixture.bytes), fixture.bytes.len() as u64);
     Ok((
-        [
-            (header::CONTENT_TYPE, "video/mp4"),
-            (header::CACHE_CONTROL, "public, max-age=2592000"),
-        ],
+        [(header::CONTENT_TYPE, "video/mp4"), (header::CACHE_CONTROL, "public, max-age=2592000")],
         Ranged::new(range, body),
     )
         .into_response())

@@ -1,8 +1,10 @@
 //! The HTTP surface: one create, query and list route per endpoint of the catalogue, the
-//! media route, the health route, and fallbacks that answer unknown paths and wrong
-//! methods in the Kling envelope.
+//! seed dialect's paths, the media route, the admin API, and fallbacks that answer
+//! unknown paths and wrong methods in the Kling envelope.
 
+mod admin;
 mod media;
+mod seed;
 mod tasks;
 
 use std::sync::Arc;
@@ -12,8 +14,9 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderMap, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use kling_api::{ENDPOINTS, ErrorKind};
+use axum::routing::{get, post};
+use kling_api::dialect::{SEED_PATHS, seed_path};
+use kling_api::{Dialect, ENDPOINTS, ErrorKind};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::error::{ApiError, finalize, panic_to_error};
@@ -26,16 +29,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         api = api
             .route(
                 spec.path,
-                get(move |s, r, a, h, q| tasks::list(spec, s, r, a, h, q))
-                    .post(move |s, r, a, h, b| tasks::create(spec, s, r, a, h, b)),
+                get(move |ctx, query| tasks::list(spec, ctx, query))
+                    .post(move |ctx, body| tasks::create(spec, ctx, body)),
             )
-            .route(
-                &format!("{}/{{id}}", spec.path),
-                get(move |s, r, a, h, p| tasks::query(spec, s, r, a, h, p)),
-            );
+            .route(&format!("{}/{{id}}", spec.path), get(move |ctx, path| tasks::query(spec, ctx, path)));
+    }
+    if state.config.dialect == Dialect::Seed {
+        for path in SEED_PATHS {
+            api = match path.method {
+                "GET" => api.route(path.path, get(seed::query_any_video)),
+                _ => api.route(path.path, post(move || seed::not_emulated(path))),
+            };
+        }
+    }
+    if !state.config.admin.disabled {
+        api = api.nest("/__admin", admin::router(state.clone()));
     }
     api.route("/media/videos/{length}/{file}", get(media::video))
-        .route("/__admin/health", get(health))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
@@ -44,29 +54,22 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-async fn health() -> impl IntoResponse {
-    axum::Json(serde_json::json!({"status": "ok"}))
-}
-
-async fn unknown_path(request: Request) -> ApiError {
-    ApiError::with_message(
+async fn unknown_path(request: Request) -> Response {
+    let (method, path) = (request.method().as_str(), request.uri().path());
+    let error = ApiError::with_message(
         ErrorKind::ResourceNotFound,
-        format!(
-            "Requested resource does not exist: {} {}",
-            request.method(),
-            request.uri().path()
-        ),
-    )
+        format!("Requested resource does not exist: {method} {path}"),
+    );
+    match seed_path(method, path) {
+        Some(seed) => seed::with_hint(error, seed),
+        None => error.into_response(),
+    }
 }
 
 async fn wrong_method(request: Request) -> ApiError {
     ApiError::with_message(
         ErrorKind::InvalidMethod,
-        format!(
-            "Invalid request method: {} is not allowed on {}",
-            request.method(),
-            request.uri().path()
-        ),
+        format!("Invalid request method: {} is not allowed on {}", request.method(), request.uri().path()),
     )
 }
 

@@ -1,66 +1,169 @@
 //! Create, query and list for every endpoint of the catalogue; the endpoint's rules come
 //! from `kling-api`, never from here.
+//!
+//! A create goes: auth -> content type -> body -> JSON -> scenarios (delay, rejection) ->
+//! validation -> account limits and store (engine) -> answer, which a scenario may still
+//! break (connection or body fault). Scenario rejections come before validation because
+//! an outage or a moderation block does not wait for a well-formed request; connection
+//! and body faults hit the answer, so the task exists even though the client never
+//! learns its id, which is exactly what clients must survive.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use kling_api::rules;
 use kling_api::{EndpointSpec, ErrorKind};
+use serde_json::Value;
 
 use super::{base_url, success};
-use crate::auth::Authenticated;
+use crate::auth::{Account, Authenticated};
 use crate::error::{ApiError, RequestId};
+use crate::journal::NoteSlot;
+use crate::net::ConnectionHandle;
+use crate::scenario::file::{Operation, Reject};
+use crate::scenario::{Decision, Facts};
 use crate::state::AppState;
 
+/// What every API handler receives besides its own inputs.
+pub(super) struct Ctx {
+    pub(super) state: Arc<AppState>,
+    pub(super) request_id: RequestId,
+    pub(super) note: NoteSlot,
+    pub(super) connection: ConnectionHandle,
+    pub(super) account: Arc<Account>,
+    pub(super) headers: HeaderMap,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx
+where
+    Arc<AppState>: axum::extract::FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state: Arc<AppState> = axum::extract::FromRef::from_ref(state);
+        let Authenticated(account) = Authenticated::from_request_parts(parts, &state).await?;
+        let internal = || ApiError::with_message(ErrorKind::InternalError, "request context missing");
+        let request_id = parts.extensions.get::<RequestId>().copied().ok_or_else(internal)?;
+        let note = parts.extensions.get::<NoteSlot>().cloned().ok_or_else(internal)?;
+        let connection =
+            parts.extensions.get::<ConnectInfo<ConnectionHandle>>().map(|c| c.0.clone()).ok_or_else(internal)?;
+        Ok(Ctx { state, request_id, note, connection, account, headers: parts.headers.clone() })
+    }
+}
+
+impl Ctx {
+    /// Consults the scenarios, notes which rules fired, waits out any delay and answers
+    /// any rejection.
+    async fn scenarios(
+        &self,
+        operation: Operation,
+        spec: &EndpointSpec,
+        body: Option<&Value>,
+    ) -> Result<Decision, ApiError> {
+        let text = |key: &str| {
+            body.and_then(|b| b.get(key)).and_then(|v| rules::as_text(v, self.state.config.validation.coercion))
+        };
+        let model = text("model_name").filter(|m| !m.is_empty());
+        let mode = text("mode").filter(|m| !m.is_empty());
+        let prompt = text("prompt");
+        let now_ms = self.state.clock.now_ms();
+        let facts = Facts {
+            operation,
+            endpoint: spec.name,
+            account: &self.account.access_key,
+            model: model.as_deref().unwrap_or(spec.default_model),
+            mode: mode.as_deref().unwrap_or("std"),
+            prompt: prompt.as_deref(),
+            now_ms,
+        };
+        let decision = self.state.scenarios.read().decide(&facts);
+        if decision.fired.is_empty() {
+            return Ok(decision);
+        }
+        self.note.0.lock().scenario_rules.clone_from(&decision.fired);
+        if let Some(delay) = decision.action.delay {
+            let ms = delay.sample(&mut rand::rng());
+            self.state.clock.sleep_until(now_ms.saturating_add_unsigned(ms)).await;
+        }
+        match &decision.action.reject {
+            None => Ok(decision),
+            Some(Reject::Fault(fault)) => Err(match fault.message {
+                Some(message) => ApiError::with_message(fault.kind, message),
+                None => ApiError::new(fault.kind),
+            }),
+            Some(Reject::Explicit(explicit)) => {
+                Err(ApiError::explicit(explicit.http, explicit.code, &explicit.message))
+            }
+        }
+    }
+
+    /// Applies the decision's connection and body faults to the answer.
+    fn deliver(&self, decision: &Decision, answer: Result<Response, ApiError>) -> Response {
+        let mut response = answer.into_response();
+        if let Some(fault) = decision.action.connection {
+            self.connection.break_with(fault);
+            self.note.0.lock().fault = Some(format!("connection: {fault:?}").to_lowercase());
+            self.state.stats.faults.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        if let Some(fault) = decision.action.body {
+            response.extensions_mut().insert(fault);
+        }
+        response
+    }
+}
+
 /// `POST <path>`.
-pub(super) async fn create(
+pub(super) async fn create(spec: &'static EndpointSpec, ctx: Ctx, body: Result<Bytes, BytesRejection>) -> Response {
+    let mut decision = Decision::default();
+    let answer = create_inner(spec, &ctx, body, &mut decision).await;
+    ctx.deliver(&decision, answer)
+}
+
+async fn create_inner(
     spec: &'static EndpointSpec,
-    State(state): State<Arc<AppState>>,
-    Extension(request_id): Extension<RequestId>,
-    Authenticated(account): Authenticated,
-    headers: HeaderMap,
+    ctx: &Ctx,
     body: Result<Bytes, BytesRejection>,
+    decision: &mut Decision,
 ) -> Result<Response, ApiError> {
-    require_json(&headers)?;
-    let body = body.map_err(|rejection| body_error(&rejection, state.config.body_limit))?;
-    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::with_message(
-            ErrorKind::InvalidRequest,
-            format!("request body is not valid JSON: {e}"),
-        )
+    require_json(&ctx.headers)?;
+    let body = body.map_err(|rejection| body_error(&rejection, ctx.state.config.body_limit))?;
+    ctx.note.0.lock().request_body = Some(body.clone());
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::with_message(ErrorKind::InvalidRequest, format!("request body is not valid JSON: {e}"))
     })?;
-    let request = rules::validate(spec, &value, &state.config.validation)?;
-    let created = state.engine.create(account.id, spec, request)?;
-    Ok(success(request_id.0, created))
+    *decision = ctx.scenarios(Operation::Create, spec, Some(&value)).await?;
+    let request = rules::validate(spec, &value, &ctx.state.config.validation)?;
+    let created = ctx.state.engine.create(&ctx.account, spec, request, &decision.action)?;
+    Ok(success(ctx.request_id.0, created))
 }
 
 /// `GET <path>/{id}`: `id` is a task id or an external task id.
 pub(super) async fn query(
     spec: &'static EndpointSpec,
-    State(state): State<Arc<AppState>>,
-    Extension(request_id): Extension<RequestId>,
-    Authenticated(account): Authenticated,
-    headers: HeaderMap,
+    ctx: Ctx,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Response, ApiError> {
-    let Path(key) = path.map_err(|e| {
-        ApiError::with_message(ErrorKind::InvalidParameter, format!("task id: {e}"))
-    })?;
-    let base = base_url(&headers, &state);
-    let task = state
-        .engine
-        .get(account.id, spec, &key, &base)
-        .ok_or_else(|| {
-            ApiError::with_message(
-                ErrorKind::ResourceNotFound,
-                format!("task {key} does not exist"),
-            )
-        })?;
-    Ok(success(request_id.0, task))
+) -> Response {
+    let mut decision = Decision::default();
+    let answer = async {
+        let Path(key) =
+            path.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, format!("task id: {e}")))?;
+        decision = ctx.scenarios(Operation::Query, spec, None).await?;
+        let base = base_url(&ctx.headers, &ctx.state);
+        let task = ctx.state.engine.get(&ctx.account, spec, &key, &base).ok_or_else(|| task_not_found(&key))?;
+        Ok(success(ctx.request_id.0, task))
+    }
+    .await;
+    ctx.deliver(&decision, answer)
+}
+
+/// The answer for a task that does not exist for this account.
+pub(super) fn task_not_found(key: &str) -> ApiError {
+    ApiError::with_message(ErrorKind::ResourceNotFound, format!("task {key} does not exist"))
 }
 
 /// List parameters as sent; parsed by hand so that errors name the parameter.
@@ -75,70 +178,51 @@ pub(super) struct ListParams {
 /// `GET <path>?pageNum=&pageSize=`: the account's tasks, newest first.
 pub(super) async fn list(
     spec: &'static EndpointSpec,
-    State(state): State<Arc<AppState>>,
-    Extension(request_id): Extension<RequestId>,
-    Authenticated(account): Authenticated,
-    headers: HeaderMap,
+    ctx: Ctx,
     params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Response, ApiError> {
-    let Query(params) =
-        params.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, e.body_text()))?;
-    let page = page_param("pageNum", params.page_num.as_deref(), 1, 1000)?;
-    let size = page_param("pageSize", params.page_size.as_deref(), 30, 500)?;
-    let base = base_url(&headers, &state);
-    Ok(success(
-        request_id.0,
-        state.engine.list(account.id, spec, page, size, &base),
-    ))
+) -> Response {
+    let mut decision = Decision::default();
+    let answer = async {
+        let Query(params) = params.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, e.body_text()))?;
+        let page = page_param("pageNum", params.page_num.as_deref(), 1, 1000)?;
+        let size = page_param("pageSize", params.page_size.as_deref(), 30, 500)?;
+        decision = ctx.scenarios(Operation::List, spec, None).await?;
+        let base = base_url(&ctx.headers, &ctx.state);
+        Ok(success(ctx.request_id.0, ctx.state.engine.list(&ctx.account, spec, page, size, &base)))
+    }
+    .await;
+    ctx.deliver(&decision, answer)
 }
 
-fn page_param(
-    name: &str,
-    raw: Option<&str>,
-    default: usize,
-    max: usize,
-) -> Result<usize, ApiError> {
+fn page_param(name: &str, raw: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(default),
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                ApiError::with_message(
-                    ErrorKind::InvalidParameter,
-                    format!("{name}: must be an integer between 1 and {max}"),
-                )
-            }),
+        Some(text) => text.parse::<usize>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+            ApiError::with_message(
+                ErrorKind::InvalidParameter,
+                format!("{name}: must be an integer between 1 and {max}"),
+            )
+        }),
     }
 }
 
 fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim();
     if essence.eq_ignore_ascii_case("application/json") {
         Ok(())
     } else {
         Err(ApiError::with_message(
             ErrorKind::InvalidRequest,
-            format!(
-                "Content-Type must be application/json, got {:?}",
-                content_type
-            ),
+            format!("Content-Type must be application/json, got {content_type:?}"),
         ))
     }
 }
 
 fn body_error(rejection: &BytesRejection, limit: usize) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::with_message(
-            ErrorKind::InvalidRequest,
-            format!("request body is larger than {limit} bytes"),
-        )
-        .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+        ApiError::with_message(ErrorKind::InvalidRequest, format!("request body is larger than {limit} bytes"))
+            .with_status(StatusCode::PAYLOAD_TOO_LARGE)
     } else {
         ApiError::with_message(
             ErrorKind::InvalidRequest,

@@ -107,7 +107,8 @@ impl Scenarios {
             .iter()
             .enumerate()
             .map(|(i, rule)| {
-                let label = format!("{}/{}", scenario.name, rule.name.clone().unwrap_or_else(|| format!("rule-{}", i + 1)));
+                let label =
+                    format!("{}/{}", scenario.name, rule.name.clone().unwrap_or_else(|| format!("rule-{}", i + 1)));
                 let stream = mix(self.seed ^ mix(index.wrapping_mul(1_000_003) ^ i as u64));
                 LiveRule {
                     rule: rule.clone(),
@@ -179,7 +180,7 @@ impl Scenarios {
                 continue;
             }
             if let Some(p) = live.rule.probability
-                && !(live.rng.lock().random::<f64>() < p)
+                && live.rng.lock().random::<f64>() >= p
             {
                 continue;
             }
@@ -241,7 +242,8 @@ mod tests {
 
     #[test]
     fn the_nth_request_fires_and_counts_ignore_other_rules() {
-        let s = scenarios("[[rule]]\nreject = \"service_busy\"\n[[rule]]\nnth = 2\nreject = \"insufficient_balance\"\n", 1);
+        let s =
+            scenarios("[[rule]]\nreject = \"service_busy\"\n[[rule]]\nnth = 2\nreject = \"insufficient_balance\"\n", 1);
         let fired: Vec<usize> = (0..3).map(|_| s.decide(&facts("x")).fired.len()).collect();
         assert_eq!(fired, [1, 2, 1]);
         let d = s.status();
@@ -252,7 +254,7 @@ mod tests {
     fn the_first_rule_wins_each_kind() {
         let s = scenarios("[[rule]]\nreject = \"service_busy\"\n[[rule]]\nreject = \"internal_error\"\ndelay = 5\n", 1);
         let d = s.decide(&facts("x"));
-        assert_eq!(d.action.reject.map(|r| format!("{r:?}")).unwrap_or_default().contains("service_busy"), true);
+        assert!(d.action.reject.map(|r| format!("{r:?}")).unwrap_or_default().contains("service_busy"));
         assert_eq!(d.action.delay, Some(crate::latency::Dist::Fixed { ms: 5 }));
     }
 
@@ -271,7 +273,10 @@ mod tests {
 
     #[test]
     fn storms_end_after_their_window_and_prompts_filter() {
-        let s = scenarios("[[rule]]\nfor_seconds = 10\nreject = \"service_unavailable\"\n[[rule]]\nprompt = \"(?i)blood\"\nfail = \"risk\"\n", 1);
+        let s = scenarios(
+            "[[rule]]\nfor_seconds = 10\nreject = \"service_unavailable\"\n[[rule]]\nprompt = \"(?i)blood\"\nfail = \"risk\"\n",
+            1,
+        );
         let mut late = facts("no");
         late.now_ms = 10_000;
         assert!(s.decide(&late).fired.is_empty());

@@ -165,7 +165,7 @@ impl Count {
         match self {
             Count::Nth(k) => n == k,
             Count::First(k) => n <= k,
-            Count::Every(k) => n % k == 0,
+            Count::Every(k) => n.is_multiple_of(k),
             Count::After(k) => n > k,
         }
     }
@@ -322,7 +322,12 @@ impl TryFrom<RawRule> for Rule {
             .prompt
             .map(|p| regex::Regex::new(&p).map_err(|e| format!("prompt: invalid pattern: {e}")))
             .transpose()?;
-        let counts = [raw.nth.map(Count::Nth), raw.first.map(Count::First), raw.every.map(Count::Every), raw.after.map(Count::After)];
+        let counts = [
+            raw.nth.map(Count::Nth),
+            raw.first.map(Count::First),
+            raw.every.map(Count::Every),
+            raw.after.map(Count::After),
+        ];
         let mut given = counts.into_iter().flatten();
         let count = given.next();
         if given.next().is_some() {
@@ -343,7 +348,9 @@ impl TryFrom<RawRule> for Rule {
         }
         let reject = match raw.reject {
             None => None,
-            Some(RawReject::Named(name)) => Some(Reject::Fault(known_fault(&name).map_err(|e| format!("reject: {e}"))?)),
+            Some(RawReject::Named(name)) => {
+                Some(Reject::Fault(known_fault(&name).map_err(|e| format!("reject: {e}"))?))
+            }
             Some(RawReject::Explicit(e)) => {
                 if !(100..=599).contains(&e.http) {
                     return Err(format!("reject.http: {} is not an HTTP status", e.http));
@@ -373,7 +380,9 @@ impl TryFrom<RawRule> for Rule {
             Some(RawHold::For { seconds }) if seconds.is_finite() && seconds >= 0.0 => {
                 Some(Hold::ForMs((seconds * 1000.0) as u64))
             }
-            Some(RawHold::For { seconds }) => return Err(format!("hold.seconds: {seconds} must be a non-negative number")),
+            Some(RawHold::For { seconds }) => {
+                return Err(format!("hold.seconds: {seconds} must be a non-negative number"));
+            }
         };
         let action = Action {
             reject,
@@ -386,9 +395,16 @@ impl TryFrom<RawRule> for Rule {
             body: raw.body,
         };
         if action == Action::default() {
-            return Err("a rule needs an action: reject, fail, queued, processing, hold, delay, connection or body".to_owned());
+            return Err(
+                "a rule needs an action: reject, fail, queued, processing, hold, delay, connection or body".to_owned()
+            );
         }
-        if raw.on != Operation::Create && (action.fail.is_some() || action.queued.is_some() || action.processing.is_some() || action.hold.is_some()) {
+        if raw.on != Operation::Create
+            && (action.fail.is_some()
+                || action.queued.is_some()
+                || action.processing.is_some()
+                || action.hold.is_some())
+        {
             return Err("fail, queued, processing and hold shape new tasks: they need on = \"create\"".to_owned());
         }
         Ok(Rule {
@@ -458,8 +474,27 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
 }
 
 const RULE_KEYS: &[&str] = &[
-    "name", "on", "endpoint", "account", "model", "mode", "prompt", "nth", "first", "every", "after", "probability",
-    "for_seconds", "reject", "fail", "queued", "processing", "hold", "delay", "connection", "body",
+    "name",
+    "on",
+    "endpoint",
+    "account",
+    "model",
+    "mode",
+    "prompt",
+    "nth",
+    "first",
+    "every",
+    "after",
+    "probability",
+    "for_seconds",
+    "reject",
+    "fail",
+    "queued",
+    "processing",
+    "hold",
+    "delay",
+    "connection",
+    "body",
 ];
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -533,7 +568,10 @@ processing = { kind = "uniform", min_ms = 1000, max_ms = 2000 }
         assert_eq!(scenario.rules.len(), 2);
         assert_eq!(scenario.rules[0].count, Some(Count::First(3)));
         assert_eq!(scenario.rules[1].action.queued, Some(Dist::Fixed { ms: 500 }));
-        assert_eq!(scenario.rules[1].action.fail.as_ref().map(|f| f.message.as_str()), Some(faults::LATE_MODERATION_MESSAGE));
+        assert_eq!(
+            scenario.rules[1].action.fail.as_ref().map(|f| f.message.as_str()),
+            Some(faults::LATE_MODERATION_MESSAGE)
+        );
     }
 
     #[test]

@@ -1,0 +1,189 @@
+//! Account simulation: resource packs with remaining units and a concurrency limit per
+//! pack type (REFERENCE.md §f).
+//!
+//! A task reserves its cost and its slots when it is accepted; it gives its slots back
+//! when it ends and its units back when it fails (failed tasks are not charged). Both
+//! limits are optional: by default an account has unlimited units and concurrency.
+
+use std::collections::HashMap;
+
+use kling_api::ErrorKind;
+use kling_api::endpoints::PackType;
+use serde::{Deserialize, Serialize};
+
+/// Limits of one pack type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackLimits {
+    /// Units in the pack; `None` is unlimited.
+    pub units: Option<u64>,
+    /// Most running tasks (slots); `None` is unlimited.
+    pub concurrency: Option<u32>,
+}
+
+/// Limits of every pack type of an account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Video generation pack.
+    #[serde(default)]
+    pub video: PackLimits,
+    /// Image generation pack.
+    #[serde(default)]
+    pub image: PackLimits,
+    /// Virtual try-on pack.
+    #[serde(default)]
+    pub virtual_try_on: PackLimits,
+}
+
+impl Limits {
+    /// The limits of `pack`.
+    pub fn of(&self, pack: PackType) -> PackLimits {
+        match pack {
+            PackType::Video => self.video,
+            PackType::Image => self.image,
+            PackType::VirtualTryOn => self.virtual_try_on,
+        }
+    }
+
+    /// Sets the limits of `pack`.
+    pub fn set(&mut self, pack: PackType, limits: PackLimits) {
+        match pack {
+            PackType::Video => self.video = limits,
+            PackType::Image => self.image = limits,
+            PackType::VirtualTryOn => self.virtual_try_on = limits,
+        }
+    }
+}
+
+/// The live state of one pack type of one account.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackState {
+    /// Pack type.
+    pub pack_type: PackType,
+    /// Units at the start; `None` is unlimited.
+    pub total: Option<u64>,
+    /// Units left; `None` is unlimited.
+    pub remaining: Option<u64>,
+    /// Units charged so far.
+    pub used: u64,
+    /// Slot limit; `None` is unlimited.
+    pub concurrency: Option<u32>,
+    /// Slots taken by running tasks.
+    pub running: u32,
+}
+
+impl PackState {
+    fn new(pack_type: PackType, limits: PackLimits) -> PackState {
+        PackState {
+            pack_type,
+            total: limits.units,
+            remaining: limits.units,
+            used: 0,
+            concurrency: limits.concurrency,
+            running: 0,
+        }
+    }
+}
+
+/// An account's packs.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountState {
+    /// One entry per pack type.
+    pub packs: Vec<PackState>,
+}
+
+const PACK_TYPES: [PackType; 3] = [PackType::Video, PackType::Image, PackType::VirtualTryOn];
+
+impl AccountState {
+    /// Fresh packs with `limits`.
+    pub fn new(limits: &Limits) -> AccountState {
+        AccountState { packs: PACK_TYPES.iter().map(|t| PackState::new(*t, limits.of(*t))).collect() }
+    }
+
+    fn pack_mut(&mut self, pack: PackType) -> Option<&mut PackState> {
+        self.packs.iter_mut().find(|p| p.pack_type == pack)
+    }
+
+    /// The pack of `pack` type.
+    pub fn pack(&self, pack: PackType) -> Option<&PackState> {
+        self.packs.iter().find(|p| p.pack_type == pack)
+    }
+
+    /// Reserves `cost` units and `slots` slots, or says which limit forbids it: the
+    /// balance is checked before concurrency.
+    pub fn reserve(&mut self, pack: PackType, cost: u64, slots: u32) -> Result<(), ErrorKind> {
+        let Some(state) = self.pack_mut(pack) else { return Ok(()) };
+        if state.remaining.is_some_and(|left| left < cost) {
+            return Err(ErrorKind::InsufficientBalance);
+        }
+        if state.concurrency.is_some_and(|limit| state.running + slots > limit) {
+            return Err(ErrorKind::ConcurrencyLimit);
+        }
+        if let Some(left) = &mut state.remaining {
+            *left -= cost;
+        }
+        state.used += cost;
+        state.running += slots;
+        Ok(())
+    }
+
+    /// Gives back the slots of an ended task, and its units when it failed.
+    pub fn finish(&mut self, pack: PackType, cost: u64, slots: u32, succeeded: bool) {
+        let Some(state) = self.pack_mut(pack) else { return };
+        state.running = state.running.saturating_sub(slots);
+        if !succeeded {
+            state.used = state.used.saturating_sub(cost);
+            if let Some(left) = &mut state.remaining {
+                *left += cost;
+            }
+        }
+    }
+
+    /// Replaces the limits of `pack`, keeping the running count; the remaining units
+    /// become the new total minus nothing (a fresh pack).
+    pub fn set_limits(&mut self, pack: PackType, limits: PackLimits) {
+        if let Some(state) = self.pack_mut(pack) {
+            let running = state.running;
+            *state = PackState { running, ..PackState::new(pack, limits) };
+        }
+    }
+}
+
+/// Limits per account: a default for every account and overrides by access key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Applies to every account without an override.
+    #[serde(default)]
+    pub default: Limits,
+    /// Overrides by access key.
+    #[serde(default)]
+    pub accounts: HashMap<String, Limits>,
+}
+
+impl LimitsConfig {
+    /// The limits of the account with `access_key`.
+    pub fn for_account(&self, access_key: &str) -> Limits {
+        self.accounts.get(access_key).copied().unwrap_or(self.default)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balance_and_concurrency_are_reserved_and_released() {
+        let limits = Limits { video: PackLimits { units: Some(300), concurrency: Some(1) }, ..Limits::default() };
+        let mut account = AccountState::new(&limits);
+        assert_eq!(account.reserve(PackType::Video, 150, 1), Ok(()));
+        assert_eq!(account.reserve(PackType::Video, 150, 1), Err(ErrorKind::ConcurrencyLimit));
+        account.finish(PackType::Video, 150, 1, false);
+        assert_eq!(account.pack(PackType::Video).and_then(|p| p.remaining), Some(300), "failed tasks are refunded");
+        assert_eq!(account.reserve(PackType::Video, 200, 1), Ok(()));
+        account.finish(PackType::Video, 200, 1, true);
+        assert_eq!(account.reserve(PackType::Video, 150, 1), Err(ErrorKind::InsufficientBalance));
+        assert_eq!(account.reserve(PackType::Image, 10_000, 9), Ok(()), "other packs are unlimited");
+    }
+}

@@ -1,0 +1,42 @@
+//! The seed dialect's paths (REFERENCE.md §g). In the seed dialect they are served; in
+//! the official dialect they get exactly the real API's answer (an unknown path) plus an
+//! `X-Kling-Mock-Hint` header naming the official form.
+
+use axum::extract::Path;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use kling_api::dialect::{HINT_HEADER, SeedPath};
+use kling_api::endpoints::Output;
+use kling_api::{ENDPOINTS, EndpointId, ErrorKind};
+
+use super::tasks::{Ctx, task_not_found};
+use super::{base_url, success};
+use crate::error::ApiError;
+
+/// `GET /v1/videos/{task_id}` (seed): any video task of the account, by task id or
+/// external id.
+pub(super) async fn query_any_video(ctx: Ctx, Path(key): Path<String>) -> Result<Response, ApiError> {
+    let video_endpoints: Vec<EndpointId> =
+        ENDPOINTS.iter().filter(|e| e.output == Output::Videos).map(|e| e.id).collect();
+    let base = base_url(&ctx.headers, &ctx.state);
+    let task =
+        ctx.state.engine.get_in(&ctx.account, &video_endpoints, &key, &base).ok_or_else(|| task_not_found(&key))?;
+    Ok(success(ctx.request_id.0, task))
+}
+
+/// A seed path whose function the emulator does not serve yet.
+pub(super) async fn not_emulated(path: &'static SeedPath) -> ApiError {
+    ApiError::with_message(
+        ErrorKind::ResourceNotFound,
+        format!("{} {} is not emulated yet; official form: {}", path.method, path.path, path.official),
+    )
+}
+
+/// Adds the hint for a seed-shaped request answered in the official dialect.
+pub(super) fn with_hint(error: ApiError, path: &SeedPath) -> Response {
+    let mut response = error.into_response();
+    if let Ok(value) = HeaderValue::from_str(path.official) {
+        response.headers_mut().insert(HINT_HEADER, value);
+    }
+    response
+}
