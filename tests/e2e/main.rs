@@ -1,7 +1,10 @@
 //! End-to-end tests: the emulator in-process on a free port, spoken to over a real socket.
 
+mod accounts;
+mod admin;
 mod auth;
 mod bad_input;
 mod callbacks;
+mod scenarios;
 mod tasks;
 mod validation;

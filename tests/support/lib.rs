@@ -176,6 +176,25 @@ impl TestApp {
         self.get_as(&dev_token(), path).await
     }
 
+    /// Sends a JSON request to the admin API.
+    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Reply {
+        let bytes = body.map(|b| serde_json::to_vec(b).unwrap_or_default());
+        self.send(method, &format!("/__admin{path}"), &[("content-type", "application/json")], bytes).await
+    }
+
+    /// Replaces the active scenarios with `toml` (through the admin API).
+    pub async fn scenario(&self, toml: &str) {
+        let reply = self
+            .send(
+                reqwest::Method::PUT,
+                "/__admin/scenarios",
+                &[("content-type", "application/toml")],
+                Some(toml.as_bytes().to_vec()),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "scenario rejected: {}", reply.text);
+    }
+
     /// Creates a text2video task and returns its id.
     pub async fn create_text2video(&self, body: &Value) -> String {
         let reply = self.post("/v1/videos/text2video", body).await;

@@ -79,10 +79,8 @@ impl App {
         }));
         engine.set_public_url(public_url.clone());
         let accounts = Accounts::new(config.accounts.iter().map(|a| (a.access_key.as_str(), a.secret_key.as_str())));
-        let mut scenarios = Scenarios::new(config.seed);
-        for scenario in &config.scenarios {
-            scenarios.add(scenario.clone(), clock.now_ms());
-        }
+        let scenarios = Scenarios::new(config.seed);
+        let initial = config.scenarios.clone();
         let journal = Journal::new(config.journal_size);
         let state = Arc::new(AppState {
             config,
@@ -96,6 +94,9 @@ impl App {
             journal,
             stats: Stats::default(),
         });
+        for scenario in initial {
+            state.activate(scenario);
+        }
         Ok(App { listener, state })
     }
 

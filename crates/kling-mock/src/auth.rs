@@ -151,6 +151,10 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let now_s = state.auth_now_ms().div_euclid(1000);
-        authenticate(&parts.headers, &state.accounts, now_s, state.config.jwt_leeway_s).map(Authenticated)
+        let account = authenticate(&parts.headers, &state.accounts, now_s, state.config.jwt_leeway_s)?;
+        if let Some(slot) = parts.extensions.get::<crate::journal::NoteSlot>() {
+            slot.0.lock().access_key = Some(account.access_key.clone());
+        }
+        Ok(Authenticated(account))
     }
 }

@@ -68,6 +68,27 @@ impl Stats {
 }
 
 impl AppState {
+    /// Activates a scenario: applies its account limits to every account and adds its
+    /// rules after those already loaded.
+    pub fn activate(&self, scenario: crate::scenario::Scenario) {
+        if let Some(limits) = &scenario.limits {
+            use kling_api::endpoints::PackType;
+            let packs = [
+                (PackType::Video, limits.video),
+                (PackType::Image, limits.image),
+                (PackType::VirtualTryOn, limits.virtual_try_on),
+            ];
+            for account in self.accounts.iter() {
+                for (pack, limit) in packs {
+                    if let Some(limit) = limit {
+                        self.engine.set_limits(account, pack, limit);
+                    }
+                }
+            }
+        }
+        self.scenarios.write().add(scenario, self.clock.now_ms());
+    }
+
     /// The access key of an account id (for the admin API and the journal).
     pub fn access_key(&self, id: crate::auth::AccountId) -> String {
         self.accounts.iter().find(|a| a.id == id).map(|a| a.access_key.clone()).unwrap_or_default()

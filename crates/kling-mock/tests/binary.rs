@@ -126,3 +126,31 @@ fn help_documents_every_option_and_bad_config_is_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("prot"), "the error names the unknown key");
 }
+
+#[test]
+fn check_scenario_validates_files_without_starting_a_server() {
+    let dir = std::env::temp_dir().join(format!("kling-mock-scenarios-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let good = dir.join("good.toml");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&good, "[[rule]]\nreject = \"service_busy\"\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &bad,
+        "[[rule]]\nreject = \"service_busy\"\n\n[[rule]]\nendpoint = \"text2vide\"\nreject = \"service_busy\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ok = Command::new(BIN).arg("check-scenario").arg(&good).output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(ok.status.success());
+    let broken =
+        Command::new(BIN).arg("check-scenario").arg(&good).arg(&bad).output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!broken.status.success());
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(stderr.contains(&format!("{}:5: rule[1].endpoint:", bad.display())), "{stderr}");
+
+    let refused =
+        Command::new(BIN).args(["--port", "0", "--scenario"]).arg(&bad).output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!refused.status.success(), "a broken scenario stops the start");
+    let server = start(&["--port", "0", "--dialect", "seed", "--scenario", good.to_str().unwrap_or_default()], &[]);
+    assert!(server.banner.contains("dialect Seed") && server.banner.contains("scenarios 1"), "{}", server.banner);
+    let _ = std::fs::remove_dir_all(&dir);
+}

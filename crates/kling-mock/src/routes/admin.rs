@@ -127,16 +127,15 @@ fn scenario_from(headers: &HeaderMap, body: &Bytes) -> Result<Scenario, ApiError
 async fn add_scenario(State(state): Shared, headers: HeaderMap, body: Bytes) -> Result<Json<Value>, ApiError> {
     let scenario = scenario_from(&headers, &body)?;
     let name = scenario.name.clone();
-    state.scenarios.write().add(scenario, state.clock.now_ms());
+    state.activate(scenario);
     Ok(Json(json!({"loaded": name})))
 }
 
 async fn replace_scenarios(State(state): Shared, headers: HeaderMap, body: Bytes) -> Result<Json<Value>, ApiError> {
     let scenario = scenario_from(&headers, &body)?;
     let name = scenario.name.clone();
-    let mut scenarios = state.scenarios.write();
-    scenarios.clear();
-    scenarios.add(scenario, state.clock.now_ms());
+    state.scenarios.write().clear();
+    state.activate(scenario);
     Ok(Json(json!({"loaded": name})))
 }
 

@@ -10,6 +10,7 @@ use std::path::Path;
 use kling_api::faults::{self, Fault};
 use serde::Deserialize;
 
+use crate::accounts::PackLimits;
 use crate::latency::Dist;
 
 /// A loaded scenario.
@@ -23,6 +24,21 @@ pub struct Scenario {
     pub description: Option<String>,
     /// Rules in file order.
     pub rules: Vec<Rule>,
+    /// Account limits applied to every account when the scenario loads (only the pack
+    /// types and limits it names).
+    pub limits: Option<ScenarioLimits>,
+}
+
+/// `[limits.<pack type>]` tables of a scenario file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioLimits {
+    /// Video pack.
+    pub video: Option<PackLimits>,
+    /// Image pack.
+    pub image: Option<PackLimits>,
+    /// Virtual try-on pack.
+    pub virtual_try_on: Option<PackLimits>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -30,6 +46,7 @@ pub struct Scenario {
 struct ScenarioFile {
     name: Option<String>,
     description: Option<String>,
+    limits: Option<ScenarioLimits>,
     #[serde(default)]
     rule: Vec<Rule>,
 }
@@ -470,6 +487,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
         source: source_name.to_owned(),
         description: file.description,
         rules: file.rule,
+        limits: file.limits,
     })
 }
 

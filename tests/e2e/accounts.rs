@@ -1,0 +1,81 @@
+//! Account simulation: units run out, concurrency bites and releases, and what tasks
+//! deduct agrees with final_unit_deduction.
+
+use kling_e2e::TestApp;
+use reqwest::Method;
+use serde_json::json;
+
+const T2V: &str = "/v1/videos/text2video";
+
+fn video_pack(account: &serde_json::Value) -> serde_json::Value {
+    account["packs"].as_array().and_then(|p| p.iter().find(|p| p["pack_type"] == "video")).cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_balance_runs_out_and_deductions_match() {
+    let app = TestApp::spawn().await;
+    let set =
+        app.admin(Method::PUT, "/accounts/kling-mock-dev-access-key", Some(&json!({"video": {"units": 450}}))).await;
+    assert_eq!(set.status, 200, "{}", set.text);
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(app.create_text2video(&json!({"prompt": "a"})).await);
+    }
+    let message = app.post(T2V, &json!({"prompt": "a"})).await.assert_error(429, 1102).to_owned();
+    assert!(!message.is_empty());
+    app.advance(3600);
+    let mut charged = 0;
+    for id in &ids {
+        let task = app.get(&format!("{T2V}/{id}")).await.assert_ok().clone();
+        charged += task["final_unit_deduction"].as_str().and_then(|d| d.parse::<u64>().ok()).unwrap_or_default();
+    }
+    let account = app.admin(Method::GET, "/accounts/kling-mock-dev-access-key", None).await.json;
+    let pack = video_pack(&account);
+    assert_eq!(charged, 450);
+    assert_eq!(pack["used"], 450);
+    assert_eq!(pack["remaining"], 0);
+}
+
+#[tokio::test]
+async fn in_the_seed_dialect_the_balance_error_is_1002() {
+    let mut config = kling_mock::Config::for_tests();
+    config.dialect = kling_api::Dialect::Seed;
+    config.limits.default.video.units = Some(100);
+    let app = TestApp::spawn_with(config).await;
+    app.post(T2V, &json!({"prompt": "a"})).await.assert_error(429, 1002);
+}
+
+#[tokio::test]
+async fn failed_tasks_are_refunded() {
+    let app = TestApp::spawn().await;
+    app.admin(Method::PUT, "/accounts/kling-mock-dev-access-key", Some(&json!({"video": {"units": 150}}))).await;
+    app.scenario("[[rule]]\nnth = 1\nfail = \"nope\"\n").await;
+    app.create_text2video(&json!({"prompt": "a"})).await;
+    app.post(T2V, &json!({"prompt": "b"})).await.assert_error(429, 1102);
+    app.advance(3600);
+    app.create_text2video(&json!({"prompt": "c"})).await;
+}
+
+#[tokio::test]
+async fn the_concurrency_limit_bites_and_releases_slots_when_tasks_end() {
+    let mut config = kling_mock::Config::for_tests();
+    config.limits.default.video.concurrency = Some(2);
+    let app = TestApp::spawn_with(config).await;
+    app.create_text2video(&json!({"prompt": "a"})).await;
+    app.create_text2video(&json!({"prompt": "b"})).await;
+    let reply = app.post(T2V, &json!({"prompt": "c"})).await;
+    assert_eq!(reply.assert_error(429, 1303), "parallel task over resource pack limit");
+    app.post("/v1/videos/image2video", &json!({"image": "https://example.com/a.png"})).await.assert_error(429, 1303);
+    app.advance(3600);
+    app.create_text2video(&json!({"prompt": "d"})).await;
+    app.create_text2video(&json!({"prompt": "e"})).await;
+    app.post(T2V, &json!({"prompt": "f"})).await.assert_error(429, 1303);
+}
+
+#[tokio::test]
+async fn limits_load_with_a_scenario_file() {
+    let app = TestApp::spawn().await;
+    app.scenario("[limits.video]\nconcurrency = 1\n").await;
+    app.create_text2video(&json!({"prompt": "a"})).await;
+    app.post(T2V, &json!({"prompt": "b"})).await.assert_error(429, 1303);
+}
