@@ -284,3 +284,24 @@ async fn a_broken_scenario_is_refused_with_file_line_and_field() {
     let message = reply.assert_error(400, 1201);
     assert!(message.starts_with("<inline>:5: rule[1].probability:"), "{message}");
 }
+
+#[tokio::test]
+async fn the_seed_scenario_yields_exactly_the_seeds_three_errors() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/seed-errors.toml");
+    let mut config = kling_mock::Config::for_tests();
+    config.dialect = Dialect::Seed;
+    config.scenarios = vec![kling_mock::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))];
+    let app = TestApp::spawn_with(config).await;
+    let mut seen = std::collections::BTreeMap::new();
+    for i in 0..14 {
+        let prompt = if i == 0 { "a bloody fight" } else { "a quiet lake" };
+        let reply = app.post(T2V, &json!({"prompt": prompt})).await;
+        let message = if reply.code() == 0 { String::new() } else { reply.message().to_owned() };
+        seen.entry(reply.code()).or_insert((reply.status, message));
+    }
+    let codes: Vec<i64> = seen.keys().copied().collect();
+    assert_eq!(codes, [0, 1002, 2001, 5001], "{seen:?}");
+    assert_eq!(seen[&1002], (429, "insufficient balance".to_owned()));
+    assert_eq!(seen[&2001], (400, "content moderation rejected".to_owned()));
+    assert_eq!(seen[&5001].0, 503);
+}

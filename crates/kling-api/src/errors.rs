@@ -132,8 +132,9 @@ impl ErrorKind {
     }
 
     /// The seed dialect's wire form: its five categories replace the official codes they
-    /// cover (REFERENCE.md §g); everything else keeps its official form. HTTP statuses stay
-    /// official because the seed gives none.
+    /// cover (REFERENCE.md §g); everything else keeps its official form. The seed gives no
+    /// HTTP statuses: each category keeps the official status of its meaning, except that
+    /// "service busy" is 503, the official status of code 5001.
     pub const fn seed(self) -> WireError {
         let official = self.official();
         let (code, message) = match self {
@@ -148,7 +149,8 @@ impl ErrorKind {
             ErrorKind::ServiceUnavailable | ErrorKind::ServiceTimeout => (5001, "service busy"),
             _ => return official,
         };
-        WireError { http: official.http, code, message }
+        let http = if code == 5001 { 503 } else { official.http };
+        WireError { http, code, message }
     }
 
     /// The wire form in `dialect`.

@@ -439,6 +439,11 @@ impl Engine {
         self.store.write().account_mut(account.id, limits).clone()
     }
 
+    /// The configured limits of an account.
+    pub fn limits_of(&self, account: &Account) -> Limits {
+        self.limits.read().for_account(&account.access_key)
+    }
+
     /// Sets limits of one pack type of an account, now and after resets.
     pub fn set_limits(&self, account: &Account, pack: PackType, limits: crate::accounts::PackLimits) {
         let mut config = self.limits.write();

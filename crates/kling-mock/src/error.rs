@@ -98,6 +98,11 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
             request_id: request_id.0.to_string(),
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        if error.status.is_none()
+            && let Ok(status) = StatusCode::from_u16(wire.http)
+        {
+            *response.status_mut() = status;
+        }
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response.headers_mut().remove(header::CONTENT_LENGTH);
         *response.body_mut() = Body::from(bytes);

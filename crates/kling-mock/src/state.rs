@@ -80,8 +80,9 @@ impl AppState {
             ];
             for account in self.accounts.iter() {
                 for (pack, limit) in packs {
-                    if let Some(limit) = limit {
-                        self.engine.set_limits(account, pack, limit);
+                    if let Some(patch) = limit {
+                        let current = self.engine.limits_of(account).of(pack);
+                        self.engine.set_limits(account, pack, patch.apply(current));
                     }
                 }
             }

@@ -12,16 +12,24 @@ use kling_api::{ENDPOINTS, EndpointId, ErrorKind};
 use super::tasks::{Ctx, task_not_found};
 use super::{base_url, success};
 use crate::error::ApiError;
+use crate::scenario::Decision;
+use crate::scenario::file::Operation;
 
 /// `GET /v1/videos/{task_id}` (seed): any video task of the account, by task id or
-/// external id.
-pub(super) async fn query_any_video(ctx: Ctx, Path(key): Path<String>) -> Result<Response, ApiError> {
-    let video_endpoints: Vec<EndpointId> =
-        ENDPOINTS.iter().filter(|e| e.output == Output::Videos).map(|e| e.id).collect();
-    let base = base_url(&ctx.headers, &ctx.state);
-    let task =
-        ctx.state.engine.get_in(&ctx.account, &video_endpoints, &key, &base).ok_or_else(|| task_not_found(&key))?;
-    Ok(success(ctx.request_id.0, task))
+/// external id. Query rules without an endpoint filter apply.
+pub(super) async fn query_any_video(ctx: Ctx, Path(key): Path<String>) -> Response {
+    let mut decision = Decision::default();
+    let answer = async {
+        decision = ctx.scenarios(Operation::Query, "", kling_api::models::DEFAULT_VIDEO_MODEL, None).await?;
+        let video_endpoints: Vec<EndpointId> =
+            ENDPOINTS.iter().filter(|e| e.output == Output::Videos).map(|e| e.id).collect();
+        let base = base_url(&ctx.headers, &ctx.state);
+        let task =
+            ctx.state.engine.get_in(&ctx.account, &video_endpoints, &key, &base).ok_or_else(|| task_not_found(&key))?;
+        Ok(success(ctx.request_id.0, task))
+    }
+    .await;
+    ctx.deliver(&decision, answer)
 }
 
 /// A seed path whose function the emulator does not serve yet.

@@ -59,10 +59,13 @@ where
 impl Ctx {
     /// Consults the scenarios, notes which rules fired, waits out any delay and answers
     /// any rejection.
-    async fn scenarios(
+    /// `endpoint` is the endpoint's name, or `""` for a path that serves several (it then
+    /// matches only rules without an endpoint filter).
+    pub(super) async fn scenarios(
         &self,
         operation: Operation,
-        spec: &EndpointSpec,
+        endpoint: &str,
+        default_model: &str,
         body: Option<&Value>,
     ) -> Result<Decision, ApiError> {
         let text = |key: &str| {
@@ -74,9 +77,9 @@ impl Ctx {
         let now_ms = self.state.clock.now_ms();
         let facts = Facts {
             operation,
-            endpoint: spec.name,
+            endpoint,
             account: &self.account.access_key,
-            model: model.as_deref().unwrap_or(spec.default_model),
+            model: model.as_deref().unwrap_or(default_model),
             mode: mode.as_deref().unwrap_or("std"),
             prompt: prompt.as_deref(),
             now_ms,
@@ -103,7 +106,7 @@ impl Ctx {
     }
 
     /// Applies the decision's connection and body faults to the answer.
-    fn deliver(&self, decision: &Decision, answer: Result<Response, ApiError>) -> Response {
+    pub(super) fn deliver(&self, decision: &Decision, answer: Result<Response, ApiError>) -> Response {
         let mut response = answer.into_response();
         if let Some(fault) = decision.action.connection {
             self.connection.break_with(fault);
@@ -136,7 +139,7 @@ async fn create_inner(
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
         ApiError::with_message(ErrorKind::InvalidRequest, format!("request body is not valid JSON: {e}"))
     })?;
-    *decision = ctx.scenarios(Operation::Create, spec, Some(&value)).await?;
+    *decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
     let request = rules::validate(spec, &value, &ctx.state.config.validation)?;
     let created = ctx.state.engine.create(&ctx.account, spec, request, &decision.action)?;
     Ok(success(ctx.request_id.0, created))
@@ -152,7 +155,7 @@ pub(super) async fn query(
     let answer = async {
         let Path(key) =
             path.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, format!("task id: {e}")))?;
-        decision = ctx.scenarios(Operation::Query, spec, None).await?;
+        decision = ctx.scenarios(Operation::Query, spec.name, spec.default_model, None).await?;
         let base = base_url(&ctx.headers, &ctx.state);
         let task = ctx.state.engine.get(&ctx.account, spec, &key, &base).ok_or_else(|| task_not_found(&key))?;
         Ok(success(ctx.request_id.0, task))
@@ -186,7 +189,7 @@ pub(super) async fn list(
         let Query(params) = params.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, e.body_text()))?;
         let page = page_param("pageNum", params.page_num.as_deref(), 1, 1000)?;
         let size = page_param("pageSize", params.page_size.as_deref(), 30, 500)?;
-        decision = ctx.scenarios(Operation::List, spec, None).await?;
+        decision = ctx.scenarios(Operation::List, spec.name, spec.default_model, None).await?;
         let base = base_url(&ctx.headers, &ctx.state);
         Ok(success(ctx.request_id.0, ctx.state.engine.list(&ctx.account, spec, page, size, &base)))
     }

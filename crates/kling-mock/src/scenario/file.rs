@@ -34,11 +34,28 @@ pub struct Scenario {
 #[serde(deny_unknown_fields)]
 pub struct ScenarioLimits {
     /// Video pack.
-    pub video: Option<PackLimits>,
+    pub video: Option<LimitsPatch>,
     /// Image pack.
-    pub image: Option<PackLimits>,
+    pub image: Option<LimitsPatch>,
     /// Virtual try-on pack.
-    pub virtual_try_on: Option<PackLimits>,
+    pub virtual_try_on: Option<LimitsPatch>,
+}
+
+/// Limits a scenario sets on one pack; a key it leaves out keeps its current value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsPatch {
+    /// Units in the pack.
+    pub units: Option<u64>,
+    /// Most running tasks.
+    pub concurrency: Option<u32>,
+}
+
+impl LimitsPatch {
+    /// `current` with the keys this patch sets replaced.
+    pub fn apply(&self, current: PackLimits) -> PackLimits {
+        PackLimits { units: self.units.or(current.units), concurrency: self.concurrency.or(current.concurrency) }
+    }
 }
 
 #[derive(Debug, Deserialize)]
