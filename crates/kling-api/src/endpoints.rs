@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::models;
 use crate::rules::{Coercion, Field, Req, Rule};
-use crate::video;
+use crate::{images, lip_sync, omni_video, video, video_edit};
 
 /// Stable identity of an endpoint family (create, query and list share it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -17,6 +17,24 @@ pub enum EndpointId {
     Text2Video,
     /// `POST /v1/videos/image2video`.
     Image2Video,
+    /// `POST /v1/videos/multi-image2video`.
+    MultiImage2Video,
+    /// `POST /v1/videos/omni-video`.
+    OmniVideo,
+    /// `POST /v1/videos/motion-control`.
+    MotionControl,
+    /// `POST /v1/videos/video-extend`.
+    VideoExtend,
+    /// `POST /v1/videos/lip-sync` (legacy, body in `input`).
+    LipSync,
+    /// `POST /v1/videos/identify-face` (synchronous).
+    IdentifyFace,
+    /// `POST /v1/videos/advanced-lip-sync`.
+    AdvancedLipSync,
+    /// `POST /v1/images/omni-image`.
+    OmniImage,
+    /// `POST /v1/images/generations`.
+    ImageGenerations,
 }
 
 /// Which resource pack a task draws on (REFERENCE.md §f): concurrency and balance are
@@ -37,6 +55,21 @@ pub enum PackType {
 pub enum Output {
     /// `task_result.videos[]`.
     Videos,
+    /// `task_result.images[]` (`n` of them).
+    Images,
+    /// Omni-image: `task_result.result_type` with `images[]` or `series_images[]`.
+    OmniImages,
+    /// A synchronous answer (identify-face): no task.
+    Synchronous,
+}
+
+/// A field only the seed dialect accepts, and what the official dialect hints instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedField {
+    /// Top-level key.
+    pub name: &'static str,
+    /// The official form, for the `X-Kling-Mock-Hint` header.
+    pub hint: &'static str,
 }
 
 /// Everything known about one endpoint family.
@@ -52,31 +85,27 @@ pub struct EndpointSpec {
     pub pack: PackType,
     /// Result kind.
     pub output: Output,
+    /// Models offered; empty when the endpoint takes no `model_name` (inherited or none).
+    pub models: &'static [&'static str],
     /// Model used when `model_name` is absent or empty.
     pub default_model: &'static str,
+    /// Mode used when `mode` is absent.
+    pub default_mode: &'static str,
     /// Field specifications, checked in order.
     pub fields: &'static [Field],
     /// Cross-field and model-support rules, checked in order after the fields.
     pub rules: &'static [Rule],
-    /// A minimal valid request body (JSON).
+    /// A minimal valid request body (JSON). `$video_id`, `$session_id` and `$face_id`
+    /// stand for ids that must exist in the emulator (tests create them first).
     pub base: &'static str,
+    /// Fields only the seed dialect accepts.
+    pub seed_fields: &'static [SeedField],
 }
 
 impl EndpointSpec {
     /// Whether `model` is offered by this endpoint.
     pub fn offers_model(&self, model: &str) -> bool {
-        self.model_names().any(|m| m == model)
-    }
-
-    /// The models this endpoint offers.
-    pub fn model_names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        models::VIDEO_MODELS
-            .iter()
-            .filter(move |m| match self.id {
-                EndpointId::Text2Video => m.text2video,
-                EndpointId::Image2Video => m.image2video,
-            })
-            .map(|m| m.name)
+        self.models.contains(&model)
     }
 
     /// A rule view of `body` with the model, mode and duration resolved.
@@ -85,13 +114,13 @@ impl EndpointSpec {
         let model = requested
             .as_deref()
             .filter(|m| !m.is_empty())
-            .and_then(|m| self.model_names().find(|known| *known == m))
+            .and_then(|m| self.models.iter().copied().find(|known| *known == m))
             .unwrap_or(self.default_model);
         let mode = body
             .get("mode")
             .and_then(|v| crate::rules::as_text(v, coercion))
             .filter(|m| !m.is_empty())
-            .unwrap_or(Cow::Borrowed("std"));
+            .unwrap_or(Cow::Borrowed(self.default_mode));
         let duration = body
             .get("duration")
             .and_then(|v| crate::rules::as_text(v, coercion))
@@ -101,15 +130,24 @@ impl EndpointSpec {
     }
 }
 
-/// Every endpoint the emulator serves.
-pub const ENDPOINTS: &[EndpointSpec] = &[video::TEXT2VIDEO, video::IMAGE2VIDEO];
+/// Every endpoint the emulator serves, tasks and synchronous ones.
+pub const ENDPOINTS: &[EndpointSpec] = &[
+    video::TEXT2VIDEO,
+    video::IMAGE2VIDEO,
+    video::MULTI_IMAGE2VIDEO,
+    omni_video::OMNI_VIDEO,
+    video_edit::MOTION_CONTROL,
+    video_edit::VIDEO_EXTEND,
+    lip_sync::LIP_SYNC,
+    lip_sync::IDENTIFY_FACE,
+    lip_sync::ADVANCED_LIP_SYNC,
+    images::OMNI_IMAGE,
+    images::GENERATIONS,
+];
 
 /// The endpoint with this id.
 pub fn spec(id: EndpointId) -> &'static EndpointSpec {
-    match id {
-        EndpointId::Text2Video => &video::TEXT2VIDEO,
-        EndpointId::Image2Video => &video::IMAGE2VIDEO,
-    }
+    ENDPOINTS.iter().find(|e| e.id == id).unwrap_or(&ENDPOINTS[0])
 }
 
 /// The endpoint whose create path is `path`.
@@ -120,4 +158,27 @@ pub fn by_path(path: &str) -> Option<&'static EndpointSpec> {
 /// The endpoint with this short name.
 pub fn by_name(name: &str) -> Option<&'static EndpointSpec> {
     ENDPOINTS.iter().find(|e| e.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn video_model_lists_agree_with_the_support_matrix() {
+        let from_matrix = |pick: fn(&models::VideoModel) -> bool| -> Vec<&str> {
+            models::VIDEO_MODELS.iter().filter(|m| pick(m)).map(|m| m.name).collect()
+        };
+        assert_eq!(spec(EndpointId::Text2Video).models, from_matrix(|m| m.text2video));
+        assert_eq!(spec(EndpointId::Image2Video).models, from_matrix(|m| m.image2video));
+    }
+
+    #[test]
+    fn every_endpoint_is_listed_once_with_its_default_model() {
+        for (i, e) in ENDPOINTS.iter().enumerate() {
+            assert_eq!(spec(e.id).path, e.path);
+            assert!(ENDPOINTS[i + 1..].iter().all(|o| o.id != e.id && o.path != e.path && o.name != e.name));
+            assert!(e.models.is_empty() || e.offers_model(e.default_model), "{}", e.name);
+        }
+    }
 }

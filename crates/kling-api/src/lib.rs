@@ -13,7 +13,9 @@
 //!   and rule tables.
 //! - [`rules`]: the rule engine: field types, cross-field rules, [`rules::validate`] and
 //!   [`rules::cases`], which derives one accepting and one rejecting request per rule.
-//! - [`video`]: the tables of text2video and image2video.
+//! - [`video`], [`omni_video`], [`video_edit`], [`lip_sync`], [`images`]: the tables of
+//!   every endpoint; [`voices`]: the lip-sync preset voices.
+//! - [`media`]: the emulator's media URL pattern (a URL it served tells its length).
 //! - [`models`]: the video model support matrix.
 //! - [`faults`]: named faults for scenarios; [`dialect`]: the seed dialect's extra paths.
 //! - [`image`]: image inputs (URL or Base64), inspected from the header only.
@@ -26,12 +28,18 @@ pub mod endpoints;
 pub mod errors;
 pub mod faults;
 pub mod image;
+pub mod images;
+pub mod lip_sync;
+pub mod media;
 pub mod models;
+pub mod omni_video;
 pub mod pricing;
 pub mod rules;
 #[cfg(feature = "samples")]
 pub mod samples;
 pub mod video;
+pub mod video_edit;
+pub mod voices;
 pub mod wire;
 
 pub use endpoints::{ENDPOINTS, EndpointId, EndpointSpec};

@@ -36,6 +36,8 @@ pub enum RuleClass {
     /// The model support matrix (§3.18): a parameter the chosen model, mode or duration
     /// does not support.
     ModelSupport,
+    /// Only in the seed dialect (fields the seed documents and the official API lacks).
+    SeedDialect,
 }
 
 /// Options that change what [`validate`] accepts.
@@ -46,6 +48,8 @@ pub struct ValidationOptions {
     /// When true, [`RuleClass::ModelSupport`] rules are skipped (the parameter is accepted
     /// and ignored, as some clients assume).
     pub lenient_model_support: bool,
+    /// When true, seed-only fields and rules apply (the seed dialect).
+    pub seed_fields: bool,
 }
 
 /// The type and bounds of one field.
@@ -108,22 +112,29 @@ pub struct Field {
     pub example: &'static str,
     /// JSON merge patch onto the endpoint's base request in which `example` is accepted.
     pub context: &'static str,
+    /// Only the seed dialect knows this field; the official one ignores it.
+    pub seed_only: bool,
 }
 
 impl Field {
     /// An optional field valid on the base request.
     pub const fn optional(name: &'static str, ty: Ty, example: &'static str) -> Field {
-        Field { name, ty, required: false, example, context: "{}" }
+        Field { name, ty, required: false, example, context: "{}", seed_only: false }
     }
 
     /// A required field.
     pub const fn required(name: &'static str, ty: Ty, example: &'static str) -> Field {
-        Field { name, ty, required: true, example, context: "{}" }
+        Field { name, ty, required: true, example, context: "{}", seed_only: false }
     }
 
     /// The same field, accepted only within `context`.
     pub const fn within(self, context: &'static str) -> Field {
         Field { context, ..self }
+    }
+
+    /// The same field, known only to the seed dialect.
+    pub const fn seed_only(self) -> Field {
+        Field { seed_only: true, ..self }
     }
 }
 
@@ -183,6 +194,31 @@ pub struct ValidRequest {
     pub callback_url: Option<String>,
     /// Whether a watermarked copy was requested.
     pub watermark: bool,
+    /// Images to produce (image endpoints; 1 otherwise).
+    pub n: u32,
+    /// Omni-image `result_type: series`.
+    pub series: bool,
+    /// A source video of the account (`video_id`, or `input.video_id`).
+    pub video_id: Option<String>,
+    /// A source video URL (`video_url`, `input.video_url`, `video_list[0].video_url`).
+    pub video_url: Option<String>,
+    /// A lip-sync session (`session_id`).
+    pub session_id: Option<String>,
+    /// Faces chosen for advanced lip-sync.
+    pub faces: Vec<FaceChoice>,
+}
+
+/// One `face_choose` item of advanced lip-sync, in milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaceChoice {
+    /// A face of the session.
+    pub face_id: String,
+    /// Start of the sound clip in the audio.
+    pub sound_start_ms: i64,
+    /// End of the sound clip in the audio.
+    pub sound_end_ms: i64,
+    /// Where the clip goes in the video.
+    pub insert_ms: i64,
 }
 
 /// A read-only view of the body for rules, with the model resolved and scalars coerced.
@@ -241,6 +277,33 @@ impl<'a> Req<'a> {
     /// A top-level boolean (false when absent).
     pub fn flag(&self, key: &str) -> bool {
         self.get(key).and_then(|v| as_bool(v, self.coercion)).unwrap_or(false)
+    }
+
+    /// The value at a dotted path (`input.video_id`); `null` counts as absent.
+    pub fn at(&self, path: &str) -> Option<&'a Value> {
+        let mut parts = path.split('.');
+        let first = self.get(parts.next()?)?;
+        parts.try_fold(first, |v, key| v.get(key)).filter(|v| !v.is_null())
+    }
+
+    /// The text at a dotted path.
+    pub fn text_at(&self, path: &str) -> Option<Cow<'a, str>> {
+        self.at(path).and_then(|v| as_text(v, self.coercion))
+    }
+
+    /// Whether the dotted path holds a non-empty value.
+    pub fn present_at(&self, path: &str) -> bool {
+        match self.at(path) {
+            None => false,
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(_) => true,
+        }
+    }
+
+    /// The number at a dotted path.
+    pub fn number_at(&self, path: &str) -> Option<f64> {
+        self.at(path).and_then(|v| as_f64(v, self.coercion))
     }
 
     /// A top-level array (empty when absent).
@@ -305,7 +368,7 @@ pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) 
             message: "request body must be a JSON object".to_owned(),
         });
     };
-    for field in spec.fields {
+    for field in spec.fields.iter().filter(|f| options.seed_fields || !f.seed_only) {
         if let Some(value) = map.get(field.name).filter(|v| !v.is_null()) {
             check_value(spec, field.name, &field.ty, value, options.coercion)?;
         } else if field.required {
@@ -317,6 +380,9 @@ pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) 
         if options.lenient_model_support && rule.class == RuleClass::ModelSupport {
             continue;
         }
+        if !options.seed_fields && rule.class == RuleClass::SeedDialect {
+            continue;
+        }
         (rule.check)(&req).map_err(|detail| Violation::parameter(rule.field, detail))?;
     }
     let watermark = req
@@ -324,14 +390,47 @@ pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) 
         .and_then(|w| w.get("enabled"))
         .and_then(|e| as_bool(e, options.coercion))
         .unwrap_or(false);
+    let owned = |v: Option<Cow<'_, str>>| v.filter(|s| !s.is_empty()).map(Cow::into_owned);
+    let series = req.text("result_type").is_some_and(|t| t == "series");
+    let count = |key: &str, default: f64| req.number(key).unwrap_or(default).clamp(1.0, 9.0) as u32;
+    let n = if series {
+        req.number("series_amount").map_or(4, |a| a.clamp(2.0, 9.0) as u32)
+    } else {
+        count("n", 1.0)
+    };
+    let mode = match req.video_model {
+        Some(model) => model.modes.and_then(|modes| modes.iter().copied().find(|m| *m == req.mode)),
+        None => ["std", "pro"].into_iter().find(|m| *m == req.mode),
+    };
+    let faces = req
+        .array("face_choose")
+        .iter()
+        .map(|face| {
+            let ms = |key: &str| req.number_in(face, key).unwrap_or(0.0) as i64;
+            FaceChoice {
+                face_id: req.text_in(face, "face_id").map(Cow::into_owned).unwrap_or_default(),
+                sound_start_ms: ms("sound_start_time"),
+                sound_end_ms: ms("sound_end_time"),
+                insert_ms: ms("sound_insert_time"),
+            }
+        })
+        .collect();
     Ok(ValidRequest {
         model: req.model,
-        mode: req.video_model.and_then(|m| m.modes).and_then(|modes| modes.iter().copied().find(|m| *m == req.mode)),
+        mode,
         duration_s: req.duration,
         prompt: req.text("prompt").map(Cow::into_owned),
-        external_task_id: req.text("external_task_id").filter(|s| !s.is_empty()).map(Cow::into_owned),
-        callback_url: req.text("callback_url").filter(|s| !s.is_empty()).map(Cow::into_owned),
+        external_task_id: owned(req.text("external_task_id")),
+        callback_url: owned(req.text("callback_url")),
         watermark,
+        n,
+        series,
+        video_id: owned(req.text("video_id")).or_else(|| owned(req.text_at("input.video_id"))),
+        video_url: owned(req.text("video_url"))
+            .or_else(|| owned(req.text_at("input.video_url")))
+            .or_else(|| req.array("video_list").first().and_then(|v| owned(req.text_in(v, "video_url")))),
+        session_id: owned(req.text("session_id")),
+        faces,
     })
 }
 
@@ -445,6 +544,8 @@ pub struct RuleCase {
     pub kind: ErrorKind,
     /// Whether the rule belongs to the model support matrix.
     pub class: RuleClass,
+    /// Only meaningful in the seed dialect.
+    pub seed_only: bool,
 }
 
 /// Applies an RFC 7396 JSON merge patch.
@@ -476,11 +577,16 @@ fn parse(text: &str) -> Value {
 pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
     let mut out = Vec::new();
     for field in spec.fields {
+        let seed_only = field.seed_only;
         let context = parse(field.context);
         let example = parse(field.example);
+        // Set the key directly: a merge would drop a `null` instead of keeping it as the
+        // patch's instruction to delete the field.
         let with = |value: Value| {
             let mut patch = context.clone();
-            merge_patch(&mut patch, &json!({ field.name: value }));
+            if let Some(map) = patch.as_object_mut() {
+                map.insert(field.name.to_owned(), value);
+            }
             patch
         };
         let accept = with(example.clone());
@@ -492,6 +598,7 @@ pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
                 reject: with(Value::Null),
                 kind: ErrorKind::InvalidParameter,
                 class: RuleClass::Structural,
+                seed_only,
             });
         }
         let mut bad = Vec::new();
@@ -504,6 +611,7 @@ pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
                 reject: with(value),
                 kind: ErrorKind::InvalidParameter,
                 class: RuleClass::Structural,
+                seed_only,
             });
         }
     }
@@ -515,6 +623,7 @@ pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
             reject: parse(rule.reject),
             kind: ErrorKind::InvalidParameter,
             class: rule.class,
+            seed_only: rule.class == RuleClass::SeedDialect,
         });
     }
     out
@@ -569,9 +678,11 @@ fn bad_values(ty: &Ty, path: &str, example: &Value, out: &mut Vec<(String, Strin
                 let sub_example = example.get(sub.name).cloned().unwrap_or(Value::Null);
                 let sub_path = format!("{path}.{}", sub.name);
                 if sub.required {
+                    // `null` rather than removal: the case is a merge patch, and only a
+                    // `null` deletes a key the base request already has.
                     let mut without = example.clone();
                     if let Some(map) = without.as_object_mut() {
-                        map.remove(sub.name);
+                        map.insert(sub.name.to_owned(), Value::Null);
                     }
                     out.push((format!("{sub_path}.required"), sub_path.clone(), without));
                 }
@@ -599,6 +710,26 @@ fn bad_values(ty: &Ty, path: &str, example: &Value, out: &mut Vec<(String, Strin
                 out.push((id, field, replaced));
             }
         }
+    }
+}
+
+/// `watermark_info`, common to every create endpoint.
+pub const WATERMARK_INFO: Field = Field::optional(
+    "watermark_info",
+    Ty::Object(&[Field::optional("enabled", Ty::Bool, "true")]),
+    r#"{"enabled": true}"#,
+);
+/// `callback_url`, common to every create endpoint.
+pub const CALLBACK_URL: Field = Field::optional("callback_url", Ty::HttpUrl, r#""https://example.com/hook""#);
+/// `external_task_id`, common to every create endpoint.
+pub const EXTERNAL_TASK_ID: Field = Field::optional("external_task_id", Ty::Str, r#""order-1""#);
+
+/// Checks that every `<<<kind_N>>>` in the prompt names one of `available` entries (from 1).
+pub fn check_references(r: &Req<'_>, kind: &str, available: usize, list: &str) -> Result<(), String> {
+    let prompt = r.text("prompt").unwrap_or_default();
+    match prompt_references(&prompt, kind).into_iter().find(|n| *n == 0 || *n as usize > available) {
+        Some(n) => Err(format!("<<<{kind}_{n}>>> does not refer to an entry of {list} ({available} given)")),
+        None => Ok(()),
     }
 }
 

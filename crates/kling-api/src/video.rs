@@ -2,9 +2,9 @@
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::models::{self, Combo, VideoModel};
-use crate::rules::{Field, Req, Rule, RuleClass, Ty, prompt_references};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, prompt_references};
 
-const DURATIONS: &[&str] = &["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
+pub(crate) const DURATIONS: &[&str] = &["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
 const SHOT_DURATIONS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
 const CAMERA_TYPES: &[&str] = &["simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"];
 const CAMERA_AXES: &[&str] = &["horizontal", "vertical", "pan", "tilt", "roll", "zoom"];
@@ -22,7 +22,7 @@ const CAMERA_CONTROL: Ty = Ty::Object(&[
     Field::required("type", Ty::Enum(CAMERA_TYPES), r#""simple""#),
     Field::optional("config", Ty::Object(CAMERA_CONFIG), r#"{"horizontal": 5}"#),
 ]);
-const SHOT: Ty = Ty::Object(&[
+pub(crate) const SHOT: Ty = Ty::Object(&[
     Field::required("index", Ty::Int { min: 1, max: 6 }, "1"),
     Field::required("prompt", Ty::Text { max_chars: 512 }, r#""a cat walks""#),
     Field::required("duration", Ty::Enum(SHOT_DURATIONS), r#""5""#),
@@ -39,9 +39,8 @@ const DYNAMIC_MASK: Ty = Ty::Object(&[
         r#"[{"x": 10, "y": 10}, {"x": 20, "y": 20}]"#,
     ),
 ]);
-const ELEMENT: Ty = Ty::Object(&[Field::required("element_id", Ty::Int { min: 1, max: i64::MAX }, "101")]);
-const VOICE: Ty = Ty::Object(&[Field::required("voice_id", Ty::Str, r#""voice-1""#)]);
-const WATERMARK: Ty = Ty::Object(&[Field::optional("enabled", Ty::Bool, "true")]);
+pub(crate) const ELEMENT: Ty = Ty::Object(&[Field::required("element_id", Ty::Int { min: 1, max: i64::MAX }, "101")]);
+pub(crate) const VOICE: Ty = Ty::Object(&[Field::required("voice_id", Ty::Str, r#""voice-1""#)]);
 
 const MULTI_SHOT_CONTEXT: &str =
     r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5"}"#;
@@ -62,9 +61,9 @@ macro_rules! common_video_fields {
                 .within(MULTI_SHOT_CONTEXT),
             Field::optional("multi_prompt", Ty::Array { item: &SHOT, min: 1, max: 6 }, r#"[{"index": 1, "prompt": "a cat walks", "duration": "5"}]"#)
                 .within(MULTI_SHOT_CONTEXT),
-            Field::optional("watermark_info", WATERMARK, r#"{"enabled": true}"#),
-            Field::optional("callback_url", Ty::HttpUrl, r#""https://example.com/hook""#),
-            Field::optional("external_task_id", Ty::Str, r#""order-1""#),
+            WATERMARK_INFO,
+            CALLBACK_URL,
+            EXTERNAL_TASK_ID,
         ]
     };
 }
@@ -76,7 +75,10 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
     path: "/v1/videos/text2video",
     pack: PackType::Video,
     output: Output::Videos,
+    models: &["kling-v1", "kling-v1-6", "kling-v2-master", "kling-v2-1-master", "kling-v2-5-turbo", "kling-v2-6", "kling-v3"],
     default_model: models::DEFAULT_VIDEO_MODEL,
+    default_mode: "std",
+    seed_fields: &[],
     base: r#"{"prompt": "a cat walks on the beach"}"#,
     fields: common_video_fields![
         Field::optional("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
@@ -118,6 +120,41 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
     ],
 };
 
+/// `POST /v1/videos/multi-image2video` (§3.3): up to four reference images, kling-v1-6 only.
+/// `image_tail` is not a field here: like any unknown field it is ignored.
+pub const MULTI_IMAGE2VIDEO: EndpointSpec = EndpointSpec {
+    id: EndpointId::MultiImage2Video,
+    name: "multi-image2video",
+    path: "/v1/videos/multi-image2video",
+    pack: PackType::Video,
+    output: Output::Videos,
+    models: &["kling-v1-6"],
+    default_model: "kling-v1-6",
+    default_mode: "std",
+    seed_fields: &[],
+    base: r#"{"image_list": [{"image": "https://example.com/a.png"}], "prompt": "the two friends wave"}"#,
+    fields: &[
+        Field::optional("model_name", Ty::Model, r#""kling-v1-6""#),
+        Field::required(
+            "image_list",
+            Ty::Array { item: &IMAGE_ITEM, min: 1, max: 4 },
+            r#"[{"image": "$image:png:640x360"}, {"image": "https://example.com/b.png"}]"#,
+        ),
+        Field::required("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
+        Field::optional("negative_prompt", Ty::Text { max_chars: 2500 }, r#""blurry""#),
+        Field::optional("mode", Ty::Enum(&["std", "pro"]), r#""pro""#),
+        Field::optional("duration", Ty::Enum(&["5", "10"]), r#""10""#),
+        Field::optional("aspect_ratio", Ty::Enum(&["16:9", "9:16", "1:1"]), r#""1:1""#),
+        WATERMARK_INFO,
+        CALLBACK_URL,
+        EXTERNAL_TASK_ID,
+    ],
+    rules: &[],
+};
+
+/// `{"image": ...}`, an item of `image_list`.
+pub const IMAGE_ITEM: Ty = Ty::Object(&[Field::required("image", Ty::Image, r#""https://example.com/a.png""#)]);
+
 /// `POST /v1/videos/image2video`.
 pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     id: EndpointId::Image2Video,
@@ -125,7 +162,20 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     path: "/v1/videos/image2video",
     pack: PackType::Video,
     output: Output::Videos,
+    models: &[
+        "kling-v1",
+        "kling-v1-5",
+        "kling-v1-6",
+        "kling-v2-master",
+        "kling-v2-1",
+        "kling-v2-1-master",
+        "kling-v2-5-turbo",
+        "kling-v2-6",
+        "kling-v3",
+    ],
     default_model: models::DEFAULT_VIDEO_MODEL,
+    default_mode: "std",
+    seed_fields: &[],
     base: r#"{"image": "https://example.com/first-frame.png"}"#,
     fields: common_video_fields![
         Field::optional("image", Ty::Image, r#""$image:png:640x360""#),
@@ -375,12 +425,12 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     ],
 };
 
-fn prompt_required(r: &Req<'_>) -> Result<(), String> {
+pub(crate) fn prompt_required(r: &Req<'_>) -> Result<(), String> {
     let customize = r.flag("multi_shot") && r.text("shot_type").is_some_and(|t| t == "customize");
     if customize || r.present("prompt") { Ok(()) } else { Err("is required".into()) }
 }
 
-const SHOT_TYPE_REQUIRED: Rule = Rule {
+pub(crate) const SHOT_TYPE_REQUIRED: Rule = Rule {
     id: "shot_type.required",
     field: "shot_type",
     summary: "shot_type is required when multi_shot is true",
@@ -396,7 +446,7 @@ const SHOT_TYPE_REQUIRED: Rule = Rule {
     reject: r#"{"model_name": "kling-v3", "multi_shot": true}"#,
 };
 
-const MULTI_PROMPT_REQUIRED: Rule = Rule {
+pub(crate) const MULTI_PROMPT_REQUIRED: Rule = Rule {
     id: "multi_prompt.required",
     field: "multi_prompt",
     summary: "multi_prompt is required when shot_type is customize",
@@ -423,7 +473,7 @@ fn shot_durations(r: &Req<'_>) -> Vec<u32> {
         .collect()
 }
 
-const MULTI_PROMPT_DURATION_RANGE: Rule = Rule {
+pub(crate) const MULTI_PROMPT_DURATION_RANGE: Rule = Rule {
     id: "multi_prompt.duration_range",
     field: "multi_prompt",
     summary: "each shot lasts at least 1 s and at most the total duration",
@@ -436,7 +486,7 @@ const MULTI_PROMPT_DURATION_RANGE: Rule = Rule {
     reject: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "6"}]}"#,
 };
 
-const MULTI_PROMPT_DURATION_SUM: Rule = Rule {
+pub(crate) const MULTI_PROMPT_DURATION_SUM: Rule = Rule {
     id: "multi_prompt.duration_sum",
     field: "multi_prompt",
     summary: "shot durations add up to the total duration",
