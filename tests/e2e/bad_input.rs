@@ -66,7 +66,7 @@ async fn each_kind_of_bad_input_has_a_kling_error() {
         (
             "media unknown length",
             Method::GET,
-            "/media/videos/99s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4",
+            "/media/videos/999s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4",
             vec![],
             None,
             404,

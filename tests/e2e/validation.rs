@@ -1,15 +1,19 @@
 //! Every rule of every endpoint, generated from the kling-api tables: one accepting and
 //! one rejecting request each, over HTTP.
 
+use kling_api::Dialect;
 use kling_api::rules::{self, RuleClass, merge_patch};
 use kling_api::samples::materialize;
-use kling_e2e::TestApp;
+use kling_e2e::{Sources, TestApp};
 use serde_json::{Value, json};
 
-fn request(spec: &kling_api::EndpointSpec, patch: &Value) -> Value {
+fn request(spec: &kling_api::EndpointSpec, patch: &Value, sources: Option<&Sources>) -> Value {
     let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);
     merge_patch(&mut body, patch);
     materialize(&mut body);
+    if let Some(sources) = sources {
+        sources.fill(&mut body);
+    }
     body
 }
 
@@ -17,26 +21,31 @@ fn request(spec: &kling_api::EndpointSpec, patch: &Value) -> Value {
 async fn every_rule_accepts_and_rejects_over_http() {
     let mut checked = 0;
     for spec in kling_api::ENDPOINTS {
-        let app = TestApp::spawn().await;
-        for case in rules::cases(spec) {
-            let accepted = app.post(spec.path, &request(spec, &case.accept)).await;
-            assert_eq!(accepted.status, 200, "{} {} accepting example: {}", spec.name, case.id, accepted.text);
-            accepted.assert_ok();
+        for dialect in [Dialect::Official, Dialect::Seed] {
+            let mut config = kling_mock::Config::for_tests();
+            config.dialect = dialect;
+            let app = TestApp::spawn_with(config).await;
+            let sources = app.sources().await;
+            for case in rules::cases(spec).into_iter().filter(|c| c.seed_only == (dialect == Dialect::Seed)) {
+                let accepted = app.post(spec.path, &request(spec, &case.accept, Some(&sources))).await;
+                assert_eq!(accepted.status, 200, "{} {} accepting example: {}", spec.name, case.id, accepted.text);
+                accepted.assert_ok();
 
-            let rejected = app.post(spec.path, &request(spec, &case.reject)).await;
-            let wire = case.kind.official();
-            let message = rejected.assert_error(wire.http, i64::from(wire.code));
-            assert!(
-                message.contains(&case.field),
-                "{} {}: message {message:?} does not name {}",
-                spec.name,
-                case.id,
-                case.field
-            );
-            checked += 1;
+                let rejected = app.post(spec.path, &request(spec, &case.reject, Some(&sources))).await;
+                let wire = case.kind.wire(dialect);
+                let message = rejected.assert_error(wire.http, i64::from(wire.code));
+                assert!(
+                    message.contains(&case.field),
+                    "{} {}: message {message:?} does not name {}",
+                    spec.name,
+                    case.id,
+                    case.field
+                );
+                checked += 1;
+            }
         }
     }
-    assert!(checked > 200, "only {checked} rules checked");
+    assert!(checked > 500, "only {checked} rules checked");
 }
 
 #[tokio::test]
@@ -45,8 +54,9 @@ async fn model_support_rules_can_be_relaxed() {
     config.validation.lenient_model_support = true;
     let app = TestApp::spawn_with(config).await;
     for spec in kling_api::ENDPOINTS {
+        let sources = app.sources().await;
         for case in rules::cases(spec).into_iter().filter(|c| c.class == RuleClass::ModelSupport) {
-            let reply = app.post(spec.path, &request(spec, &case.reject)).await;
+            let reply = app.post(spec.path, &request(spec, &case.reject, Some(&sources))).await;
             assert_eq!(reply.status, 200, "{} {} should pass when relaxed: {}", spec.name, case.id, reply.text);
         }
     }

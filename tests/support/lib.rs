@@ -78,6 +78,40 @@ pub fn assert_uuid_v4(text: &str) {
     assert!(parts[2].starts_with('4'), "not version 4: {text:?}");
 }
 
+/// Ids that exist in one emulator, for the `$video_id`, `$session_id` and `$face_id`
+/// placeholders of the rule tables.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// A finished video of the development account.
+    pub video_id: String,
+    /// An identify-face session on it.
+    pub session_id: String,
+    /// The face of that session.
+    pub face_id: String,
+}
+
+impl Sources {
+    /// Replaces the placeholders in `value`.
+    pub fn fill(&self, value: &mut Value) {
+        match value {
+            Value::String(s) => {
+                let filled = match s.as_str() {
+                    "$video_id" => Some(&self.video_id),
+                    "$session_id" => Some(&self.session_id),
+                    "$face_id" => Some(&self.face_id),
+                    _ => None,
+                };
+                if let Some(v) = filled {
+                    *s = v.clone();
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.fill(v)),
+            Value::Object(map) => map.values_mut().for_each(|v| self.fill(v)),
+            _ => {}
+        }
+    }
+}
+
 /// Signs `claims` with `secret` using `alg`.
 pub fn sign(claims: &Value, secret: &str, alg: jsonwebtoken::Algorithm) -> String {
     let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes());
@@ -193,6 +227,22 @@ impl TestApp {
             )
             .await;
         assert_eq!(reply.status, 200, "scenario rejected: {}", reply.text);
+    }
+
+    /// Makes the ids stateful endpoints need: a finished kling-v1 5 s video, and an
+    /// identify-face session on it with its face.
+    pub async fn sources(&self) -> Sources {
+        let task_id = self.create_text2video(&serde_json::json!({"prompt": "a source video"})).await;
+        self.advance(3600);
+        let task = self.get(&format!("/v1/videos/text2video/{task_id}")).await;
+        let video_id = task.assert_ok()["task_result"]["videos"][0]["id"].as_str().unwrap_or_default().to_owned();
+        let face = self.post("/v1/videos/identify-face", &serde_json::json!({"video_id": video_id})).await;
+        let data = face.assert_ok().clone();
+        Sources {
+            video_id,
+            session_id: data["session_id"].as_str().unwrap_or_default().to_owned(),
+            face_id: data["face_data"][0]["face_id"].as_str().unwrap_or_default().to_owned(),
+        }
     }
 
     /// Creates a text2video task and returns its id.

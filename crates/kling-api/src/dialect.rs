@@ -10,6 +10,8 @@ pub struct SeedPath {
     pub path: &'static str,
     /// The official form, for the `X-Kling-Mock-Hint` header.
     pub official: &'static str,
+    /// The official endpoint the seed dialect routes a create path to.
+    pub endpoint: Option<crate::EndpointId>,
 }
 
 /// Every seed-only path.
@@ -18,14 +20,26 @@ pub const SEED_PATHS: &[SeedPath] = &[
         method: "GET",
         path: "/v1/videos/{task_id}",
         official: "GET <create path>/{id}, e.g. GET /v1/videos/text2video/{id}; there is no generic query path",
+        endpoint: None,
     },
     SeedPath {
         method: "POST",
         path: "/v1/videos/lipsync",
         official: "POST /v1/videos/lip-sync (body wrapped in input), or POST /v1/videos/identify-face then POST /v1/videos/advanced-lip-sync",
+        endpoint: Some(crate::EndpointId::LipSync),
     },
-    SeedPath { method: "POST", path: "/v1/videos/motion/generation", official: "POST /v1/videos/motion-control" },
-    SeedPath { method: "POST", path: "/v1/videos/extend", official: "POST /v1/videos/video-extend (body: video_id)" },
+    SeedPath {
+        method: "POST",
+        path: "/v1/videos/motion/generation",
+        official: "POST /v1/videos/motion-control",
+        endpoint: Some(crate::EndpointId::MotionControl),
+    },
+    SeedPath {
+        method: "POST",
+        path: "/v1/videos/extend",
+        official: "POST /v1/videos/video-extend (body: video_id)",
+        endpoint: Some(crate::EndpointId::VideoExtend),
+    },
 ];
 
 /// Name of the response header that carries hints.

@@ -39,6 +39,7 @@ pub const FAULTS: &[Fault] = &[
     fault("timeout", ErrorKind::ServiceTimeout),
     fault("invalid_parameter", ErrorKind::InvalidParameter),
     fault("model_not_found", ErrorKind::ResourceNotFound),
+    Fault { name: "api_retired", kind: ErrorKind::InvalidParameter, message: Some("This API is no longer available") },
     fault("auth_failed", ErrorKind::AuthFailed),
     fault("auth_empty", ErrorKind::AuthEmpty),
     fault("auth_invalid", ErrorKind::AuthInvalid),

@@ -2,9 +2,7 @@
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType, SeedField};
 use crate::image::{COMMON_LIMITS, ImageInput, inspect};
-use crate::rules::{
-    CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references,
-};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references};
 use crate::video::{ELEMENT, IMAGE_ITEM};
 
 const IMAGE_RATIOS: &[&str] = &["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"];
@@ -29,14 +27,24 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
     default_model: "kling-image-o1",
     default_mode: "std",
     seed_fields: &[
-        SeedField { name: "image", hint: "omni-image has no image field: send image_list [{\"image\": ...}] and refer to it as <<<image_1>>>" },
-        SeedField { name: "mask_image", hint: "omni-image has no mask_image field: describe the edit in the prompt with <<<image_N>>> references" },
+        SeedField {
+            name: "image",
+            hint: "omni-image has no image field: send image_list [{\"image\": ...}] and refer to it as <<<image_1>>>",
+        },
+        SeedField {
+            name: "mask_image",
+            hint: "omni-image has no mask_image field: describe the edit in the prompt with <<<image_N>>> references",
+        },
     ],
     base: r#"{"prompt": "a watercolor fox"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v3-omni""#),
         Field::required("prompt", Ty::Text { max_chars: 2500 }, r#""a fox""#),
-        Field::optional("image_list", Ty::Array { item: &IMAGE_ITEM, min: 0, max: 10 }, r#"[{"image": "$image:png:640x360"}]"#),
+        Field::optional(
+            "image_list",
+            Ty::Array { item: &IMAGE_ITEM, min: 0, max: 10 },
+            r#"[{"image": "$image:png:640x360"}]"#,
+        ),
         Field::optional("element_list", Ty::Array { item: &ELEMENT, min: 0, max: 10 }, r#"[{"element_id": 8}]"#),
         Field::optional("resolution", Ty::Enum(&["1k", "2k", "4k"]), r#""2k""#),
         Field::optional("result_type", Ty::Enum(&["single", "series"]), r#""single""#),
@@ -72,7 +80,11 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
             class: RuleClass::Structural,
             check: |r| {
                 let total = r.array("image_list").len() + r.array("element_list").len();
-                if total > 10 { Err(format!("{total} images and elements given; at most 10 are allowed")) } else { Ok(()) }
+                if total > 10 {
+                    Err(format!("{total} images and elements given; at most 10 are allowed"))
+                } else {
+                    Ok(())
+                }
             },
             accept: r#"{"image_list": [{"image": "https://example.com/1.png"}, {"image": "https://example.com/2.png"}, {"image": "https://example.com/3.png"}, {"image": "https://example.com/4.png"}, {"image": "https://example.com/5.png"}], "element_list": [{"element_id": 1}, {"element_id": 2}, {"element_id": 3}, {"element_id": 4}, {"element_id": 5}]}"#,
             reject: r#"{"image_list": [{"image": "https://example.com/1.png"}, {"image": "https://example.com/2.png"}, {"image": "https://example.com/3.png"}, {"image": "https://example.com/4.png"}, {"image": "https://example.com/5.png"}, {"image": "https://example.com/6.png"}], "element_list": [{"element_id": 1}, {"element_id": 2}, {"element_id": 3}, {"element_id": 4}, {"element_id": 5}]}"#,
@@ -133,8 +145,9 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
         Field::optional("image_reference", Ty::Enum(&["subject", "face"]), r#""subject""#)
             .within(r#"{"model_name": "kling-v1-5", "image": "https://example.com/ref.png"}"#),
         Field::optional("image_fidelity", Ty::Float { min: 0.0, max: 1.0 }, "0.5"),
-        Field::optional("human_fidelity", Ty::Float { min: 0.0, max: 1.0 }, "0.45")
-            .within(r#"{"model_name": "kling-v1-5", "image": "https://example.com/ref.png", "image_reference": "subject"}"#),
+        Field::optional("human_fidelity", Ty::Float { min: 0.0, max: 1.0 }, "0.45").within(
+            r#"{"model_name": "kling-v1-5", "image": "https://example.com/ref.png", "image_reference": "subject"}"#,
+        ),
         Field::optional("element_list", Ty::Array { item: &ELEMENT, min: 0, max: 10 }, r#"[{"element_id": 2}]"#)
             .within(r#"{"model_name": "kling-v3"}"#),
         Field::optional("resolution", Ty::Enum(&["1k", "2k"]), r#""2k""#),
@@ -166,7 +179,11 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
             summary: "image_reference needs an image",
             class: RuleClass::Structural,
             check: |r| {
-                if r.present("image_reference") && !r.present("image") { Err("is required when image_reference is set".into()) } else { Ok(()) }
+                if r.present("image_reference") && !r.present("image") {
+                    Err("is required when image_reference is set".into())
+                } else {
+                    Ok(())
+                }
             },
             accept: r#"{"model_name": "kling-v1-5", "image_reference": "face", "image": "https://example.com/face.png"}"#,
             reject: r#"{"model_name": "kling-v1-5", "image_reference": "face"}"#,
@@ -178,7 +195,11 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
             class: RuleClass::Structural,
             check: |r| {
                 let subject = r.text("image_reference").is_some_and(|t| t == "subject");
-                if r.present("human_fidelity") && !subject { Err("only applies with image_reference subject".into()) } else { Ok(()) }
+                if r.present("human_fidelity") && !subject {
+                    Err("only applies with image_reference subject".into())
+                } else {
+                    Ok(())
+                }
             },
             accept: r#"{"model_name": "kling-v1-5", "image": "https://example.com/ref.png", "image_reference": "subject", "human_fidelity": 0.3}"#,
             reject: r#"{"model_name": "kling-v1-5", "image": "https://example.com/ref.png", "image_reference": "face", "human_fidelity": 0.3}"#,
@@ -204,7 +225,11 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
             summary: "element_list only with kling-v3",
             class: RuleClass::ModelSupport,
             check: |r| {
-                if r.present("element_list") && r.model != "kling-v3" { Err(format!("not supported by {}", r.model)) } else { Ok(()) }
+                if r.present("element_list") && r.model != "kling-v3" {
+                    Err(format!("not supported by {}", r.model))
+                } else {
+                    Ok(())
+                }
             },
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 2}]}"#,
             reject: r#"{"model_name": "kling-v1", "element_list": [{"element_id": 2}]}"#,

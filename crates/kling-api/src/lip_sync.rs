@@ -68,7 +68,11 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
             summary: "text2video needs input.text",
             class: RuleClass::Structural,
             check: |r| {
-                if legacy_mode(r) == "text2video" && !r.present_at("input.text") { Err("text is required".into()) } else { Ok(()) }
+                if legacy_mode(r) == "text2video" && !r.present_at("input.text") {
+                    Err("text is required".into())
+                } else {
+                    Ok(())
+                }
             },
             accept: r#"{"input": {"text": "good morning"}}"#,
             reject: r#"{"input": {"text": null}}"#,
@@ -127,8 +131,12 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
                     return Ok(());
                 }
                 match r.text_at("input.audio_type").as_deref() {
-                    Some("file") if !r.present_at("input.audio_file") => Err("audio_file is required when audio_type is file".into()),
-                    Some("url") if !r.present_at("input.audio_url") => Err("audio_url is required when audio_type is url".into()),
+                    Some("file") if !r.present_at("input.audio_file") => {
+                        Err("audio_file is required when audio_type is file".into())
+                    }
+                    Some("url") if !r.present_at("input.audio_url") => {
+                        Err("audio_url is required when audio_type is url".into())
+                    }
                     _ => Ok(()),
                 }
             },

@@ -16,7 +16,7 @@ pub fn parse_length(segment: &str) -> Option<u64> {
 
 /// The segment that encodes `ms`.
 pub fn length_segment(ms: u64) -> String {
-    if ms % 1000 == 0 { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
+    if ms.is_multiple_of(1000) { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
 }
 
 /// The length in milliseconds of the video at `url`, when it is an emulator result URL.

@@ -1,12 +1,10 @@
 //! Rule table of omni-video (REFERENCE.md §3.4).
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
-use crate::rules::{
-    CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references,
-};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references};
 use crate::video::{
-    DURATIONS, ELEMENT, MULTI_PROMPT_DURATION_RANGE, MULTI_PROMPT_DURATION_SUM, MULTI_PROMPT_REQUIRED,
-    SHOT, SHOT_TYPE_REQUIRED, prompt_required,
+    DURATIONS, ELEMENT, MULTI_PROMPT_DURATION_RANGE, MULTI_PROMPT_DURATION_SUM, MULTI_PROMPT_REQUIRED, SHOT,
+    SHOT_TYPE_REQUIRED, prompt_required,
 };
 
 const FRAME_IMAGE: Ty = Ty::Object(&[
@@ -19,7 +17,8 @@ const REFERENCE_VIDEO: Ty = Ty::Object(&[
     Field::optional("keep_original_sound", Ty::Enum(&["yes", "no"]), r#""no""#),
 ]);
 
-const MULTI_SHOT: &str = r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "customize", "duration": "5"}"#;
+const MULTI_SHOT: &str =
+    r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "customize", "duration": "5"}"#;
 
 fn frame_types<'a>(r: &Req<'a>) -> (usize, usize) {
     let images = r.array("image_list");
@@ -58,9 +57,17 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
         )
         .within(MULTI_SHOT),
         Field::optional("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
-        Field::optional("image_list", Ty::Array { item: &FRAME_IMAGE, min: 0, max: 7 }, r#"[{"image_url": "$image:png:640x360"}]"#),
+        Field::optional(
+            "image_list",
+            Ty::Array { item: &FRAME_IMAGE, min: 0, max: 7 },
+            r#"[{"image_url": "$image:png:640x360"}]"#,
+        ),
         Field::optional("element_list", Ty::Array { item: &ELEMENT, min: 0, max: 7 }, r#"[{"element_id": 11}]"#),
-        Field::optional("video_list", Ty::Array { item: &REFERENCE_VIDEO, min: 0, max: 1 }, r#"[{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]"#),
+        Field::optional(
+            "video_list",
+            Ty::Array { item: &REFERENCE_VIDEO, min: 0, max: 1 },
+            r#"[{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]"#,
+        ),
         Field::optional("sound", Ty::Enum(&["on", "off"]), r#""off""#),
         Field::optional("mode", Ty::Enum(&["std", "pro"]), r#""std""#),
         Field::optional("aspect_ratio", Ty::Enum(&["16:9", "9:16", "1:1"]), r#""9:16""#),
@@ -137,7 +144,10 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                 let total = r.array("image_list").len() + r.array("element_list").len();
                 let limit = if r.present("video_list") { 4 } else { 7 };
                 if total > limit {
-                    Err(format!("{total} images and elements given; at most {limit} are allowed{}", if limit == 4 { " with a reference video" } else { "" }))
+                    Err(format!(
+                        "{total} images and elements given; at most {limit} are allowed{}",
+                        if limit == 4 { " with a reference video" } else { "" }
+                    ))
                 } else {
                     Ok(())
                 }
@@ -166,7 +176,11 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
             summary: "sound must be off with a reference video",
             class: RuleClass::Structural,
             check: |r| {
-                if r.present("video_list") && r.sound_on() { Err("must be off when video_list is given".into()) } else { Ok(()) }
+                if r.present("video_list") && r.sound_on() {
+                    Err("must be off when video_list is given".into())
+                } else {
+                    Ok(())
+                }
             },
             accept: r#"{"sound": "off", "video_list": [{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]}"#,
             reject: r#"{"sound": "on", "model_name": "kling-v3-omni", "video_list": [{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]}"#,
@@ -194,7 +208,11 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
             class: RuleClass::Structural,
             check: |r| {
                 let exempt = frame_types(r).0 > 0 || video_refer_type(r).is_some_and(|t| t == "base");
-                if exempt || r.present("aspect_ratio") { Ok(()) } else { Err("is required without a first frame or a base video".into()) }
+                if exempt || r.present("aspect_ratio") {
+                    Ok(())
+                } else {
+                    Err("is required without a first frame or a base video".into())
+                }
             },
             accept: r#"{"aspect_ratio": null, "image_list": [{"image_url": "https://example.com/a.png", "type": "first_frame"}]}"#,
             reject: r#"{"aspect_ratio": null}"#,
@@ -239,7 +257,15 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                     (true, true) | (false, true) => (3..=10).contains(&d),
                     (false, false) => (3..=15).contains(&d),
                 };
-                if allowed { Ok(()) } else { Err(format!("{d} s is not supported by {} {}", r.model, if has_video { "with a reference video" } else { "without a reference video" })) }
+                if allowed {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{d} s is not supported by {} {}",
+                        r.model,
+                        if has_video { "with a reference video" } else { "without a reference video" }
+                    ))
+                }
             },
             accept: r#"{"model_name": "kling-v3-omni", "duration": "15"}"#,
             reject: r#"{"model_name": "kling-video-o1", "duration": "7"}"#,
@@ -270,7 +296,9 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
             field: "multi_shot",
             summary: "multi-shot generation only with kling-v3-omni",
             class: RuleClass::ModelSupport,
-            check: |r| if r.flag("multi_shot") && is_o1(r) { Err("not supported by kling-video-o1".into()) } else { Ok(()) },
+            check: |r| {
+                if r.flag("multi_shot") && is_o1(r) { Err("not supported by kling-video-o1".into()) } else { Ok(()) }
+            },
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence"}"#,
             reject: r#"{"model_name": "kling-video-o1", "multi_shot": true, "shot_type": "intelligence"}"#,
         },

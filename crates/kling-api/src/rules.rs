@@ -393,11 +393,7 @@ pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) 
     let owned = |v: Option<Cow<'_, str>>| v.filter(|s| !s.is_empty()).map(Cow::into_owned);
     let series = req.text("result_type").is_some_and(|t| t == "series");
     let count = |key: &str, default: f64| req.number(key).unwrap_or(default).clamp(1.0, 9.0) as u32;
-    let n = if series {
-        req.number("series_amount").map_or(4, |a| a.clamp(2.0, 9.0) as u32)
-    } else {
-        count("n", 1.0)
-    };
+    let n = if series { req.number("series_amount").map_or(4, |a| a.clamp(2.0, 9.0) as u32) } else { count("n", 1.0) };
     let mode = match req.video_model {
         Some(model) => model.modes.and_then(|modes| modes.iter().copied().find(|m| *m == req.mode)),
         None => ["std", "pro"].into_iter().find(|m| *m == req.mode),

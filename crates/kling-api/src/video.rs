@@ -2,7 +2,9 @@
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::models::{self, Combo, VideoModel};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, prompt_references};
+use crate::rules::{
+    CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, prompt_references,
+};
 
 pub(crate) const DURATIONS: &[&str] = &["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
 const SHOT_DURATIONS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
@@ -75,7 +77,15 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
     path: "/v1/videos/text2video",
     pack: PackType::Video,
     output: Output::Videos,
-    models: &["kling-v1", "kling-v1-6", "kling-v2-master", "kling-v2-1-master", "kling-v2-5-turbo", "kling-v2-6", "kling-v3"],
+    models: &[
+        "kling-v1",
+        "kling-v1-6",
+        "kling-v2-master",
+        "kling-v2-1-master",
+        "kling-v2-5-turbo",
+        "kling-v2-6",
+        "kling-v3",
+    ],
     default_model: models::DEFAULT_VIDEO_MODEL,
     default_mode: "std",
     seed_fields: &[],

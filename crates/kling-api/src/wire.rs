@@ -136,12 +136,42 @@ pub struct Task {
 /// `task_result`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskResult {
+    /// Omni-image: `single` or `series`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_type: Option<String>,
     /// Generated videos.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub videos: Vec<Video>,
     /// Generated images.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<Image>,
+    /// Omni-image series.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub series_images: Vec<Image>,
+}
+
+/// `data` of identify-face (synchronous).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaceSession {
+    /// Session for advanced-lip-sync, valid 24 hours.
+    pub session_id: String,
+    /// Units charged.
+    pub final_unit_deduction: String,
+    /// Faces found.
+    pub face_data: Vec<Face>,
+}
+
+/// One face of an identify-face session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Face {
+    /// Face id for `face_choose`.
+    pub face_id: String,
+    /// A picture of the face.
+    pub face_image: String,
+    /// When the face appears (ms).
+    pub start_time: i64,
+    /// When the face leaves (ms).
+    pub end_time: i64,
 }
 
 /// One generated video.

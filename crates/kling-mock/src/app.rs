@@ -52,7 +52,8 @@ pub struct App {
 
 impl App {
     /// Binds the socket and builds the state.
-    pub async fn build(config: Config) -> Result<App, StartError> {
+    pub async fn build(mut config: Config) -> Result<App, StartError> {
+        config.validation.seed_fields = config.dialect == kling_api::Dialect::Seed;
         if config.accounts.is_empty() {
             return Err(StartError::NoAccount);
         }

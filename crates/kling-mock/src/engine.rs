@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use kling_api::endpoints::PackType;
 use kling_api::rules::ValidRequest;
-use kling_api::wire::{CreatedTask, Task, TaskInfo, TaskStatus};
+use kling_api::wire::{CreatedTask, Face, FaceSession, Task, TaskInfo, TaskStatus};
 use kling_api::{EndpointId, EndpointSpec, ErrorKind, pricing};
 use parking_lot::{Mutex, RwLock};
 use rand::SeedableRng;
@@ -30,7 +30,8 @@ use crate::ids::{Ids, mix};
 use crate::latency::LatencyProfile;
 use crate::media::Media;
 use crate::scenario::file::{Action, FailAt, Hold};
-use crate::store::Store;
+use crate::sources;
+use crate::store::{Session, Store};
 use crate::task::{Outcome, Plan, TaskRecord};
 
 /// The task engine.
@@ -140,16 +141,11 @@ impl Engine {
         &self,
         account: &Account,
         spec: &EndpointSpec,
-        request: ValidRequest,
+        mut request: ValidRequest,
         action: &Action,
     ) -> Result<CreatedTask, ApiError> {
         let sequence = self.created.fetch_add(1, Ordering::Relaxed);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(mix(self.seed ^ mix(sequence)));
-        let (queued, processing) = self.latency.distributions(request.mode, request.duration_s);
-        let queued_ms = action.queued.unwrap_or(queued).sample(&mut rng);
-        let processing_ms = action.processing.unwrap_or(processing).sample(&mut rng);
-        let cost = u64::from(pricing::unit_cost(spec.id, request.mode, request.duration_s));
-        let slots = 1;
         let callback_url = request.callback_url.clone();
         let external_task_id = request.external_task_id.clone();
 
@@ -164,6 +160,13 @@ impl Engine {
                 format!("external_task_id: {external} already exists for this account"),
             ));
         }
+        let source = sources::resolve(&store, account.id, spec, &mut request, now, &mut rng)?;
+        let seconds = u32::try_from(source.video_ms.div_ceil(1000)).unwrap_or(u32::MAX);
+        let (queued, processing) = self.latency.distributions(request.mode, seconds);
+        let queued_ms = action.queued.unwrap_or(queued).sample(&mut rng);
+        let processing_ms = action.processing.unwrap_or(processing).sample(&mut rng);
+        let cost = u64::from(pricing::unit_cost(spec.id, request.mode, seconds, request.n));
+        let slots = if spec.pack == PackType::Image { request.n } else { 1 };
         let limits = || self.limits.read().for_account(&account.access_key);
         store.account_mut(account.id, limits).reserve(spec.pack, cost, slots).map_err(ApiError::new)?;
 
@@ -192,6 +195,9 @@ impl Engine {
             updated_at: now,
             plan: Plan { processing_at, finished_at, outcome, fail_before_processing },
             video_id: self.ids.object_id(),
+            output: spec.output,
+            video_ms: source.video_ms,
+            parent: source.parent.clone(),
         };
         let id = task.id;
         store.insert(task);
@@ -207,6 +213,40 @@ impl Engine {
             task_info: TaskInfo { parent_video: None, external_task_id },
             created_at: now,
             updated_at: now,
+        })
+    }
+
+    /// identify-face: finds the faces of a video and opens a 24-hour session.
+    pub fn identify_face(
+        &self,
+        account: &Account,
+        request: &ValidRequest,
+        base_url: &str,
+    ) -> Result<FaceSession, ApiError> {
+        let mut store = self.store.write();
+        let now = self.clock.now_ms();
+        self.settle_due_locked(&mut store, now);
+        let (video_ms, parent) = sources::face_video(&store, account.id, request, now)?;
+        let session_id = self.ids.object_id().to_string();
+        let face_id = self.ids.object_id().to_string();
+        let end = i64::try_from(video_ms).unwrap_or(i64::MAX);
+        let session = Session {
+            account: account.id,
+            video_ms,
+            parent,
+            faces: vec![(face_id.clone(), 0, end)],
+            expires_at: now.saturating_add(sources::SESSION_TTL_MS),
+        };
+        store.add_session(session_id.clone(), session, now);
+        Ok(FaceSession {
+            session_id,
+            final_unit_deduction: "0".to_owned(),
+            face_data: vec![Face {
+                face_image: format!("{base_url}{}", crate::media::image_path(&face_id, false)),
+                face_id,
+                start_time: 0,
+                end_time: end,
+            }],
         })
     }
 

@@ -38,6 +38,7 @@ pub mod media;
 pub mod net;
 pub mod routes;
 pub mod scenario;
+pub mod sources;
 pub mod state;
 pub mod store;
 pub mod task;

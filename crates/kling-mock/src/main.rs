@@ -258,6 +258,7 @@ impl ServeArgs {
             validation: ValidationOptions {
                 coercion: if self.strict_types { Coercion::Strict } else { Coercion::Lenient },
                 lenient_model_support: self.lenient_model_support,
+                seed_fields: false,
             },
             public_url: self.public_url,
             task_capacity: self.task_capacity.unwrap_or(defaults.task_capacity),

@@ -19,6 +19,23 @@ pub struct Store {
     creation_order: VecDeque<u64>,
     capacity: usize,
     accounts: HashMap<AccountId, AccountState>,
+    videos: HashMap<String, u64>,
+    sessions: HashMap<String, Session>,
+}
+
+/// An identify-face session: the faces of one video, valid 24 hours.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Owner.
+    pub account: AccountId,
+    /// Length of the video (ms).
+    pub video_ms: u64,
+    /// The source video, when it was a Kling video.
+    pub parent: Option<crate::task::ParentVideo>,
+    /// Faces: id, start and end (ms).
+    pub faces: Vec<(String, i64, i64)>,
+    /// Simulated ms after which the session is gone.
+    pub expires_at: i64,
 }
 
 impl Store {
@@ -75,6 +92,9 @@ impl Store {
             self.external.insert((task.account, external.clone()), id);
         }
         self.creation_order.push_back(id);
+        if task.output == kling_api::endpoints::Output::Videos {
+            self.videos.insert(task.video_id.to_string(), id);
+        }
         self.tasks.insert(id, task);
         self.evict_over_capacity();
     }
@@ -98,6 +118,7 @@ impl Store {
             if let Some(external) = task.request.external_task_id {
                 self.external.remove(&(task.account, external));
             }
+            self.videos.remove(&task.video_id.to_string());
         }
     }
 
@@ -109,6 +130,22 @@ impl Store {
             .ok()
             .filter(owned)
             .or_else(|| self.external.get(&(account, key.to_owned())).copied().filter(owned))
+    }
+
+    /// The task that produced video `video_id`, if it belongs to `account`.
+    pub fn video_task(&self, account: AccountId, video_id: &str) -> Option<&TaskRecord> {
+        self.videos.get(video_id).and_then(|id| self.tasks.get(id)).filter(|t| t.account == account)
+    }
+
+    /// Stores a session, forgetting expired ones.
+    pub fn add_session(&mut self, session_id: String, session: Session, now_ms: i64) {
+        self.sessions.retain(|_, s| s.expires_at > now_ms);
+        self.sessions.insert(session_id, session);
+    }
+
+    /// A live session of `account`.
+    pub fn session(&self, account: AccountId, session_id: &str, now_ms: i64) -> Option<&Session> {
+        self.sessions.get(session_id).filter(|s| s.account == account && s.expires_at > now_ms)
     }
 
     /// A task by id.

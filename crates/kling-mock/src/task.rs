@@ -7,9 +7,9 @@
 //! happens exactly once because callers hold the store's write lock.
 
 use kling_api::EndpointId;
-use kling_api::endpoints::PackType;
+use kling_api::endpoints::{Output, PackType};
 use kling_api::rules::ValidRequest;
-use kling_api::wire::{Task, TaskInfo, TaskResult, TaskStatus, Video, WatermarkInfo};
+use kling_api::wire::{Image, Task, TaskInfo, TaskResult, TaskStatus, Video, WatermarkInfo};
 
 use crate::auth::AccountId;
 use crate::media::{self, Media};
@@ -65,8 +65,35 @@ pub struct TaskRecord {
     pub updated_at: i64,
     /// The future of this task.
     pub plan: Plan,
-    /// Id of the video a success delivers.
+    /// Id of the video (or prefix of the image ids) a success delivers.
     pub video_id: uuid::Uuid,
+    /// What a success delivers.
+    pub output: Output,
+    /// Length of the result video in milliseconds.
+    pub video_ms: u64,
+    /// The video this task was made from (extension, lip-sync).
+    pub parent: Option<ParentVideo>,
+}
+
+/// A source video, shown as `task_info.parent_video`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParentVideo {
+    /// Its video id.
+    pub id: String,
+    /// Its length in milliseconds.
+    pub ms: u64,
+}
+
+impl ParentVideo {
+    /// The wire form, with its link under `base_url`.
+    pub fn render(&self, base_url: &str, media: &Media) -> Video {
+        Video {
+            id: self.id.clone(),
+            url: format!("{base_url}{}", media::video_path(self.ms, &self.id, false)),
+            watermark_url: None,
+            duration: media.duration_text(self.ms),
+        }
+    }
 }
 
 impl TaskRecord {
@@ -107,20 +134,7 @@ impl TaskRecord {
 
     /// The task as the API shows it, with result links under `base_url`.
     pub fn render(&self, base_url: &str, media: &Media) -> Task {
-        let task_result = (self.status == TaskStatus::Succeed).then(|| {
-            let fixture = media.video(self.request.duration_s);
-            let id = self.video_id.to_string();
-            let link = |watermark| format!("{base_url}{}", media::video_path(fixture.seconds, &id, watermark));
-            TaskResult {
-                videos: vec![Video {
-                    id: id.clone(),
-                    url: link(false),
-                    watermark_url: self.request.watermark.then(|| link(true)),
-                    duration: fixture.duration_text(),
-                }],
-                images: Vec::new(),
-            }
-        });
+        let task_result = (self.status == TaskStatus::Succeed).then(|| self.result(base_url, media));
         let final_unit_deduction = match self.status {
             TaskStatus::Succeed => Some(self.cost.to_string()),
             TaskStatus::Failed => Some("0".to_owned()),
@@ -130,12 +144,51 @@ impl TaskRecord {
             task_id: self.id.to_string(),
             task_status: self.status,
             task_status_msg: self.status_msg.clone(),
-            task_info: TaskInfo { parent_video: None, external_task_id: self.request.external_task_id.clone() },
+            task_info: TaskInfo {
+                parent_video: self.parent.as_ref().map(|p| p.render(base_url, media)),
+                external_task_id: self.request.external_task_id.clone(),
+            },
             task_result,
             watermark_info: Some(WatermarkInfo { enabled: self.request.watermark }),
             final_unit_deduction,
             created_at: self.created_at,
             updated_at: self.updated_at,
+        }
+    }
+}
+
+impl TaskRecord {
+    fn result(&self, base_url: &str, media: &Media) -> TaskResult {
+        let id = self.video_id.to_string();
+        let watermark = self.request.watermark;
+        let images = || -> Vec<Image> {
+            (0..self.request.n)
+                .map(|index| {
+                    let name = format!("{id}-{index}");
+                    let link = |wm| format!("{base_url}{}", media::image_path(&name, wm));
+                    Image { index, url: link(false), watermark_url: watermark.then(|| link(true)) }
+                })
+                .collect()
+        };
+        match self.output {
+            Output::Videos => {
+                let link = |wm| format!("{base_url}{}", media::video_path(self.video_ms, &id, wm));
+                let video = Video {
+                    id: id.clone(),
+                    url: link(false),
+                    watermark_url: watermark.then(|| link(true)),
+                    duration: media.duration_text(self.video_ms),
+                };
+                TaskResult { videos: vec![video], ..TaskResult::default() }
+            }
+            Output::Images => TaskResult { images: images(), ..TaskResult::default() },
+            Output::OmniImages if self.request.series => {
+                TaskResult { result_type: Some("series".to_owned()), series_images: images(), ..TaskResult::default() }
+            }
+            Output::OmniImages => {
+                TaskResult { result_type: Some("single".to_owned()), images: images(), ..TaskResult::default() }
+            }
+            Output::Synchronous => TaskResult::default(),
         }
     }
 }
@@ -159,6 +212,12 @@ mod tests {
                 external_task_id: None,
                 callback_url: None,
                 watermark: false,
+                n: 1,
+                series: false,
+                video_id: None,
+                video_url: None,
+                session_id: None,
+                faces: Vec::new(),
             },
             cost: 150,
             created_at: 1_000,
@@ -167,6 +226,9 @@ mod tests {
             updated_at: 1_000,
             plan: Plan { processing_at: 2_000, finished_at: 5_000, outcome, fail_before_processing: false },
             video_id: uuid::Uuid::nil(),
+            output: Output::Videos,
+            video_ms: 5_000,
+            parent: None,
         }
     }
 

@@ -1,9 +1,10 @@
-//! `GET /media/videos/{N}s/{video_id}.mp4`: the result files, with Range support. Like a
-//! CDN link, it needs no token.
+//! `GET /media/videos/{length}/{id}.mp4` and `GET /media/images/{id}.png`: the result
+//! files, with Range support. Like CDN links, they need no token.
 
 use std::io::Cursor;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
@@ -12,23 +13,41 @@ use axum_range::{KnownSize, Ranged};
 use kling_api::ErrorKind;
 
 use crate::error::ApiError;
-use crate::media::parse_video_path;
+use crate::media::{IMAGE, parse_image_path, parse_video_path};
 use crate::state::AppState;
+
+fn not_found() -> ApiError {
+    ApiError::with_message(ErrorKind::ResourceNotFound, "no such media file")
+}
+
+fn serve(headers: &HeaderMap, bytes: Bytes, content_type: &'static str) -> Response {
+    // An unparsable Range header is ignored and the whole file is sent (RFC 9110 §14.2).
+    let range = headers.typed_try_get::<Range>().ok().flatten();
+    let length = bytes.len() as u64;
+    let body = KnownSize::sized(Cursor::new(bytes), length);
+    (
+        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=2592000")],
+        Ranged::new(range, body),
+    )
+        .into_response()
+}
 
 pub(super) async fn video(
     State(state): State<Arc<AppState>>,
     Path((length, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let fixture = parse_video_path(&length, &file)
-        .and_then(|seconds| state.media.exact_video(seconds))
-        .ok_or_else(|| ApiError::with_message(ErrorKind::ResourceNotFound, "no such media file"))?;
-    // An unparsable Range header is ignored and the whole file is sent (RFC 9110 §14.2).
-    let range = headers.typed_try_get::<Range>().ok().flatten();
-    let body = KnownSize::sized(Cursor::new(fixture.bytes), fixture.bytes.len() as u64);
-    Ok((
-        [(header::CONTENT_TYPE, "video/mp4"), (header::CACHE_CONTROL, "public, max-age=2592000")],
-        Ranged::new(range, body),
-    )
-        .into_response())
+    let ms = parse_video_path(&length, &file).ok_or_else(not_found)?;
+    let bytes = state.media.video_bytes(ms).map_err(|e| {
+        tracing::error!(error = %e, ms, "cannot produce a result video");
+        ApiError::new(ErrorKind::InternalError)
+    })?;
+    Ok(serve(&headers, bytes, "video/mp4"))
+}
+
+pub(super) async fn image(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if !parse_image_path(&file) {
+        return Err(not_found());
+    }
+    Ok(serve(&headers, Bytes::from_static(IMAGE), "image/png"))
 }

@@ -16,6 +16,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kling_api::dialect::{SEED_PATHS, seed_path};
+use kling_api::endpoints::Output;
 use kling_api::{Dialect, ENDPOINTS, ErrorKind};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -26,6 +27,10 @@ use crate::state::AppState;
 pub fn router(state: Arc<AppState>) -> Router {
     let mut api = Router::new();
     for spec in ENDPOINTS {
+        if spec.output == Output::Synchronous {
+            api = api.route(spec.path, post(move |ctx, body| tasks::identify_face(spec, ctx, body)));
+            continue;
+        }
         api = api
             .route(
                 spec.path,
@@ -36,9 +41,13 @@ pub fn router(state: Arc<AppState>) -> Router {
     }
     if state.config.dialect == Dialect::Seed {
         for path in SEED_PATHS {
-            api = match path.method {
-                "GET" => api.route(path.path, get(seed::query_any_video)),
-                _ => api.route(path.path, post(move || seed::not_emulated(path))),
+            api = match (path.method, path.endpoint) {
+                ("GET", _) => api.route(path.path, get(seed::query_any_video)),
+                (_, Some(id)) => {
+                    let spec = kling_api::endpoints::spec(id);
+                    api.route(path.path, post(move |ctx, body| tasks::create(spec, ctx, body)))
+                }
+                (_, None) => api.route(path.path, post(move || seed::not_emulated(path))),
             };
         }
     }
@@ -46,6 +55,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         api = api.nest("/__admin", admin::router(state.clone()));
     }
     api.route("/media/videos/{length}/{file}", get(media::video))
+        .route("/media/images/{file}", get(media::image))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(state.config.body_limit))

@@ -133,16 +133,42 @@ async fn create_inner(
     body: Result<Bytes, BytesRejection>,
     decision: &mut Decision,
 ) -> Result<Response, ApiError> {
-    require_json(&ctx.headers)?;
-    let body = body.map_err(|rejection| body_error(&rejection, ctx.state.config.body_limit))?;
-    ctx.note.0.lock().request_body = Some(body.clone());
-    let value: Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::with_message(ErrorKind::InvalidRequest, format!("request body is not valid JSON: {e}"))
-    })?;
+    let value = json_body(ctx, body)?;
     *decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
     let request = rules::validate(spec, &value, &ctx.state.config.validation)?;
     let created = ctx.state.engine.create(&ctx.account, spec, request, &decision.action)?;
-    Ok(success(ctx.request_id.0, created))
+    Ok(with_seed_field_hint(spec, ctx, &value, success(ctx.request_id.0, created)))
+}
+
+/// In the official dialect, a seed-only field is ignored like any unknown field; the
+/// answer carries a hint naming the official form (the body never changes).
+fn with_seed_field_hint(spec: &EndpointSpec, ctx: &Ctx, body: &Value, mut response: Response) -> Response {
+    if ctx.state.config.dialect == kling_api::Dialect::Official
+        && let Some(field) = spec.seed_fields.iter().find(|f| body.get(f.name).is_some_and(|v| !v.is_null()))
+        && let Ok(value) = axum::http::HeaderValue::from_str(field.hint)
+    {
+        response.headers_mut().insert(kling_api::dialect::HINT_HEADER, value);
+    }
+    response
+}
+
+/// `POST /v1/videos/identify-face`: synchronous, answers the session at once.
+pub(super) async fn identify_face(
+    spec: &'static EndpointSpec,
+    ctx: Ctx,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let mut decision = Decision::default();
+    let answer = async {
+        let value = json_body(&ctx, body)?;
+        decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
+        let request = rules::validate(spec, &value, &ctx.state.config.validation)?;
+        let base = base_url(&ctx.headers, &ctx.state);
+        let session = ctx.state.engine.identify_face(&ctx.account, &request, &base)?;
+        Ok(success(ctx.request_id.0, session))
+    }
+    .await;
+    ctx.deliver(&decision, answer)
 }
 
 /// `GET <path>/{id}`: `id` is a task id or an external task id.
@@ -207,6 +233,15 @@ fn page_param(name: &str, raw: Option<&str>, default: usize, max: usize) -> Resu
             )
         }),
     }
+}
+
+/// The request body as JSON: content type, size and syntax checked, noted for the journal.
+fn json_body(ctx: &Ctx, body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
+    require_json(&ctx.headers)?;
+    let body = body.map_err(|rejection| body_error(&rejection, ctx.state.config.body_limit))?;
+    ctx.note.0.lock().request_body = Some(body.clone());
+    serde_json::from_slice(&body)
+        .map_err(|e| ApiError::with_message(ErrorKind::InvalidRequest, format!("request body is not valid JSON: {e}")))
 }
 
 fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
