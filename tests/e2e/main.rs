@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod bad_input;
 mod callbacks;
+mod endpoints;
 mod scenarios;
 mod tasks;
 mod validation;
