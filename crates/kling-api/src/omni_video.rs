@@ -49,13 +49,16 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v3-omni""#),
         Field::optional("multi_shot", Ty::Bool, "false"),
-        Field::optional("shot_type", Ty::Enum(&["customize", "intelligence"]), r#""intelligence""#).within(MULTI_SHOT),
+        Field::optional("shot_type", Ty::Enum(&["customize", "intelligence"]), r#""intelligence""#)
+            .within(MULTI_SHOT)
+            .ignored_unless("multi_shot"),
         Field::optional(
             "multi_prompt",
             Ty::Array { item: &SHOT, min: 1, max: 6 },
             r#"[{"index": 1, "prompt": "a cat walks", "duration": "5"}]"#,
         )
-        .within(MULTI_SHOT),
+        .within(MULTI_SHOT)
+        .ignored_unless("multi_shot"),
         Field::optional("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
         Field::optional(
             "image_list",

@@ -114,22 +114,30 @@ pub struct Field {
     pub context: &'static str,
     /// Only the seed dialect knows this field; the official one ignores it.
     pub seed_only: bool,
+    /// A boolean field that must be true for this one to matter; otherwise it is ignored
+    /// unchecked (e.g. `shot_type` without `multi_shot`).
+    pub ignored_unless: Option<&'static str>,
 }
 
 impl Field {
     /// An optional field valid on the base request.
     pub const fn optional(name: &'static str, ty: Ty, example: &'static str) -> Field {
-        Field { name, ty, required: false, example, context: "{}", seed_only: false }
+        Field { name, ty, required: false, example, context: "{}", seed_only: false, ignored_unless: None }
     }
 
     /// A required field.
     pub const fn required(name: &'static str, ty: Ty, example: &'static str) -> Field {
-        Field { name, ty, required: true, example, context: "{}", seed_only: false }
+        Field { name, ty, required: true, example, context: "{}", seed_only: false, ignored_unless: None }
     }
 
     /// The same field, accepted only within `context`.
     pub const fn within(self, context: &'static str) -> Field {
         Field { context, ..self }
+    }
+
+    /// The same field, checked only when the boolean field `flag` is true.
+    pub const fn ignored_unless(self, flag: &'static str) -> Field {
+        Field { ignored_unless: Some(flag), ..self }
     }
 
     /// The same field, known only to the seed dialect.
@@ -166,6 +174,8 @@ pub struct Violation {
     pub field: String,
     /// The message sent to the client.
     pub message: String,
+    /// Id of the cross-field rule that was broken (`None` for a field check).
+    pub rule: Option<&'static str>,
 }
 
 impl Violation {
@@ -173,7 +183,7 @@ impl Violation {
     pub fn parameter(field: impl Into<String>, detail: impl std::fmt::Display) -> Violation {
         let field = field.into();
         let message = format!("{field}: {detail}");
-        Violation { kind: ErrorKind::InvalidParameter, field, message }
+        Violation { kind: ErrorKind::InvalidParameter, field, message, rule: None }
     }
 }
 
@@ -366,10 +376,16 @@ pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) 
             kind: ErrorKind::InvalidRequest,
             field: String::new(),
             message: "request body must be a JSON object".to_owned(),
+            rule: None,
         });
     };
+    let flag_on = |flag: &str| map.get(flag).and_then(|v| as_bool(v, options.coercion)).unwrap_or(false);
     for field in spec.fields.iter().filter(|f| options.seed_fields || !f.seed_only) {
-        if let Some(value) = map.get(field.name).filter(|v| !v.is_null()) {
+        if field.ignored_unless.is_some_and(|flag| !flag_on(flag)) {
+            continue;
+        }
+        let present = map.get(field.name).filter(|v| !v.is_null() && v.as_str() != Some(""));
+        if let Some(value) = present {
             check_value(spec, field.name, &field.ty, value, options.coercion)?;
         } else if field.required {
             return Err(Violation::parameter(field.name, "is required"));
@@ -383,7 +399,8 @@ pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) 
         if !options.seed_fields && rule.class == RuleClass::SeedDialect {
             continue;
         }
-        (rule.check)(&req).map_err(|detail| Violation::parameter(rule.field, detail))?;
+        (rule.check)(&req)
+            .map_err(|detail| Violation { rule: Some(rule.id), ..Violation::parameter(rule.field, detail) })?;
     }
     let watermark = req
         .get("watermark_info")

@@ -60,9 +60,11 @@ macro_rules! common_video_fields {
             Field::optional("sound", Ty::Enum(&["on", "off"]), r#""off""#),
             Field::optional("multi_shot", Ty::Bool, "false"),
             Field::optional("shot_type", Ty::Enum(&["customize", "intelligence"]), r#""intelligence""#)
-                .within(MULTI_SHOT_CONTEXT),
+                .within(MULTI_SHOT_CONTEXT)
+                .ignored_unless("multi_shot"),
             Field::optional("multi_prompt", Ty::Array { item: &SHOT, min: 1, max: 6 }, r#"[{"index": 1, "prompt": "a cat walks", "duration": "5"}]"#)
-                .within(MULTI_SHOT_CONTEXT),
+                .within(MULTI_SHOT_CONTEXT)
+                .ignored_unless("multi_shot"),
             WATERMARK_INFO,
             CALLBACK_URL,
             EXTERNAL_TASK_ID,
@@ -118,6 +120,18 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
         CFG_SCALE_MODEL,
         SOUND_MODEL,
         MULTI_SHOT_MODEL,
+        Rule {
+            id: "prompt.voice_model",
+            field: "prompt",
+            summary: "voice references only where the model supports voice control",
+            class: RuleClass::ModelSupport,
+            check: |r| {
+                let voices = !prompt_references(&r.text("prompt").unwrap_or_default(), "voice").is_empty();
+                support(r, "voice references", voices, |m| m.voices)
+            },
+            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "prompt": "<<<voice_1>>> sings"}"#,
+            reject: r#"{"model_name": "kling-v3", "sound": "on", "prompt": "<<<voice_1>>> sings"}"#,
+        },
         Rule {
             id: "camera_control.model",
             field: "camera_control",
@@ -286,8 +300,14 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 7}]}"#,
             reject: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 7}], "voice_list": [{"voice_id": "voice-1"}]}"#,
         },
-        VOICE_COUNT,
-        VOICE_NEEDS_SOUND,
+        Rule {
+            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "a"}, {"voice_id": "b"}], "prompt": "<<<voice_1>>> and <<<voice_2>>> talk"}"#,
+            ..VOICE_COUNT
+        },
+        Rule {
+            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "a"}], "prompt": "<<<voice_1>>> says hello"}"#,
+            ..VOICE_NEEDS_SOUND
+        },
         Rule {
             id: "prompt.voice_in_list",
             field: "prompt",
@@ -582,8 +602,8 @@ const VOICE_COUNT: Rule = Rule {
         voices.dedup();
         if voices.len() > 2 { Err(format!("refers to {} voices; at most 2 are allowed", voices.len())) } else { Ok(()) }
     },
-    accept: r#"{"prompt": "a quiet street"}"#,
-    reject: r#"{"model_name": "kling-v3", "sound": "on", "prompt": "<<<voice_1>>> <<<voice_2>>> <<<voice_3>>>"}"#,
+    accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "prompt": "<<<voice_1>>> and <<<voice_2>>> talk"}"#,
+    reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "prompt": "<<<voice_1>>> <<<voice_2>>> <<<voice_3>>>"}"#,
 };
 
 const VOICE_NEEDS_SOUND: Rule = Rule {
@@ -595,8 +615,8 @@ const VOICE_NEEDS_SOUND: Rule = Rule {
         let has_voice = !prompt_references(&r.text("prompt").unwrap_or_default(), "voice").is_empty();
         if has_voice && !r.sound_on() { Err("voice references require sound \"on\"".into()) } else { Ok(()) }
     },
-    accept: r#"{"model_name": "kling-v3", "sound": "on", "prompt": "the narrator says hello"}"#,
-    reject: r#"{"model_name": "kling-v3", "sound": "off", "prompt": "<<<voice_1>>> says hello"}"#,
+    accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "prompt": "<<<voice_1>>> says hello"}"#,
+    reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "off", "prompt": "<<<voice_1>>> says hello"}"#,
 };
 
 /// Rejects `used` features that `combos(model)` does not admit for the request's mode and

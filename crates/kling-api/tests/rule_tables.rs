@@ -28,8 +28,17 @@ fn every_case_accepts_and_rejects_as_declared() {
             assert!(accepted.is_ok(), "{} {}: accepting example rejected: {:?}", spec.name, case.id, accepted);
             match rules::validate(spec, &request(spec, &case.reject), &options) {
                 Ok(_) => panic!("{} {}: rejecting example accepted", spec.name, case.id),
+                Err(v) if spec.rules.iter().any(|r| r.id == case.id) => assert_eq!(
+                    v.rule,
+                    Some(case.id.as_str()),
+                    "{} {}: broke {:?} ({}) instead",
+                    spec.name,
+                    case.id,
+                    v.rule,
+                    v.message
+                ),
                 Err(v) => assert!(
-                    v.field == case.field
+                    v.rule.is_none() && v.field == case.field
                         || v.field.starts_with(&format!("{}.", case.field))
                         || v.field.starts_with(&format!("{}[", case.field)),
                     "{} {}: rejected on {:?} ({}) instead of {}",

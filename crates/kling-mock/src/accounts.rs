@@ -84,6 +84,12 @@ impl PackState {
             running: 0,
         }
     }
+
+    /// `remaining` is always `total - used`, so changing limits or refunding can never
+    /// leave more units than the pack holds.
+    fn recount(&mut self) {
+        self.remaining = self.total.map(|total| total.saturating_sub(self.used));
+    }
 }
 
 /// An account's packs.
@@ -117,14 +123,12 @@ impl AccountState {
         if state.remaining.is_some_and(|left| left < cost) {
             return Err(ErrorKind::InsufficientBalance);
         }
-        if state.concurrency.is_some_and(|limit| state.running + slots > limit) {
+        if state.concurrency.is_some_and(|limit| state.running.saturating_add(slots) > limit) {
             return Err(ErrorKind::ConcurrencyLimit);
         }
-        if let Some(left) = &mut state.remaining {
-            *left -= cost;
-        }
-        state.used += cost;
-        state.running += slots;
+        state.used = state.used.saturating_add(cost);
+        state.running = state.running.saturating_add(slots);
+        state.recount();
         Ok(())
     }
 
@@ -134,18 +138,17 @@ impl AccountState {
         state.running = state.running.saturating_sub(slots);
         if !succeeded {
             state.used = state.used.saturating_sub(cost);
-            if let Some(left) = &mut state.remaining {
-                *left += cost;
-            }
         }
+        state.recount();
     }
 
-    /// Replaces the limits of `pack`, keeping the running count; the remaining units
-    /// become the new total minus nothing (a fresh pack).
+    /// Replaces the limits of `pack`. What running tasks hold and what was already
+    /// charged stay: the remaining units are the new total minus the units used.
     pub fn set_limits(&mut self, pack: PackType, limits: PackLimits) {
         if let Some(state) = self.pack_mut(pack) {
-            let running = state.running;
-            *state = PackState { running, ..PackState::new(pack, limits) };
+            state.total = limits.units;
+            state.concurrency = limits.concurrency;
+            state.recount();
         }
     }
 }
@@ -185,5 +188,17 @@ mod tests {
         account.finish(PackType::Video, 200, 1, true);
         assert_eq!(account.reserve(PackType::Video, 150, 1), Err(ErrorKind::InsufficientBalance));
         assert_eq!(account.reserve(PackType::Image, 10_000, 9), Ok(()), "other packs are unlimited");
+    }
+
+    #[test]
+    fn changing_limits_keeps_what_was_used_and_refunds_never_overflow() {
+        let limits = Limits { video: PackLimits { units: Some(1000), concurrency: None }, ..Limits::default() };
+        let mut account = AccountState::new(&limits);
+        assert_eq!(account.reserve(PackType::Video, 150, 1), Ok(()));
+        account.set_limits(PackType::Video, PackLimits { units: Some(300), concurrency: Some(2) });
+        assert_eq!(account.pack(PackType::Video).and_then(|p| p.remaining), Some(150));
+        account.finish(PackType::Video, 150, 1, false);
+        assert_eq!(account.pack(PackType::Video).and_then(|p| p.remaining), Some(300));
+        assert_eq!(account.pack(PackType::Video).map(|p| p.running), Some(0));
     }
 }

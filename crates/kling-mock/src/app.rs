@@ -61,7 +61,7 @@ impl App {
         let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
         let local = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
         let clock = Arc::new(match config.clock {
-            ClockConfig::System { scale } => Clock::system(scale),
+            ClockConfig::System { scale, start_ms } => Clock::system(scale, start_ms),
             ClockConfig::Manual { start_ms } => Clock::manual(start_ms),
         });
         let ids = Arc::new(Ids::new(config.seed));

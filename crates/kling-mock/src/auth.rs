@@ -98,11 +98,14 @@ pub fn authenticate(
     };
     let value = raw.to_str().map_err(|_| fail(ErrorKind::AuthInvalid, "Authorization is invalid"))?;
     // HTTP stacks trim trailing whitespace, so "Bearer " arrives as "Bearer".
-    if value.trim().is_empty() || value.trim() == "Bearer" {
+    if value.trim().is_empty() || value.trim().eq_ignore_ascii_case("Bearer") {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
     }
+    // The scheme is case-insensitive (RFC 9110 §11.1).
     let token = value
-        .strip_prefix("Bearer ")
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, token)| token)
         .ok_or_else(|| fail(ErrorKind::AuthInvalid, "Authorization is invalid: expected \"Bearer <token>\""))?;
     if token.trim().is_empty() {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
@@ -132,11 +135,11 @@ pub fn authenticate(
     if let Some(nbf) = claims.nbf.as_ref() {
         let nbf = seconds(nbf)
             .ok_or_else(|| fail(ErrorKind::AuthFailed, "Authentication failed: nbf claim must be a number"))?;
-        if now_s < nbf - leeway_s {
+        if now_s < nbf.saturating_sub(leeway_s) {
             return Err(fail(ErrorKind::AuthNotYetValid, "Authorization is not yet valid"));
         }
     }
-    if now_s >= exp + leeway_s {
+    if now_s >= exp.saturating_add(leeway_s) {
         return Err(fail(ErrorKind::AuthExpired, "Authorization has expired"));
     }
     Ok(account.clone())

@@ -32,10 +32,11 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// Real time, sped up `scale` times (1.0 = real time).
-    pub fn system(scale: f64) -> Clock {
+    /// Real time, sped up `scale` times (1.0 = real time), starting at `start_ms` (the
+    /// real time when `None`).
+    pub fn system(scale: f64, start_ms: Option<i64>) -> Clock {
         Clock::new(Source::System {
-            origin_ms: wall_ms(),
+            origin_ms: start_ms.unwrap_or_else(wall_ms),
             started: Instant::now(),
             scale: scale.max(f64::MIN_POSITIVE),
         })
@@ -64,16 +65,17 @@ impl Clock {
             }
             Source::Manual { now_ms } => now_ms.load(Ordering::Acquire),
         };
-        base + self.offset_ms.load(Ordering::Acquire)
+        base.saturating_add(self.offset_ms.load(Ordering::Acquire))
     }
 
     /// Moves simulated time forward by `by` and wakes every sleeper.
     pub fn advance(&self, by: Duration) {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
-        match &self.source {
-            Source::Manual { now_ms } => now_ms.fetch_add(ms, Ordering::AcqRel),
-            Source::System { .. } => self.offset_ms.fetch_add(ms, Ordering::AcqRel),
+        let slot = match &self.source {
+            Source::Manual { now_ms } => now_ms,
+            Source::System { .. } => &self.offset_ms,
         };
+        let _ = slot.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| Some(t.saturating_add(ms)));
         self.advanced.send_modify(|n| *n = n.wrapping_add(1));
     }
 
@@ -127,7 +129,7 @@ mod tests {
 
     #[test]
     fn system_clock_can_be_advanced() {
-        let clock = Clock::system(1.0);
+        let clock = Clock::system(1.0, None);
         let before = clock.now_ms();
         clock.advance(Duration::from_secs(3600));
         assert!(clock.now_ms() >= before + 3_600_000);

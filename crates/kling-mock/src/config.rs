@@ -65,6 +65,8 @@ pub enum ClockConfig {
     System {
         /// Simulated seconds per real second.
         scale: f64,
+        /// Unix milliseconds at start; the real time when `None`.
+        start_ms: Option<i64>,
     },
     /// Time moves only when advanced (tests, the admin API).
     Manual {
@@ -151,7 +153,7 @@ impl Default for Config {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: DEFAULT_PORT,
             accounts: vec![AccountKeys::dev()],
-            clock: ClockConfig::System { scale: 1.0 },
+            clock: ClockConfig::System { scale: 1.0, start_ms: None },
             seed: 0,
             latency: LatencyProfile::Realistic,
             body_limit: 32 * 1024 * 1024,

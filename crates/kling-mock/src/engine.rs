@@ -167,6 +167,12 @@ impl Engine {
         let processing_ms = action.processing.unwrap_or(processing).sample(&mut rng);
         let cost = u64::from(pricing::unit_cost(spec.id, request.mode, seconds, request.n));
         let slots = if spec.pack == PackType::Image { request.n } else { 1 };
+        if store.is_full() {
+            return Err(ApiError::with_message(
+                ErrorKind::ServiceTimeout,
+                format!("the emulator holds {} unfinished tasks, its capacity (--task-capacity)", store.capacity()),
+            ));
+        }
         let limits = || self.limits.read().for_account(&account.access_key);
         store.account_mut(account.id, limits).reserve(spec.pack, cost, slots).map_err(ApiError::new)?;
 
@@ -200,13 +206,14 @@ impl Engine {
             parent: source.parent.clone(),
         };
         let id = task.id;
-        store.insert(task);
-        drop(store);
-
+        // Queue and schedule before the lock is released, so that no reader can settle
+        // the task before its callbacks have somewhere to go.
         if let Some(url) = callback_url {
             self.callback_queues.lock().insert(id, self.callbacks.open(url));
         }
         self.schedule(id, [processing_at, finished_at]);
+        store.insert(task);
+        drop(store);
         Ok(CreatedTask {
             task_id: id.to_string(),
             task_status: TaskStatus::Submitted,
@@ -332,6 +339,9 @@ impl Engine {
             }
         }
         drop(queues);
+        if ended.is_some() {
+            store.mark_finished(id);
+        }
         if let Some((account, pack, cost, slots, succeeded)) = ended
             && let Some(state) = store.account_mut_existing(account)
         {
@@ -371,9 +381,12 @@ impl Engine {
 
     /// Forgets every task and resets account state to the configured limits.
     pub fn reset(&self) {
-        self.store.write().clear();
+        let mut store = self.store.write();
+        store.clear();
         self.schedule.lock().clear();
         self.callback_queues.lock().clear();
+        self.created.store(0, Ordering::Relaxed);
+        self.ids.restart();
     }
 
     /// Every stored task, newest first, filtered; `access_key_of` names the owners.

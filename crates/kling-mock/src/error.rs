@@ -90,6 +90,9 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
     let arrived = state.clock.now_ms();
 
     let mut response = next.run(request).await;
+    if !path.starts_with("/media/") && response.extensions().get::<ApiError>().is_none() {
+        response = envelope_stray_rejection(response).await;
+    }
     if let Some(error) = response.extensions_mut().remove::<ApiError>() {
         let wire = error.kind.wire(state.config.dialect);
         let body = kling_api::ErrorBody {
@@ -140,6 +143,31 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
             break_body(parts, bytes, fault)
         }
     }
+}
+
+/// An error answer some extractor produced on its own (plain text) becomes an
+/// [`ApiError`] with its text as the message, so no path can leak a non-Kling body.
+async fn envelope_stray_rejection(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let kind = match status.as_u16() {
+        404 => ErrorKind::ResourceNotFound,
+        405 => ErrorKind::InvalidMethod,
+        422 => ErrorKind::InvalidParameter,
+        s if s >= 500 => ErrorKind::InternalError,
+        _ => ErrorKind::InvalidRequest,
+    };
+    let text = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
+    let message = String::from_utf8_lossy(&text).trim().to_owned();
+    let error = if message.is_empty() { ApiError::new(kind) } else { ApiError::with_message(kind, message) };
+    error.with_status(status).into_response()
 }
 
 #[derive(serde::Deserialize)]

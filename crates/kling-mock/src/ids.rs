@@ -39,6 +39,13 @@ impl Ids {
         mix(self.seed ^ mix(stream.wrapping_mul(0x1000_0000_0000_0001) ^ n))
     }
 
+    /// Starts every sequence again, as on a fresh start with the same seed.
+    pub fn restart(&self) {
+        self.requests.store(0, Ordering::Relaxed);
+        self.objects.store(0, Ordering::Relaxed);
+        self.last_task_id.store(0, Ordering::Relaxed);
+    }
+
     /// A UUID v4 for the next request.
     pub fn request_id(&self) -> uuid::Uuid {
         let n = self.requests.fetch_add(1, Ordering::Relaxed);

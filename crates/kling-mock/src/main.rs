@@ -121,6 +121,9 @@ struct ServeArgs {
     #[arg(skip)]
     #[serde(default)]
     limits: Option<LimitsConfig>,
+    /// Simulated Unix time in milliseconds at start; with --seed, runs repeat exactly [default: now].
+    #[arg(long, env = "KLING_MOCK_CLOCK_START", value_name = "UNIX_MS")]
+    clock_start: Option<i64>,
     /// Simulated time moves only through POST /__admin/clock/advance.
     #[arg(long, env = "KLING_MOCK_MANUAL_CLOCK")]
     #[serde(default)]
@@ -210,6 +213,7 @@ impl ServeArgs {
             concurrency: self.concurrency,
             limits: self.limits.or(file.limits),
             manual_clock: self.manual_clock || file.manual_clock,
+            clock_start: self.clock_start.or(file.clock_start),
             admin_token: self.admin_token.or(file.admin_token),
             no_admin: self.no_admin || file.no_admin,
             journal_size: self.journal_size.or(file.journal_size),
@@ -222,6 +226,12 @@ impl ServeArgs {
         let defaults = Config::default();
         let scale = self.time_scale.unwrap_or(1.0);
         anyhow::ensure!(scale.is_finite() && scale > 0.0, "--time-scale must be a positive number");
+        if let Some(timeout) = self.callback_timeout {
+            anyhow::ensure!(
+                timeout.is_finite() && timeout > 0.0,
+                "--callback-timeout must be a positive number of seconds"
+            );
+        }
         let callback_timeout = self.callback_timeout.map_or(defaults.callback_timeout, Duration::from_secs_f64);
         let mut limits = self.limits.unwrap_or_default();
         for setting in &self.units {
@@ -241,9 +251,9 @@ impl ServeArgs {
             .collect::<Result<Vec<_>, _>>()
             .map_err(anyhow::Error::msg)?;
         let clock = if self.manual_clock {
-            ClockConfig::Manual { start_ms: kling_mock::clock::wall_ms() }
+            ClockConfig::Manual { start_ms: self.clock_start.unwrap_or_else(kling_mock::clock::wall_ms) }
         } else {
-            ClockConfig::System { scale }
+            ClockConfig::System { scale, start_ms: self.clock_start }
         };
         Ok(Config {
             host: self.host.unwrap_or(defaults.host),
@@ -305,7 +315,7 @@ fn banner(config: &Config, base_url: &str) -> anyhow::Result<String> {
         config.seed,
         config.latency,
         match config.clock {
-            ClockConfig::System { scale } => scale,
+            ClockConfig::System { scale, .. } => scale,
             ClockConfig::Manual { .. } => 0.0,
         },
         config.dialect,

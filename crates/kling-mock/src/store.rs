@@ -17,6 +17,7 @@ pub struct Store {
     lists: HashMap<(AccountId, EndpointId), BTreeSet<u64>>,
     external: HashMap<(AccountId, String), u64>,
     creation_order: VecDeque<u64>,
+    finished: VecDeque<u64>,
     capacity: usize,
     accounts: HashMap<AccountId, AccountState>,
     videos: HashMap<String, u64>,
@@ -101,13 +102,33 @@ impl Store {
 
     fn evict_over_capacity(&mut self) {
         while self.tasks.len() > self.capacity {
-            let oldest_finished =
-                self.creation_order.iter().position(|id| self.tasks.get(id).is_none_or(|t| t.status.is_terminal()));
-            let Some(position) = oldest_finished else { break };
-            if let Some(id) = self.creation_order.remove(position) {
+            let Some(id) = self.finished.pop_front() else { break };
+            if self.tasks.get(&id).is_some_and(|t| t.status.is_terminal()) {
                 self.remove(id);
             }
         }
+        // Evicted ids linger in the creation order; drop them once they are the majority.
+        if self.creation_order.len() > 2 * self.tasks.len() + 64 {
+            let tasks = &self.tasks;
+            self.creation_order.retain(|id| tasks.contains_key(id));
+        }
+    }
+
+    /// Records that a task reached its terminal state, making it evictable (oldest
+    /// finished first).
+    pub fn mark_finished(&mut self, id: u64) {
+        self.finished.push_back(id);
+    }
+
+    /// Whether the store is at capacity with nothing it may evict: every task is still
+    /// running, so a new one would break the bound.
+    pub fn is_full(&self) -> bool {
+        self.tasks.len() >= self.capacity && !self.finished.iter().any(|id| self.tasks.contains_key(id))
+    }
+
+    /// The configured capacity.
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
 
     fn remove(&mut self, id: u64) {

@@ -212,6 +212,9 @@ async fn clock(State(state): Shared) -> Json<Value> {
     Json(json!({"now_ms": state.clock.now_ms(), "manual": state.clock.is_manual()}))
 }
 
+/// Longest single advance: far beyond any task, far from overflowing the clock.
+const MAX_ADVANCE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Advance {
@@ -225,9 +228,11 @@ async fn advance_clock(
 ) -> Result<Json<Value>, ApiError> {
     let Advance { seconds, ms } = json_body(body)?;
     let by = match (seconds, ms) {
-        (Some(s), None) if s.is_finite() && s >= 0.0 => Duration::from_secs_f64(s),
-        (None, Some(ms)) => Duration::from_millis(ms),
-        _ => return Err(bad_request("give one of seconds (>= 0) or ms")),
+        (Some(s), None) if s.is_finite() && (0.0..=MAX_ADVANCE.as_secs_f64()).contains(&s) => {
+            Duration::from_secs_f64(s)
+        }
+        (None, Some(ms)) if u128::from(ms) <= MAX_ADVANCE.as_millis() => Duration::from_millis(ms),
+        _ => return Err(bad_request("give one of seconds or ms, between 0 and 100 years")),
     };
     state.clock.advance(by);
     Ok(Json(json!({"now_ms": state.clock.now_ms()})))

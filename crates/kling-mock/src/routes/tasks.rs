@@ -89,8 +89,7 @@ impl Ctx {
             return Ok(decision);
         }
         self.note.0.lock().scenario_rules.clone_from(&decision.fired);
-        if let Some(delay) = decision.action.delay {
-            let ms = delay.sample(&mut rand::rng());
+        if let Some(ms) = decision.delay_ms {
             self.state.clock.sleep_until(now_ms.saturating_add_unsigned(ms)).await;
         }
         match &decision.action.reject {

@@ -58,6 +58,8 @@ pub struct Decision {
     pub action: Action,
     /// `scenario/rule` labels of the rules that fired, in order.
     pub fired: Vec<String>,
+    /// The answer delay drawn (seeded) from the winning rule's distribution.
+    pub delay_ms: Option<u64>,
 }
 
 /// The loaded scenarios and their counters.
@@ -186,6 +188,11 @@ impl Scenarios {
             }
             live.fired.fetch_add(1, Ordering::AcqRel);
             decision.fired.push(live.label.clone());
+            if decision.delay_ms.is_none()
+                && let Some(delay) = live.rule.action.delay
+            {
+                decision.delay_ms = Some(delay.sample(&mut *live.rng.lock()));
+            }
             merge_first_wins(&mut decision.action, &live.rule.action);
         }
         decision

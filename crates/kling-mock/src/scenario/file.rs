@@ -386,8 +386,11 @@ impl TryFrom<RawRule> for Rule {
                 Some(Reject::Fault(known_fault(&name).map_err(|e| format!("reject: {e}"))?))
             }
             Some(RawReject::Explicit(e)) => {
-                if !(100..=599).contains(&e.http) {
-                    return Err(format!("reject.http: {} is not an HTTP status", e.http));
+                if !(200..=599).contains(&e.http) || matches!(e.http, 204 | 205 | 304) {
+                    return Err(format!(
+                        "reject.http: {} cannot carry an error body; use 200-599 except 204, 205, 304",
+                        e.http
+                    ));
                 }
                 Some(Reject::Explicit(e))
             }
