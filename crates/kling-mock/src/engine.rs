@@ -477,9 +477,8 @@ impl Engine {
             .collect();
         for task_id in &held {
             if let Some(task) = store.get_mut(*task_id) {
-                task.plan.finished_at = task.plan.processing_at.max(now);
-                let at = task.plan.finished_at;
-                self.schedule(*task_id, [at]);
+                task.plan.processing_at = task.plan.processing_at.min(now);
+                task.plan.finished_at = now;
             }
             self.settle_locked(&mut store, *task_id, now);
         }

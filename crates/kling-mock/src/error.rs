@@ -90,7 +90,7 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
     let arrived = state.clock.now_ms();
 
     let mut response = next.run(request).await;
-    if !path.starts_with("/media/") && response.extensions().get::<ApiError>().is_none() {
+    if response.extensions().get::<ApiError>().is_none() {
         response = envelope_stray_rejection(response).await;
     }
     if let Some(error) = response.extensions_mut().remove::<ApiError>() {
