@@ -261,3 +261,31 @@ async fn seed_fields_in_the_official_dialect_are_ignored_with_a_hint() {
     let plain = app.post("/v1/images/omni-image", &json!({"prompt": "a fox"})).await;
     assert!(plain.headers.get("x-kling-mock-hint").is_none());
 }
+
+#[tokio::test]
+async fn every_task_endpoint_delivers_results_that_download() {
+    let app = TestApp::spawn().await;
+    let sources = app.sources().await;
+    let mut checked = 0;
+    for spec in kling_api::ENDPOINTS.iter().filter(|e| e.output != kling_api::endpoints::Output::Synchronous) {
+        let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);
+        sources.fill(&mut body);
+        let done = finish(&app, spec.path, app.post(spec.path, &body).await).await;
+        let result = &done["task_result"];
+        for video in result["videos"].as_array().into_iter().flatten() {
+            let length = mp4_seconds(&app, video["url"].as_str().unwrap_or_default()).await;
+            assert!((length - seconds(&video["duration"])).abs() < 0.01, "{}: file and task disagree", spec.name);
+            checked += 1;
+        }
+        for key in ["images", "series_images"] {
+            for image in result[key].as_array().into_iter().flatten() {
+                let bytes = download(&app, image["url"].as_str().unwrap_or_default(), "image/png").await;
+                assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{}: not a PNG", spec.name);
+                checked += 1;
+            }
+        }
+        let listed = app.get(&format!("{}?pageSize=1", spec.path)).await;
+        assert_eq!(listed.assert_ok()[0]["task_id"], done["task_id"], "{} lists its task", spec.name);
+    }
+    assert!(checked >= 10, "only {checked} results checked");
+}
