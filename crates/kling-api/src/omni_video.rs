@@ -3,8 +3,8 @@
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references};
 use crate::video::{
-    DURATIONS, ELEMENT, MULTI_PROMPT_DURATION_RANGE, MULTI_PROMPT_DURATION_SUM, MULTI_PROMPT_REQUIRED, SHOT,
-    SHOT_TYPE_REQUIRED, prompt_required,
+    DURATIONS, ELEMENT, MULTI_PROMPT_DURATION_RANGE, MULTI_PROMPT_DURATION_SUM, MULTI_PROMPT_REQUIRED, PROMPT_REQUIRED,
+    SHOT, SHOT_TYPE_REQUIRED,
 };
 
 const FRAME_IMAGE: Ty = Ty::Object(&[
@@ -80,15 +80,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
         EXTERNAL_TASK_ID,
     ],
     rules: &[
-        Rule {
-            id: "prompt.required",
-            field: "prompt",
-            summary: "prompt is required unless multi_shot is true with shot_type customize",
-            class: RuleClass::Structural,
-            check: prompt_required,
-            accept: r#"{"prompt": "a dog"}"#,
-            reject: r#"{"prompt": null}"#,
-        },
+        PROMPT_REQUIRED,
         Rule {
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence"}"#,
             reject: r#"{"model_name": "kling-v3-omni", "multi_shot": true}"#,

@@ -98,15 +98,7 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
         Field::optional("camera_control", CAMERA_CONTROL, r#"{"type": "simple", "config": {"horizontal": 5}}"#),
     ],
     rules: &[
-        Rule {
-            id: "prompt.required",
-            field: "prompt",
-            summary: "prompt is required unless multi_shot is true with shot_type customize",
-            class: RuleClass::Structural,
-            check: prompt_required,
-            accept: r#"{"prompt": "a dog"}"#,
-            reject: r#"{"prompt": null}"#,
-        },
+        PROMPT_REQUIRED,
         SHOT_TYPE_REQUIRED,
         MULTI_PROMPT_REQUIRED,
         MULTI_PROMPT_DURATION_RANGE,
@@ -455,7 +447,18 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     ],
 };
 
-pub(crate) fn prompt_required(r: &Req<'_>) -> Result<(), String> {
+/// `prompt` is required unless the shots carry their own prompts.
+pub(crate) const PROMPT_REQUIRED: Rule = Rule {
+    id: "prompt.required",
+    field: "prompt",
+    summary: "prompt is required unless multi_shot is true with shot_type customize",
+    class: RuleClass::Structural,
+    check: prompt_required,
+    accept: r#"{"prompt": "a dog"}"#,
+    reject: r#"{"prompt": null}"#,
+};
+
+fn prompt_required(r: &Req<'_>) -> Result<(), String> {
     let customize = r.flag("multi_shot") && r.text("shot_type").is_some_and(|t| t == "customize");
     if customize || r.present("prompt") { Ok(()) } else { Err("is required".into()) }
 }
