@@ -161,6 +161,20 @@ impl ErrorKind {
         }
     }
 
+    /// The kind a code stands for in `dialect`: the seed's five codes first, then the
+    /// official table.
+    pub fn from_code(code: u32, dialect: Dialect) -> Option<ErrorKind> {
+        let seed = match (dialect, code) {
+            (Dialect::Seed, 1001) => Some(ErrorKind::AuthFailed),
+            (Dialect::Seed, 1002) => Some(ErrorKind::InsufficientBalance),
+            (Dialect::Seed, 1003) => Some(ErrorKind::InvalidParameter),
+            (Dialect::Seed, 2001) => Some(ErrorKind::ContentModeration),
+            (Dialect::Seed, 5001) => Some(ErrorKind::ServiceUnavailable),
+            _ => None,
+        };
+        seed.or_else(|| ErrorKind::from_official_code(code))
+    }
+
     /// The kind an official code stands for.
     pub fn from_official_code(code: u32) -> Option<ErrorKind> {
         ErrorKind::ALL.into_iter().find(|k| k.official().code == code)

@@ -20,6 +20,7 @@
 //! - [`faults`]: named faults for scenarios; [`dialect`]: the seed dialect's extra paths.
 //! - [`image`]: image inputs (URL or Base64), inspected from the header only.
 //! - [`pricing`]: units charged per task.
+//! - [`requests`]: typed request bodies for clients.
 //! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
 //!   rule examples.
 
@@ -34,6 +35,7 @@ pub mod media;
 pub mod models;
 pub mod omni_video;
 pub mod pricing;
+pub mod requests;
 pub mod rules;
 #[cfg(feature = "samples")]
 pub mod samples;

@@ -1,5 +1,5 @@
 //! Preset voices of the legacy lip-sync text2video mode. The official list lives in the
-//! Kling docs (Qingque); these ids are as third-party clients copy them [M].
+//! Kling docs (Qingque); these ids are as third-party clients copy them (confidence M).
 
 /// Every preset voice id.
 pub const LIP_SYNC_VOICES: &[&str] = &[

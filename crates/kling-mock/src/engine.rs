@@ -5,7 +5,7 @@
 //! All state changes happen under one write lock, so transitions are atomic whatever the
 //! load. Reads settle lazily: a query sees the state the clock implies even if the
 //! driver has not run yet, and only takes the write lock when a transition is due.
-//! Every transition goes through [`Engine::settle_locked`], which also releases the
+//! Every transition goes through `Engine::settle_locked`, which also releases the
 //! account's slots and refunds failed tasks, so no path can forget either.
 
 use std::cmp::Reverse;

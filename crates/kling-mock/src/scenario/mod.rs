@@ -1,7 +1,7 @@
 //! Scenarios: rules that make the emulator misbehave on purpose, reproducibly.
 //!
-//! - [`file`]: the TOML format and its loader (errors name file, line and field).
-//! - [`eval`]: matching, counting and combining rules at run time.
+//! - [`file`](mod@file): the TOML format and its loader (errors name file, line and field).
+//! - [`eval`](mod@eval): matching, counting and combining rules at run time.
 
 pub mod eval;
 pub mod file;
