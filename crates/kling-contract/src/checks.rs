@@ -1,0 +1,144 @@
+//! The checks, derived from the kling-api tables so that a new endpoint or rule is
+//! covered without new code: per endpoint, a valid create (billable), every rule's
+//! rejecting example, an unknown-id query and a list; plus every kind of bad token.
+
+use kling_api::endpoints::Output;
+use kling_api::rules::{self, RuleClass, merge_patch};
+use kling_api::samples::materialize;
+use kling_api::{ENDPOINTS, EndpointSpec};
+use serde_json::Value;
+
+/// Which token a check sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A valid token.
+    Valid,
+    /// No Authorization header.
+    Missing,
+    /// Expired an hour ago.
+    Expired,
+    /// Valid only in an hour.
+    NotYetValid,
+    /// Signature altered.
+    Tampered,
+    /// Signed for an access key the server does not know.
+    UnknownKey,
+    /// `alg: none`.
+    AlgNone,
+}
+
+/// One request and what kind of answer it is about.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Check {
+    /// Stable id, e.g. `text2video/reject/prompt.max_chars`.
+    pub id: String,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path and query.
+    pub path: String,
+    /// JSON body, if any.
+    pub body: Option<Value>,
+    /// Token to send.
+    pub token: TokenKind,
+    /// Whether the check creates a billable task on the real API.
+    pub billable: bool,
+    /// Upper estimate of the units it costs (kling-api pricing).
+    pub cost: u32,
+}
+
+/// A request body: the endpoint's base with `patch` applied and sample images filled in.
+/// Returns `None` for bases that need state (`$video_id`, ...), which only the
+/// in-process target can provide.
+pub fn body(spec: &EndpointSpec, patch: &Value) -> Option<Value> {
+    let mut value: Value = serde_json::from_str(spec.base).ok()?;
+    merge_patch(&mut value, patch);
+    materialize(&mut value);
+    (!value.to_string().contains("\"$")).then_some(value)
+}
+
+/// Every check, in a stable order.
+pub fn all() -> Vec<Check> {
+    let mut checks = Vec::new();
+    let tokens = [
+        TokenKind::Missing,
+        TokenKind::Expired,
+        TokenKind::NotYetValid,
+        TokenKind::Tampered,
+        TokenKind::UnknownKey,
+        TokenKind::AlgNone,
+    ];
+    for token in tokens {
+        checks.push(Check {
+            id: format!(
+                "auth/{}",
+                serde_json::to_value(token).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            ),
+            method: "GET",
+            path: "/v1/videos/text2video?pageNum=1&pageSize=1".to_owned(),
+            body: None,
+            token,
+            billable: false,
+            cost: 0,
+        });
+    }
+    for spec in ENDPOINTS {
+        let cost = kling_api::pricing::unit_cost(spec.id, Some("pro"), 10, 9);
+        if let Some(valid) = body(spec, &Value::Object(Default::default())) {
+            checks.push(Check {
+                id: format!("{}/create", spec.name),
+                method: "POST",
+                path: spec.path.to_owned(),
+                body: Some(valid),
+                token: TokenKind::Valid,
+                billable: spec.output != Output::Synchronous,
+                cost,
+            });
+        }
+        for case in rules::cases(spec) {
+            if case.seed_only || case.class == RuleClass::SeedDialect {
+                continue;
+            }
+            let Some(rejected) = body(spec, &case.reject) else { continue };
+            checks.push(Check {
+                id: format!("{}/reject/{}", spec.name, case.id),
+                method: "POST",
+                path: spec.path.to_owned(),
+                body: Some(rejected),
+                token: TokenKind::Valid,
+                billable: false,
+                cost: 0,
+            });
+        }
+        checks.push(Check {
+            id: format!("{}/malformed-json", spec.name),
+            method: "POST",
+            path: spec.path.to_owned(),
+            body: Some(Value::String("{\"prompt\": ".to_owned())),
+            token: TokenKind::Valid,
+            billable: false,
+            cost: 0,
+        });
+        if spec.output != Output::Synchronous {
+            checks.push(Check {
+                id: format!("{}/query-unknown", spec.name),
+                method: "GET",
+                path: format!("{}/866889456698785798", spec.path),
+                body: None,
+                token: TokenKind::Valid,
+                billable: false,
+                cost: 0,
+            });
+            checks.push(Check {
+                id: format!("{}/list", spec.name),
+                method: "GET",
+                path: format!("{}?pageNum=1&pageSize=1", spec.path),
+                body: None,
+                token: TokenKind::Valid,
+                billable: false,
+                cost: 0,
+            });
+        }
+    }
+    checks
+}

@@ -1,0 +1,207 @@
+//! Running checks against a reference and a target and reporting the drift between them.
+//!
+//! The reference is the emulator in the official dialect: it encodes what the project
+//! knows of the real API. A difference between it and the real API is drift of the real
+//! API (or a fidelity bug); between it and another emulator, a difference of dialect or
+//! scenario.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::checks::Check;
+use crate::exchange::{Observation, curl, send};
+use crate::progress::Progress;
+use crate::shape::{Difference, compare};
+use crate::target::{Target, TargetKind};
+
+/// Units a run may spend on billable checks; `None` on targets where nothing costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    limit: Option<u32>,
+    spent: u32,
+}
+
+impl Budget {
+    /// No spending at all on a real target.
+    pub fn none() -> Budget {
+        Budget { limit: Some(0), spent: 0 }
+    }
+
+    /// At most `units`.
+    pub fn units(units: u32) -> Budget {
+        Budget { limit: Some(units), spent: 0 }
+    }
+
+    /// Free targets: everything runs.
+    pub fn unlimited() -> Budget {
+        Budget { limit: None, spent: 0 }
+    }
+
+    /// Reserves `cost` if the budget allows it.
+    pub fn take(&mut self, cost: u32) -> bool {
+        match self.limit {
+            None => true,
+            Some(limit) if self.spent.saturating_add(cost) <= limit => {
+                self.spent += cost;
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
+    /// Units spent so far.
+    pub fn spent(&self) -> u32 {
+        self.spent
+    }
+}
+
+/// One check's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// The check id.
+    pub check: String,
+    /// The request as a curl command against the target (no secrets).
+    pub curl: String,
+    /// Expected (reference) status.
+    pub expected_status: u16,
+    /// Observed status.
+    pub observed_status: u16,
+    /// How they differ; empty when they agree.
+    pub differences: Vec<Difference>,
+}
+
+/// A drift report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The reference's description.
+    pub reference: String,
+    /// The target's description.
+    pub target: String,
+    /// Checks compared.
+    pub entries: Vec<Entry>,
+    /// Checks skipped (billable beyond the budget) or failed to run.
+    pub skipped: Vec<String>,
+    /// Units the run may have spent.
+    pub spent: u32,
+}
+
+impl Report {
+    /// Whether any check differs.
+    pub fn drifted(&self) -> bool {
+        self.entries.iter().any(|e| !e.differences.is_empty())
+    }
+
+    /// The report as Markdown.
+    pub fn markdown(&self) -> String {
+        let drifted: Vec<&Entry> = self.entries.iter().filter(|e| !e.differences.is_empty()).collect();
+        let mut out = format!(
+            "# Drift report\n\nReference: {}\nTarget: {}\n\n{} checks compared, {} differ, {} skipped; units spent at most {}.\n\n",
+            self.reference,
+            self.target,
+            self.entries.len(),
+            drifted.len(),
+            self.skipped.len(),
+            self.spent
+        );
+        if !drifted.is_empty() {
+            out.push_str("| check | kind | where | expected | observed |\n|---|---|---|---|---|\n");
+            for entry in &drifted {
+                for d in &entry.differences {
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | {} | `{}` | {} | {} |",
+                        entry.check,
+                        serde_json::to_value(d.kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        d.path,
+                        d.expected.replace('|', "\\|"),
+                        d.observed.replace('|', "\\|")
+                    );
+                }
+            }
+            out.push_str(
+                "\nReproduce a check with its curl command from the JSON report (set TOKEN to a valid token).\n",
+            );
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(out, "\nSkipped: {}", self.skipped.join(", "));
+        }
+        out
+    }
+}
+
+/// Sends every check to a target, skipping billable ones beyond the budget.
+/// Checks in flight at once against one target.
+const PARALLEL: usize = 8;
+
+/// Sends every check to a target, skipping billable ones beyond the budget. Checks run
+/// a few at a time; the budget is settled before any is sent.
+pub async fn observe(
+    target: &Target,
+    checks: &[Check],
+    budget: &mut Budget,
+    progress: &mut Progress,
+) -> Vec<Option<Observation>> {
+    use futures_util::StreamExt as _;
+    let allowed: Vec<bool> =
+        checks.iter().map(|c| !c.billable || target.kind == TargetKind::InProcess || budget.take(c.cost)).collect();
+    let http = reqwest::Client::new();
+    let mut answers = futures_util::stream::iter(checks.iter().zip(&allowed).enumerate())
+        .map(|(i, (check, allowed))| {
+            let http = &http;
+            async move {
+                let observation = if *allowed { send(http, target, check).await.ok() } else { None };
+                (i, observation)
+            }
+        })
+        .buffer_unordered(PARALLEL);
+    let mut out = vec![None; checks.len()];
+    while let Some((i, observation)) = answers.next().await {
+        let outcome = match (allowed[i], &observation) {
+            (false, _) => "skipped (billable, no budget)",
+            (true, Some(_)) => "answered",
+            (true, None) => "no answer",
+        };
+        progress.step(&checks[i].id, outcome);
+        out[i] = observation;
+    }
+    out
+}
+
+/// Compares the target's answers with the reference's, check by check.
+pub async fn drift(reference: &Target, target: &Target, checks: &[Check], budget: &mut Budget, quiet: bool) -> Report {
+    let mut progress = Progress::new(checks.len() * 2, quiet);
+    let mut free = Budget::unlimited();
+    let expected = observe(reference, checks, &mut free, &mut progress).await;
+    let observed = observe(target, checks, budget, &mut progress).await;
+    progress.finish();
+    let mut entries = Vec::new();
+    let mut skipped = Vec::new();
+    for ((check, expected), observed) in checks.iter().zip(expected).zip(observed) {
+        let (Some(e), Some(o)) = (expected, observed) else {
+            skipped.push(check.id.clone());
+            continue;
+        };
+        entries.push(Entry {
+            check: check.id.clone(),
+            curl: curl(check, &target.base_url),
+            expected_status: e.status,
+            observed_status: o.status,
+            differences: compare(e.status, &e.body, o.status, &o.body),
+        });
+    }
+    Report { reference: describe(reference), target: describe(target), entries, skipped, spent: budget.spent() }
+}
+
+/// A one-line description of a target.
+pub fn describe(target: &Target) -> String {
+    let kind = match target.kind {
+        TargetKind::InProcess => "in-process emulator",
+        TargetKind::Url => "server",
+        TargetKind::Real => "real Kling API",
+    };
+    format!("{kind} at {}", target.base_url)
+}

@@ -1,0 +1,83 @@
+//! Where checks run: the in-process emulator (default), any base URL, or the real API.
+
+use std::time::Duration;
+
+use kling_api::Dialect;
+use kling_mock::config::{DEV_ACCESS_KEY, DEV_SECRET_KEY};
+use kling_mock::{App, Running};
+
+/// What kind of server a target is; decides what may be done to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    /// An emulator this process started: its clock can be driven, nothing costs.
+    InProcess,
+    /// Some server at a URL (an emulator elsewhere, a proxy): treated as real for safety.
+    Url,
+    /// The real Kling API: billable calls need a budget.
+    Real,
+}
+
+/// A server and the keys to use with it.
+pub struct Target {
+    /// API root without a trailing slash.
+    pub base_url: String,
+    /// Access key.
+    pub access_key: String,
+    /// Secret key (never printed).
+    pub secret_key: String,
+    /// What kind of server it is.
+    pub kind: TargetKind,
+    /// The emulator, when in-process.
+    pub emulator: Option<Running>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target").field("base_url", &self.base_url).field("kind", &self.kind).finish_non_exhaustive()
+    }
+}
+
+impl Target {
+    /// Starts an emulator in-process with `dialect`, instant tasks and a manual clock.
+    pub async fn emulator(dialect: Dialect) -> anyhow::Result<Target> {
+        let mut config = kling_mock::Config::for_tests();
+        config.dialect = dialect;
+        config.journal_size = 0;
+        let running = App::build(config).await?.spawn();
+        Ok(Target {
+            base_url: running.base_url.clone(),
+            access_key: DEV_ACCESS_KEY.to_owned(),
+            secret_key: DEV_SECRET_KEY.to_owned(),
+            kind: TargetKind::InProcess,
+            emulator: Some(running),
+        })
+    }
+
+    /// A server at `base_url` with these keys.
+    pub fn url(base_url: &str, access_key: &str, secret_key: &str, kind: TargetKind) -> Target {
+        Target {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            access_key: access_key.to_owned(),
+            secret_key: secret_key.to_owned(),
+            kind,
+            emulator: None,
+        }
+    }
+
+    /// The real API, keys from `KLING_AI_ACCESS_KEY` / `KLING_AI_SECRET_KEY`.
+    pub fn real() -> anyhow::Result<Target> {
+        let config = kling_client::Config::from_env()?;
+        Ok(Target::url(&config.base_url, &config.access_key, &config.secret_key, TargetKind::Real))
+    }
+
+    /// Moves simulated time when the target allows it; returns whether it did.
+    pub fn advance(&self, by: Duration) -> bool {
+        match &self.emulator {
+            Some(running) => {
+                running.clock().advance(by);
+                true
+            }
+            None => false,
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Drift detection proven without the internet: the seed dialect differs from the
+//! official one in exactly the documented ways, and the report says exactly that.
+
+use std::collections::BTreeMap;
+
+use kling_api::{Dialect, ErrorKind};
+use kling_contract::checks;
+use kling_contract::drift::{Budget, drift};
+use kling_contract::shape::DriftKind;
+use kling_contract::target::Target;
+
+#[tokio::test]
+async fn the_emulator_agrees_with_itself() {
+    let reference = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+    let target = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+    let report = drift(&reference, &target, &checks::all(), &mut Budget::unlimited(), true).await;
+    assert!(!report.drifted(), "{}", report.markdown());
+    assert!(report.entries.len() > 400);
+}
+
+#[tokio::test]
+async fn a_seed_dialect_target_drifts_in_exactly_its_codes() {
+    let reference = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+    let target = Target::emulator(Dialect::Seed).await.unwrap_or_else(|e| panic!("{e}"));
+    let all = checks::all();
+    let report = drift(&reference, &target, &all, &mut Budget::unlimited(), true).await;
+    assert!(report.drifted());
+
+    // Expected: every error of a seed category changes code, nothing else changes.
+    let mut expected = BTreeMap::new();
+    for check in &all {
+        let official = match check.id.as_str() {
+            id if id.starts_with("auth/") && id != "auth/missing" => Some(match id {
+                "auth/expired" => ErrorKind::AuthExpired,
+                "auth/not_yet_valid" => ErrorKind::AuthNotYetValid,
+                _ => ErrorKind::AuthInvalid,
+            }),
+            id if id.contains("/reject/") => Some(ErrorKind::InvalidParameter),
+            id if id.ends_with("/malformed-json") => Some(ErrorKind::InvalidRequest),
+            _ => None,
+        };
+        if let Some(kind) = official {
+            let change =
+                (DriftKind::CodeChange, kind.official().code.to_string(), kind.wire(Dialect::Seed).code.to_string());
+            expected.insert(check.id.clone(), vec![change]);
+        }
+    }
+    let observed: BTreeMap<String, Vec<(DriftKind, String, String)>> = report
+        .entries
+        .iter()
+        .filter(|e| !e.differences.is_empty())
+        .map(|e| {
+            (e.check.clone(), e.differences.iter().map(|d| (d.kind, d.expected.clone(), d.observed.clone())).collect())
+        })
+        .collect();
+    assert_eq!(observed, expected);
+    assert!(report.markdown().contains("| `auth/expired` | code_change | `code` | 1004 | 1001 |"));
+}
+
+#[tokio::test]
+async fn recorded_real_exchanges_replay_against_the_emulator_without_drift() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/recordings");
+    let target = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+    let report =
+        kling_contract::replay::replay(&dir, &target, &mut Budget::unlimited()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.entries.len(), 2, "{report:?}");
+    assert!(!report.drifted(), "{}", report.markdown());
+}
+
+#[tokio::test]
+async fn billable_checks_stop_at_the_budget_and_secrets_never_print() {
+    let reference = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+    let emulator = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+    let url = Target::url(
+        &emulator.base_url,
+        &emulator.access_key,
+        &emulator.secret_key,
+        kling_contract::target::TargetKind::Url,
+    );
+    let all: Vec<_> = checks::all()
+        .into_iter()
+        .filter(|c| c.id.starts_with("generations/") || c.id.starts_with("text2video/"))
+        .collect();
+    let billable = all.iter().filter(|c| c.billable).count();
+    let first_cost = all.iter().find(|c| c.billable).map_or(0, |c| c.cost);
+    let mut budget = Budget::units(first_cost);
+    let report = drift(&reference, &url, &all, &mut budget, true).await;
+    assert_eq!(report.skipped.len(), billable - 1, "only one billable check fits the budget");
+    assert_eq!(report.spent, first_cost);
+    let json = serde_json::to_string(&report).unwrap_or_default();
+    assert!(!json.contains(&emulator.secret_key) && !report.markdown().contains(&emulator.secret_key));
+    assert!(json.contains("$TOKEN"), "curl commands use a placeholder");
+}
