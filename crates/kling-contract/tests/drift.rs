@@ -91,3 +91,38 @@ async fn billable_checks_stop_at_the_budget_and_secrets_never_print() {
     assert!(!json.contains(&emulator.secret_key) && !report.markdown().contains(&emulator.secret_key));
     assert!(json.contains("$TOKEN"), "curl commands use a placeholder");
 }
+
+#[tokio::test]
+async fn the_recording_proxy_captures_exchanges_without_secrets_and_they_replay() {
+    let upstream = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = std::env::temp_dir().join(format!("kling-contract-recordings-{}", std::process::id()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let proxy = format!("http://{}", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+    let (base, out) = (upstream.base_url.clone(), dir.clone());
+    tokio::spawn(async move { kling_contract::replay::record(listener, &base, &out).await });
+
+    let through =
+        Target::url(&proxy, &upstream.access_key, &upstream.secret_key, kling_contract::target::TargetKind::InProcess);
+    let token = kling_contract::exchange::token(kling_contract::checks::TokenKind::Valid, &through).unwrap_or_default();
+    let answer = reqwest::Client::new()
+        .post(format!("{proxy}/v1/videos/text2video"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"prompt": "recorded", "external_task_id": "rec-1"}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(answer.status(), 200);
+
+    let recordings = kling_contract::replay::read_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(recordings.len(), 1);
+    let written = std::fs::read_to_string(&recordings[0].0).unwrap_or_default();
+    assert!(!written.contains(&token) && !written.contains(&upstream.secret_key), "a secret was recorded");
+    assert_eq!(recordings[0].1.endpoint_type, "text2video");
+
+    let report = kling_contract::replay::replay(&dir, &upstream, &mut Budget::unlimited())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.entries.len(), 1);
+    assert!(!report.drifted(), "{}", report.markdown());
+    let _ = std::fs::remove_dir_all(&dir);
+}
