@@ -32,7 +32,7 @@ use crate::media::Media;
 use crate::scenario::file::{Action, FailAt, Hold};
 use crate::sources;
 use crate::store::{Session, Store};
-use crate::task::{Outcome, Plan, TaskRecord};
+use crate::task::{Outcome, Plan, TaskParams, TaskRecord};
 
 /// The task engine.
 #[derive(Debug)]
@@ -193,7 +193,7 @@ impl Engine {
             endpoint: spec.id,
             pack: spec.pack,
             slots,
-            request,
+            request: TaskParams::from(&request),
             cost,
             created_at: now,
             status: TaskStatus::Submitted,

@@ -20,7 +20,7 @@ pub struct Store {
     finished: VecDeque<u64>,
     capacity: usize,
     accounts: HashMap<AccountId, AccountState>,
-    videos: HashMap<String, u64>,
+    videos: HashMap<uuid::Uuid, u64>,
     sessions: HashMap<String, Session>,
 }
 
@@ -94,7 +94,7 @@ impl Store {
         }
         self.creation_order.push_back(id);
         if task.output == kling_api::endpoints::Output::Videos {
-            self.videos.insert(task.video_id.to_string(), id);
+            self.videos.insert(task.video_id, id);
         }
         self.tasks.insert(id, task);
         self.evict_over_capacity();
@@ -139,7 +139,7 @@ impl Store {
             if let Some(external) = task.request.external_task_id {
                 self.external.remove(&(task.account, external));
             }
-            self.videos.remove(&task.video_id.to_string());
+            self.videos.remove(&task.video_id);
         }
     }
 
@@ -155,7 +155,8 @@ impl Store {
 
     /// The task that produced video `video_id`, if it belongs to `account`.
     pub fn video_task(&self, account: AccountId, video_id: &str) -> Option<&TaskRecord> {
-        self.videos.get(video_id).and_then(|id| self.tasks.get(id)).filter(|t| t.account == account)
+        let video_id = uuid::Uuid::try_parse(video_id).ok()?;
+        self.videos.get(&video_id).and_then(|id| self.tasks.get(id)).filter(|t| t.account == account)
     }
 
     /// Stores a session, forgetting expired ones.

@@ -51,8 +51,9 @@ pub struct TaskRecord {
     pub pack: PackType,
     /// Concurrency slots it holds while running.
     pub slots: u32,
-    /// The validated request.
-    pub request: ValidRequest,
+    /// What the task keeps of its request (the rest is used at creation and dropped,
+    /// which keeps a million stored tasks within a gigabyte).
+    pub request: TaskParams,
     /// Units charged on success.
     pub cost: u64,
     /// Simulated creation time (ms).
@@ -73,6 +74,36 @@ pub struct TaskRecord {
     pub video_ms: u64,
     /// The video this task was made from (extension, lip-sync).
     pub parent: Option<ParentVideo>,
+}
+
+/// The parts of a validated request a stored task still needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskParams {
+    /// Model.
+    pub model: &'static str,
+    /// Mode.
+    pub mode: Option<&'static str>,
+    /// The caller's id.
+    pub external_task_id: Option<String>,
+    /// Whether a watermarked copy was requested.
+    pub watermark: bool,
+    /// Images delivered.
+    pub n: u32,
+    /// Omni-image series.
+    pub series: bool,
+}
+
+impl From<&ValidRequest> for TaskParams {
+    fn from(r: &ValidRequest) -> TaskParams {
+        TaskParams {
+            model: r.model,
+            mode: r.mode,
+            external_task_id: r.external_task_id.clone(),
+            watermark: r.watermark,
+            n: r.n,
+            series: r.series,
+        }
+    }
 }
 
 /// A source video, shown as `task_info.parent_video`.
@@ -204,20 +235,13 @@ mod tests {
             endpoint: EndpointId::Text2Video,
             pack: PackType::Video,
             slots: 1,
-            request: ValidRequest {
+            request: TaskParams {
                 model: "kling-v1",
                 mode: Some("std"),
-                duration_s: 5,
-                prompt: None,
                 external_task_id: None,
-                callback_url: None,
                 watermark: false,
                 n: 1,
                 series: false,
-                video_id: None,
-                video_url: None,
-                session_id: None,
-                faces: Vec::new(),
             },
             cost: 150,
             created_at: 1_000,
