@@ -3,7 +3,7 @@
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType, SeedField};
 use crate::image::{COMMON_LIMITS, ImageInput, inspect};
 use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references};
-use crate::video::{ELEMENT, IMAGE_ITEM};
+use crate::video::{ELEMENT, ELEMENT_REFERENCES, IMAGE_ITEM};
 
 const IMAGE_RATIOS: &[&str] = &["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"];
 const OMNI_RATIOS: &[&str] = &["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9", "auto"];
@@ -98,15 +98,7 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
             accept: r#"{"prompt": "<<<image_1>>> in the snow", "image_list": [{"image": "https://example.com/a.png"}]}"#,
             reject: r#"{"prompt": "<<<image_2>>> in the snow", "image_list": [{"image": "https://example.com/a.png"}]}"#,
         },
-        Rule {
-            id: "prompt.element_references",
-            field: "prompt",
-            summary: "every <<<element_N>>> names an entry of element_list",
-            class: RuleClass::Structural,
-            check: |r| check_references(r, "element", r.array("element_list").len(), "element_list"),
-            accept: r#"{"prompt": "<<<element_1>>> waves", "element_list": [{"element_id": 4}]}"#,
-            reject: r#"{"prompt": "<<<element_1>>> waves"}"#,
-        },
+        ELEMENT_REFERENCES,
         Rule {
             id: "mask_image.matches_image",
             field: "mask_image",

@@ -3,8 +3,8 @@
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references};
 use crate::video::{
-    DURATIONS, ELEMENT, MULTI_PROMPT_DURATION_RANGE, MULTI_PROMPT_DURATION_SUM, MULTI_PROMPT_REQUIRED, PROMPT_REQUIRED,
-    SHOT, SHOT_TYPE_REQUIRED,
+    DURATIONS, ELEMENT, ELEMENT_REFERENCES, MULTI_PROMPT_DURATION_RANGE, MULTI_PROMPT_DURATION_SUM,
+    MULTI_PROMPT_REQUIRED, PROMPT_REQUIRED, SHOT, SHOT_TYPE_REQUIRED,
 };
 
 const FRAME_IMAGE: Ty = Ty::Object(&[
@@ -221,15 +221,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
             accept: r#"{"prompt": "<<<image_1>>> smiles", "image_list": [{"image_url": "https://example.com/a.png"}]}"#,
             reject: r#"{"prompt": "<<<image_2>>> smiles", "image_list": [{"image_url": "https://example.com/a.png"}]}"#,
         },
-        Rule {
-            id: "prompt.element_references",
-            field: "prompt",
-            summary: "every <<<element_N>>> names an entry of element_list",
-            class: RuleClass::Structural,
-            check: |r| check_references(r, "element", r.array("element_list").len(), "element_list"),
-            accept: r#"{"prompt": "<<<element_1>>> dances", "element_list": [{"element_id": 5}]}"#,
-            reject: r#"{"prompt": "<<<element_1>>> dances"}"#,
-        },
+        ELEMENT_REFERENCES,
         Rule {
             id: "prompt.video_reference",
             field: "prompt",

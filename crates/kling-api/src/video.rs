@@ -447,6 +447,17 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     ],
 };
 
+/// Every `<<<element_N>>>` names an entry of `element_list` (omni-video, omni-image).
+pub(crate) const ELEMENT_REFERENCES: Rule = Rule {
+    id: "prompt.element_references",
+    field: "prompt",
+    summary: "every <<<element_N>>> names an entry of element_list",
+    class: RuleClass::Structural,
+    check: |r| crate::rules::check_references(r, "element", r.array("element_list").len(), "element_list"),
+    accept: r#"{"prompt": "<<<element_1>>> dances", "element_list": [{"element_id": 5}]}"#,
+    reject: r#"{"prompt": "<<<element_1>>> dances"}"#,
+};
+
 /// `prompt` is required unless the shots carry their own prompts.
 pub(crate) const PROMPT_REQUIRED: Rule = Rule {
     id: "prompt.required",

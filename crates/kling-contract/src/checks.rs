@@ -57,6 +57,11 @@ pub fn body(spec: &EndpointSpec, patch: &Value) -> Option<Value> {
     (!value.to_string().contains("\"$")).then_some(value)
 }
 
+/// A free GET with a valid token.
+fn free_get(id: String, path: String) -> Check {
+    Check { id, method: "GET", path, body: None, token: TokenKind::Valid, billable: false, cost: 0 }
+}
+
 /// Every check, in a stable order.
 pub fn all() -> Vec<Check> {
     let mut checks = Vec::new();
@@ -120,24 +125,8 @@ pub fn all() -> Vec<Check> {
             cost: 0,
         });
         if spec.output != Output::Synchronous {
-            checks.push(Check {
-                id: format!("{}/query-unknown", spec.name),
-                method: "GET",
-                path: format!("{}/866889456698785798", spec.path),
-                body: None,
-                token: TokenKind::Valid,
-                billable: false,
-                cost: 0,
-            });
-            checks.push(Check {
-                id: format!("{}/list", spec.name),
-                method: "GET",
-                path: format!("{}?pageNum=1&pageSize=1", spec.path),
-                body: None,
-                token: TokenKind::Valid,
-                billable: false,
-                cost: 0,
-            });
+            checks.push(free_get(format!("{}/query-unknown", spec.name), format!("{}/866889456698785798", spec.path)));
+            checks.push(free_get(format!("{}/list", spec.name), format!("{}?pageNum=1&pageSize=1", spec.path)));
         }
     }
     checks
