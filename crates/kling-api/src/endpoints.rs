@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::models;
 use crate::rules::{Coercion, Field, Req, Rule};
-use crate::{images, lip_sync, omni_video, video, video_edit};
+use crate::{image_edit, images, lip_sync, omni_video, video, video_edit};
 
 /// Stable identity of an endpoint family (create, query and list share it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -35,6 +35,12 @@ pub enum EndpointId {
     OmniImage,
     /// `POST /v1/images/generations`.
     ImageGenerations,
+    /// `POST /v1/images/multi-image2image`.
+    MultiImage2Image,
+    /// `POST /v1/images/editing/expand`.
+    Expand,
+    /// `POST /v1/images/kolors-virtual-try-on`.
+    VirtualTryOn,
 }
 
 /// Which resource pack a task draws on (REFERENCE.md §f): concurrency and balance are
@@ -143,6 +149,9 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     lip_sync::ADVANCED_LIP_SYNC,
     images::OMNI_IMAGE,
     images::GENERATIONS,
+    image_edit::MULTI_IMAGE2IMAGE,
+    image_edit::EXPAND,
+    image_edit::VIRTUAL_TRY_ON,
 ];
 
 /// The endpoint with this id.

@@ -29,6 +29,7 @@ pub mod endpoints;
 pub mod errors;
 pub mod faults;
 pub mod image;
+pub mod image_edit;
 pub mod images;
 pub mod lip_sync;
 pub mod media;

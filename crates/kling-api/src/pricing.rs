@@ -15,7 +15,10 @@ pub const fn seed_credit_range(endpoint: EndpointId) -> (u32, u32) {
         EndpointId::Text2Video | EndpointId::OmniVideo => (150, 300),
         EndpointId::Image2Video | EndpointId::MultiImage2Video | EndpointId::MotionControl => (80, 150),
         EndpointId::VideoExtend | EndpointId::LipSync | EndpointId::AdvancedLipSync => (50, 80),
-        EndpointId::OmniImage | EndpointId::ImageGenerations => (8, 15),
+        EndpointId::OmniImage | EndpointId::ImageGenerations | EndpointId::MultiImage2Image | EndpointId::Expand => {
+            (8, 15)
+        }
+        EndpointId::VirtualTryOn => (8, 15),
         EndpointId::IdentifyFace => (0, 0),
     }
 }
@@ -25,7 +28,11 @@ pub const fn seed_credit_range(endpoint: EndpointId) -> (u32, u32) {
 pub fn unit_cost(endpoint: EndpointId, mode: Option<&str>, duration_s: u32, images: u32) -> u32 {
     let (low, high) = seed_credit_range(endpoint);
     match endpoint {
-        EndpointId::OmniImage | EndpointId::ImageGenerations => low * images.max(1),
+        EndpointId::OmniImage
+        | EndpointId::ImageGenerations
+        | EndpointId::MultiImage2Image
+        | EndpointId::Expand
+        | EndpointId::VirtualTryOn => low * images.max(1),
         _ => {
             let per_five_seconds = if mode == Some("pro") { high } else { low };
             per_five_seconds * duration_s.div_ceil(5).max(1)

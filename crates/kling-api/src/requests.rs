@@ -471,6 +471,65 @@ request! {
     }
 }
 
+/// `{"subject_image": ...}` of multi-image-to-image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubjectImage {
+    /// URL or raw Base64.
+    pub subject_image: String,
+}
+
+request! {
+    /// `POST /v1/images/multi-image2image`.
+    MultiImage2ImageRequest => MultiImage2Image,
+    required { subject_image_list: Vec<SubjectImage> }
+    optional {
+        /// `kling-v2-1` (default) or `kling-v2`.
+        model_name: String,
+        /// At most 2500 characters.
+        prompt: String,
+        /// Scene reference.
+        scene_image: String,
+        /// Style reference.
+        style_image: String,
+        /// 1 to 9.
+        n: u32,
+        /// Ratio.
+        aspect_ratio: String,
+        /// Also produce a watermarked copy.
+        watermark_info: WatermarkInfo,
+    }
+}
+
+request! {
+    /// `POST /v1/images/editing/expand`: ratios in [0, 2], at most 3 times the area.
+    ExpandRequest => Expand,
+    required {
+        image: String,
+        up_expansion_ratio: f64,
+        down_expansion_ratio: f64,
+        left_expansion_ratio: f64,
+        right_expansion_ratio: f64,
+    }
+    optional {
+        /// At most 2500 characters.
+        prompt: String,
+        /// 1 to 9.
+        n: u32,
+        /// Also produce a watermarked copy.
+        watermark_info: WatermarkInfo,
+    }
+}
+
+request! {
+    /// `POST /v1/images/kolors-virtual-try-on`.
+    VirtualTryOnRequest => VirtualTryOn,
+    required { human_image: String, cloth_image: String }
+    optional {
+        /// `kolors-virtual-try-on-v1` (default) or `kolors-virtual-try-on-v1-5`.
+        model_name: String,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -374,4 +374,10 @@ endpoint_handles! {
     omni_image => OmniImageRequest,
     /// `/v1/images/generations`.
     image_generations => ImageGenerationRequest,
+    /// `/v1/images/multi-image2image`.
+    multi_image2image => MultiImage2ImageRequest,
+    /// `/v1/images/editing/expand`.
+    expand => ExpandRequest,
+    /// `/v1/images/kolors-virtual-try-on`.
+    virtual_try_on => VirtualTryOnRequest,
 }
