@@ -79,3 +79,37 @@ async fn limits_load_with_a_scenario_file() {
     app.create_text2video(&json!({"prompt": "a"})).await;
     app.post(T2V, &json!({"prompt": "b"})).await.assert_error(429, 1303);
 }
+
+#[tokio::test]
+async fn account_costs_show_the_packs_and_what_tasks_deducted() {
+    let app = TestApp::spawn().await;
+    let window = "start_time=0&end_time=99999999999999";
+    let empty = app.get(&format!("/account/costs?{window}")).await;
+    assert_eq!(empty.assert_ok()["resource_pack_subscribe_infos"], json!([]), "unlimited packs are not listed");
+
+    app.admin(Method::PUT, "/accounts/kling-mock-dev-access-key", Some(&json!({"video": {"units": 1000}}))).await;
+    let id = app.create_text2video(&json!({"prompt": "a"})).await;
+    app.advance(3600);
+    let task = app.get(&format!("{T2V}/{id}")).await.assert_ok().clone();
+    let charged: f64 = task["final_unit_deduction"].as_str().and_then(|d| d.parse().ok()).unwrap_or_default();
+
+    let costs = app.get(&format!("/account/costs?{window}")).await;
+    let data = costs.assert_ok().clone();
+    assert_eq!(data["code"], 0);
+    let packs = data["resource_pack_subscribe_infos"].as_array().cloned().unwrap_or_default();
+    assert_eq!(packs.len(), 1);
+    let pack = &packs[0];
+    assert_eq!(pack["resource_pack_type"], "decreasing_total");
+    assert_eq!(pack["total_quantity"].as_f64(), Some(1000.0));
+    assert_eq!(pack["remaining_quantity"].as_f64(), Some(1000.0 - charged));
+    assert_eq!(pack["status"], "online");
+    let name = pack["resource_pack_name"].as_str().unwrap_or_default().to_owned();
+    let by_name = app.get(&format!("/account/costs?{window}&resource_pack_name={}", name.replace(' ', "%20"))).await;
+    assert_eq!(by_name.assert_ok()["resource_pack_subscribe_infos"].as_array().map(Vec::len), Some(1));
+    let other = app.get(&format!("/account/costs?{window}&resource_pack_name=nope")).await;
+    assert_eq!(other.assert_ok()["resource_pack_subscribe_infos"], json!([]));
+    let before = app.get("/account/costs?start_time=0&end_time=1").await;
+    assert_eq!(before.assert_ok()["resource_pack_subscribe_infos"], json!([]), "outside the time window");
+    assert!(app.get("/account/costs?end_time=1").await.assert_error(400, 1201).starts_with("start_time"));
+    app.send(Method::GET, "/account/costs?start_time=0&end_time=1", &[], None).await.assert_error(401, 1001);
+}

@@ -87,6 +87,7 @@ pub fn all() -> Vec<Check> {
             cost: 0,
         });
     }
+    checks.push(free_get("account/costs".into(), "/account/costs?start_time=0&end_time=4102444800000".into()));
     for spec in ENDPOINTS {
         let cost = kling_api::pricing::unit_cost(spec.id, Some("pro"), 10, 9);
         if let Some(valid) = body(spec, &Value::Object(Default::default())) {

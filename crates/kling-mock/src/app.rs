@@ -80,6 +80,7 @@ impl App {
         }));
         engine.set_public_url(public_url.clone());
         let accounts = Accounts::new(config.accounts.iter().map(|a| (a.access_key.as_str(), a.secret_key.as_str())));
+        let started_ms = clock.now_ms();
         let scenarios = Scenarios::new(config.seed);
         let initial = config.scenarios.clone();
         let journal = Journal::new(config.journal_size);
@@ -94,6 +95,7 @@ impl App {
             scenarios: RwLock::new(scenarios),
             journal,
             stats: Stats::default(),
+            started_ms,
         });
         for scenario in initial {
             state.activate(scenario);

@@ -38,6 +38,8 @@ pub struct AppState {
     pub journal: Journal,
     /// Request counters.
     pub stats: Stats,
+    /// Simulated time at start (Unix ms): when the accounts' packs took effect.
+    pub started_ms: i64,
 }
 
 /// Request counters for the admin API.

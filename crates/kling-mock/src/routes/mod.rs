@@ -2,6 +2,7 @@
 //! seed dialect's paths, the media route, the admin API, and fallbacks that answer
 //! unknown paths and wrong methods in the Kling envelope.
 
+mod account;
 mod admin;
 mod media;
 mod seed;
@@ -54,7 +55,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     if !state.config.admin.disabled {
         api = api.nest("/__admin", admin::router(state.clone()));
     }
-    api.route("/media/videos/{length}/{file}", get(media::video))
+    api.route("/account/costs", get(account::costs))
+        .route("/media/videos/{length}/{file}", get(media::video))
         .route("/media/images/{file}", get(media::image))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
