@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::models;
 use crate::rules::{Coercion, Field, Req, Rule};
-use crate::{image_edit, images, lip_sync, omni_video, video, video_edit};
+use crate::{avatar, image_edit, images, lip_sync, omni_video, video, video_edit};
 
 /// Stable identity of an endpoint family (create, query and list share it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -41,6 +41,8 @@ pub enum EndpointId {
     Expand,
     /// `POST /v1/images/kolors-virtual-try-on`.
     VirtualTryOn,
+    /// `POST /v1/videos/avatar/image2video`.
+    Avatar,
 }
 
 /// Which resource pack a task draws on (REFERENCE.md §f): concurrency and balance are
@@ -152,6 +154,7 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     image_edit::MULTI_IMAGE2IMAGE,
     image_edit::EXPAND,
     image_edit::VIRTUAL_TRY_ON,
+    avatar::AVATAR,
 ];
 
 /// The endpoint with this id.

@@ -24,6 +24,7 @@
 //! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
 //!   rule examples.
 
+pub mod avatar;
 pub mod dialect;
 pub mod endpoints;
 pub mod errors;

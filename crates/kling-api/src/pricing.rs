@@ -14,7 +14,7 @@ pub const fn seed_credit_range(endpoint: EndpointId) -> (u32, u32) {
     match endpoint {
         EndpointId::Text2Video | EndpointId::OmniVideo => (150, 300),
         EndpointId::Image2Video | EndpointId::MultiImage2Video | EndpointId::MotionControl => (80, 150),
-        EndpointId::VideoExtend | EndpointId::LipSync | EndpointId::AdvancedLipSync => (50, 80),
+        EndpointId::VideoExtend | EndpointId::LipSync | EndpointId::AdvancedLipSync | EndpointId::Avatar => (50, 80),
         EndpointId::OmniImage | EndpointId::ImageGenerations | EndpointId::MultiImage2Image | EndpointId::Expand => {
             (8, 15)
         }

@@ -530,6 +530,24 @@ request! {
     }
 }
 
+request! {
+    /// `POST /v1/videos/avatar/image2video`: give `audio_id` or `sound_file`.
+    AvatarRequest => Avatar,
+    required { image: String }
+    optional {
+        /// An audio of the account.
+        audio_id: String,
+        /// Audio as URL or Base64.
+        sound_file: String,
+        /// At most 2500 characters.
+        prompt: String,
+        /// `std` (default) or `pro`.
+        mode: String,
+        /// Also produce a watermarked copy.
+        watermark_info: WatermarkInfo,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

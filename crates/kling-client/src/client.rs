@@ -380,4 +380,6 @@ endpoint_handles! {
     expand => ExpandRequest,
     /// `/v1/images/kolors-virtual-try-on`.
     virtual_try_on => VirtualTryOnRequest,
+    /// `/v1/videos/avatar/image2video`.
+    avatar => AvatarRequest,
 }

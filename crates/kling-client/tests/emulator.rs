@@ -110,6 +110,24 @@ async fn every_method_works_end_to_end() {
         .create(&OmniImageRequest::new("a fox").n(2u32))
         .await
         .unwrap_or_else(|e| panic!("omni-image {e}"));
+    let subjects = vec![SubjectImage { subject_image: image.into() }];
+    client
+        .multi_image2image()
+        .create(&MultiImage2ImageRequest::new(subjects))
+        .await
+        .unwrap_or_else(|e| panic!("mi2i {e}"));
+    client
+        .expand()
+        .create(&ExpandRequest::new(image, 0.1, 0.1, 0.1, 0.1))
+        .await
+        .unwrap_or_else(|e| panic!("expand {e}"));
+    client
+        .virtual_try_on()
+        .create(&VirtualTryOnRequest::new(image, image))
+        .await
+        .unwrap_or_else(|e| panic!("try-on {e}"));
+    let avatar = AvatarRequest::new(image).sound_file("https://example.com/a.mp3");
+    client.avatar().create(&avatar).await.unwrap_or_else(|e| panic!("avatar {e}"));
     let images = client
         .image_generations()
         .run(&ImageGenerationRequest::new("a lighthouse").n(3u32), FAST, drive(&running))
