@@ -30,11 +30,7 @@ pub const AVATAR: EndpointSpec = EndpointSpec {
         field: "audio_id",
         summary: "exactly one of audio_id and sound_file",
         class: RuleClass::Structural,
-        check: |r| match (r.present("audio_id"), r.present("sound_file")) {
-            (true, false) | (false, true) => Ok(()),
-            (true, true) => Err("give only one of audio_id and sound_file".into()),
-            (false, false) => Err("audio_id or sound_file is required".into()),
-        },
+        check: |r| crate::rules::exactly_one(r, "audio_id", "sound_file"),
         accept: r#"{"sound_file": null, "audio_id": "audio-7"}"#,
         reject: r#"{"sound_file": null}"#,
     }],

@@ -168,11 +168,7 @@ pub const IDENTIFY_FACE: EndpointSpec = EndpointSpec {
             field: "video_id",
             summary: "exactly one of video_id and video_url",
             class: RuleClass::Structural,
-            check: |r| match (r.present("video_id"), r.present("video_url")) {
-                (true, false) | (false, true) => Ok(()),
-                (true, true) => Err("give only one of video_id and video_url".into()),
-                (false, false) => Err("video_id or video_url is required".into()),
-            },
+            check: |r| crate::rules::exactly_one(r, "video_id", "video_url"),
             accept: r#"{"video_url": null, "video_id": "$video_id"}"#,
             reject: r#"{"video_id": "$video_id"}"#,
         },

@@ -737,6 +737,15 @@ pub const CALLBACK_URL: Field = Field::optional("callback_url", Ty::HttpUrl, r#"
 /// `external_task_id`, common to every create endpoint.
 pub const EXTERNAL_TASK_ID: Field = Field::optional("external_task_id", Ty::Str, r#""order-1""#);
 
+/// Exactly one of two alternative fields (`video_id` or `video_url`, ...) is given.
+pub fn exactly_one(r: &Req<'_>, a: &str, b: &str) -> Result<(), String> {
+    match (r.present(a), r.present(b)) {
+        (true, false) | (false, true) => Ok(()),
+        (true, true) => Err(format!("give only one of {a} and {b}")),
+        (false, false) => Err(format!("{a} or {b} is required")),
+    }
+}
+
 /// Checks that every `<<<kind_N>>>` in the prompt names one of `available` entries (from 1).
 pub fn check_references(r: &Req<'_>, kind: &str, available: usize, list: &str) -> Result<(), String> {
     let prompt = r.text("prompt").unwrap_or_default();
