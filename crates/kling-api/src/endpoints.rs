@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 
 use crate::models;
 use crate::rules::{Coercion, Field, Req, Rule};
-use crate::{avatar, image_edit, images, lip_sync, omni_video, video, video_edit};
+use crate::{
+    audio, avatar, effects, image_edit, images, library, lip_sync, multi_elements, omni_video, video, video_edit,
+};
 
 /// Stable identity of an endpoint family (create, query and list share it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -43,6 +45,36 @@ pub enum EndpointId {
     VirtualTryOn,
     /// `POST /v1/videos/avatar/image2video`.
     Avatar,
+    /// `POST /v1/videos/effects`.
+    Effects,
+    /// `POST /v1/videos/multi-elements/init-selection` (synchronous).
+    InitSelection,
+    /// `POST /v1/videos/multi-elements/add-selection` (synchronous).
+    AddSelection,
+    /// `POST /v1/videos/multi-elements/delete-selection` (synchronous).
+    DeleteSelection,
+    /// `POST /v1/videos/multi-elements/clear-selection` (synchronous).
+    ClearSelection,
+    /// `POST /v1/videos/multi-elements/preview-selection` (synchronous).
+    PreviewSelection,
+    /// `POST /v1/videos/multi-elements`.
+    MultiElements,
+    /// `POST /v1/audio/text-to-audio`.
+    TextToAudio,
+    /// `POST /v1/audio/video-to-audio`.
+    VideoToAudio,
+    /// `POST /v1/audio/tts` (answers the finished task).
+    Tts,
+    /// `POST /v1/general/custom-voices`.
+    CustomVoices,
+    /// `POST /v1/general/delete-voices` (synchronous).
+    DeleteVoices,
+    /// `POST /v1/general/advanced-custom-elements`.
+    CustomElements,
+    /// `POST /v1/general/delete-elements` (synchronous).
+    DeleteElements,
+    /// `POST /v1/videos/image-recognize` (synchronous).
+    ImageRecognize,
 }
 
 /// Which resource pack a task draws on (REFERENCE.md §f): concurrency and balance are
@@ -67,8 +99,26 @@ pub enum Output {
     Images,
     /// Omni-image: `task_result.result_type` with `images[]` or `series_images[]`.
     OmniImages,
-    /// A synchronous answer (identify-face): no task.
+    /// `task_result.audios[]` in both formats (text-to-audio).
+    Audios,
+    /// `task_result.videos[]` and `task_result.audios[]` (video-to-audio).
+    VideoWithAudio,
+    /// A task whose create answer is already finished, with `audios[] {id, url,
+    /// duration}` (TTS); it has no query or list route.
+    Speech,
+    /// `task_result.voices[]` (custom voice).
+    Voices,
+    /// `task_result.elements[]` (custom element).
+    Elements,
+    /// A synchronous answer (identify-face, selections, deletions, recognition): no task.
     Synchronous,
+}
+
+impl Output {
+    /// Whether the endpoint has query and list routes.
+    pub fn is_queryable(self) -> bool {
+        !matches!(self, Output::Synchronous | Output::Speech)
+    }
 }
 
 /// A field only the seed dialect accepts, and what the official dialect hints instead.
@@ -124,13 +174,13 @@ impl EndpointSpec {
             .filter(|m| !m.is_empty())
             .and_then(|m| self.models.iter().copied().find(|known| *known == m))
             .unwrap_or(self.default_model);
-        let mode = body
-            .get("mode")
+        // Effects carry mode and duration inside `input`.
+        let field = |key: &str| body.get(key).or_else(|| body.get("input").and_then(|i| i.get(key)));
+        let mode = field("mode")
             .and_then(|v| crate::rules::as_text(v, coercion))
             .filter(|m| !m.is_empty())
             .unwrap_or(Cow::Borrowed(self.default_mode));
-        let duration = body
-            .get("duration")
+        let duration = field("duration")
             .and_then(|v| crate::rules::as_text(v, coercion))
             .and_then(|d| d.parse().ok())
             .unwrap_or(5);
@@ -155,6 +205,21 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     image_edit::EXPAND,
     image_edit::VIRTUAL_TRY_ON,
     avatar::AVATAR,
+    effects::EFFECTS,
+    multi_elements::INIT_SELECTION,
+    multi_elements::ADD_SELECTION,
+    multi_elements::DELETE_SELECTION,
+    multi_elements::CLEAR_SELECTION,
+    multi_elements::PREVIEW_SELECTION,
+    multi_elements::MULTI_ELEMENTS,
+    audio::TEXT_TO_AUDIO,
+    audio::VIDEO_TO_AUDIO,
+    audio::TTS,
+    library::CUSTOM_VOICES,
+    library::DELETE_VOICES,
+    library::CUSTOM_ELEMENTS,
+    library::DELETE_ELEMENTS,
+    library::IMAGE_RECOGNIZE,
 ];
 
 /// The endpoint with this id.

@@ -57,6 +57,7 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
         EXTERNAL_TASK_ID,
     ],
     rules: &[
+        crate::references::ELEMENTS_EXIST,
         Rule {
             id: "series_amount.range",
             field: "series_amount",
@@ -150,6 +151,11 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
         EXTERNAL_TASK_ID,
     ],
     rules: &[
+        Rule {
+            accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 12}]}"#,
+            reject: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 987654321}]}"#,
+            ..crate::references::ELEMENTS_EXIST
+        },
         Rule {
             id: "negative_prompt.not_with_image",
             field: "negative_prompt",

@@ -13,8 +13,11 @@
 //!   and rule tables.
 //! - [`rules`]: the rule engine: field types, cross-field rules, [`rules::validate`] and
 //!   [`rules::cases`], which derives one accepting and one rejecting request per rule.
-//! - [`video`], [`omni_video`], [`video_edit`], [`lip_sync`], [`images`]: the tables of
-//!   every endpoint; [`voices`]: the lip-sync preset voices.
+//! - [`video`], [`omni_video`], [`video_edit`], [`lip_sync`], [`images`], [`image_edit`],
+//!   [`avatar`], [`effects`], [`multi_elements`], [`audio`], [`library`]: the tables of
+//!   every endpoint; [`voices`]: the preset voices; [`references`]: what requests may
+//!   refer to (voices, elements, audios) and the rules that check it.
+
 //! - [`media`]: the emulator's media URL pattern (a URL it served tells its length).
 //! - [`models`]: the video model support matrix.
 //! - [`faults`]: named faults for scenarios; [`dialect`]: the seed dialect's extra paths.
@@ -24,19 +27,24 @@
 //! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
 //!   rule examples.
 
+pub mod audio;
 pub mod avatar;
 pub mod dialect;
+pub mod effects;
 pub mod endpoints;
 pub mod errors;
 pub mod faults;
 pub mod image;
 pub mod image_edit;
 pub mod images;
+pub mod library;
 pub mod lip_sync;
 pub mod media;
 pub mod models;
+pub mod multi_elements;
 pub mod omni_video;
 pub mod pricing;
+pub mod references;
 pub mod requests;
 pub mod rules;
 #[cfg(feature = "samples")]

@@ -6,7 +6,6 @@
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::media::emulator_video_ms;
 use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO};
-use crate::voices::LIP_SYNC_VOICES;
 
 const LEGACY_INPUT: Ty = Ty::Object(&[
     Field::optional("video_id", Ty::Str, r#""$video_id""#),
@@ -95,12 +94,11 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
         Rule {
             id: "input.voice_id.known",
             field: "input.voice_id",
-            summary: "input.voice_id names a voice of the lip-sync voice list",
+            summary: "input.voice_id names a preset voice or a voice of the account",
+
             class: RuleClass::Structural,
             check: |r| match r.text_at("input.voice_id") {
-                Some(v) if legacy_mode(r) == "text2video" && !LIP_SYNC_VOICES.contains(&v.as_ref()) => {
-                    Err("Voice id not found".into())
-                }
+                Some(v) if legacy_mode(r) == "text2video" && !r.known.voice(&v) => Err("Voice id not found".into()),
                 _ => Ok(()),
             },
             accept: r#"{"input": {"voice_id": "oversea_male1"}}"#,

@@ -19,10 +19,22 @@ pub fn length_segment(ms: u64) -> String {
     if ms.is_multiple_of(1000) { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
 }
 
+/// Path prefix of result audios: `/media/audios/{length}/{id}.mp3` or `.wav`.
+pub const AUDIO_PREFIX: &str = "/media/audios/";
+
 /// The length in milliseconds of the video at `url`, when it is an emulator result URL.
 pub fn emulator_video_ms(url: &str) -> Option<u64> {
+    emulator_media_ms(url, VIDEO_PREFIX)
+}
+
+/// The length in milliseconds of the audio at `url`, when it is an emulator result URL.
+pub fn emulator_audio_ms(url: &str) -> Option<u64> {
+    emulator_media_ms(url, AUDIO_PREFIX)
+}
+
+fn emulator_media_ms(url: &str, prefix: &str) -> Option<u64> {
     let path = url.split_once("://").map_or(url, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
-    let rest = path.strip_prefix(VIDEO_PREFIX)?;
+    let rest = path.strip_prefix(prefix)?;
     parse_length(rest.split('/').next()?)
 }
 
@@ -37,5 +49,7 @@ mod tests {
         assert_eq!(emulator_video_ms("http://127.0.0.1:8088/media/videos/10s/x.mp4"), Some(10_000));
         assert_eq!(emulator_video_ms("https://cdn.example.com/media/videos/x.mp4"), None);
         assert_eq!(parse_length("0s"), None);
+        assert_eq!(emulator_audio_ms("http://h/media/audios/3500ms/x.mp3"), Some(3500));
+        assert_eq!(emulator_audio_ms("http://h/media/videos/5s/x.mp4"), None);
     }
 }

@@ -80,6 +80,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
         EXTERNAL_TASK_ID,
     ],
     rules: &[
+        crate::references::ELEMENTS_EXIST,
         PROMPT_REQUIRED,
         Rule {
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence"}"#,

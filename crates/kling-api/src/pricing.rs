@@ -9,17 +9,33 @@
 use crate::endpoints::EndpointId;
 
 /// The seed's credit range `(low, high)` for an endpoint. Omni-video is not in the seed;
-/// it is priced like text2video.
+/// it is priced like text2video. Effects, multi-elements, audio and library tasks are
+/// not in the seed either; their prices are the emulator's own (FIDELITY.md).
 pub const fn seed_credit_range(endpoint: EndpointId) -> (u32, u32) {
     match endpoint {
         EndpointId::Text2Video | EndpointId::OmniVideo => (150, 300),
-        EndpointId::Image2Video | EndpointId::MultiImage2Video | EndpointId::MotionControl => (80, 150),
+        EndpointId::Image2Video
+        | EndpointId::MultiImage2Video
+        | EndpointId::MotionControl
+        | EndpointId::Effects
+        | EndpointId::MultiElements => (80, 150),
+        EndpointId::TextToAudio | EndpointId::VideoToAudio => (10, 10),
+        EndpointId::Tts => (2, 2),
+        EndpointId::CustomVoices | EndpointId::CustomElements => (20, 20),
         EndpointId::VideoExtend | EndpointId::LipSync | EndpointId::AdvancedLipSync | EndpointId::Avatar => (50, 80),
         EndpointId::OmniImage | EndpointId::ImageGenerations | EndpointId::MultiImage2Image | EndpointId::Expand => {
             (8, 15)
         }
         EndpointId::VirtualTryOn => (8, 15),
-        EndpointId::IdentifyFace => (0, 0),
+        EndpointId::IdentifyFace
+        | EndpointId::InitSelection
+        | EndpointId::AddSelection
+        | EndpointId::DeleteSelection
+        | EndpointId::ClearSelection
+        | EndpointId::PreviewSelection
+        | EndpointId::DeleteVoices
+        | EndpointId::DeleteElements
+        | EndpointId::ImageRecognize => (0, 0),
     }
 }
 

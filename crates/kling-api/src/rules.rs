@@ -15,6 +15,7 @@ use crate::endpoints::EndpointSpec;
 use crate::errors::ErrorKind;
 use crate::image::{self, COMMON_LIMITS};
 use crate::models::VideoModel;
+use crate::references::{Known, Presets};
 
 /// How strictly scalar types are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,6 +51,9 @@ pub struct ValidationOptions {
     pub lenient_model_support: bool,
     /// When true, seed-only fields and rules apply (the seed dialect).
     pub seed_fields: bool,
+    /// When true, names outside the emulator's partial catalogues (effect scenes) are
+    /// rejected; by default a well-formed unknown name is accepted (FIDELITY.md).
+    pub strict_catalogues: bool,
 }
 
 /// The type and bounds of one field.
@@ -210,12 +214,26 @@ pub struct ValidRequest {
     pub series: bool,
     /// A source video of the account (`video_id`, or `input.video_id`).
     pub video_id: Option<String>,
-    /// A source video URL (`video_url`, `input.video_url`, `video_list[0].video_url`).
+    /// A source media URL (`video_url`, `input.video_url`, `video_list[0].video_url`,
+    /// a custom voice's `voice_url`).
     pub video_url: Option<String>,
     /// A lip-sync session (`session_id`).
     pub session_id: Option<String>,
     /// Faces chosen for advanced lip-sync.
     pub faces: Vec<FaceChoice>,
+    /// Requested length in ms, fractional seconds kept (text-to-audio); for TTS the
+    /// length of the speech.
+    pub duration_ms: u64,
+    /// Length of the audio an avatar speaks, when known.
+    pub audio_ms: Option<u64>,
+    /// A library entry's name (`voice_name`, `element_name`).
+    pub name: Option<String>,
+    /// A custom element's description.
+    pub description: Option<String>,
+    /// A custom element's `reference_type`.
+    pub reference_type: Option<String>,
+    /// Multi-elements `edit_mode`.
+    pub edit_mode: Option<String>,
 }
 
 /// One `face_choose` item of advanced lip-sync, in milliseconds.
@@ -244,6 +262,16 @@ pub struct Req<'a> {
     pub mode: Cow<'a, str>,
     /// Resolved duration in seconds.
     pub duration: u32,
+    /// What references (voices, elements, audios) may name.
+    pub known: &'a dyn Known,
+    /// Reject names outside partial catalogues ([`ValidationOptions::strict_catalogues`]).
+    pub strict_catalogues: bool,
+}
+
+impl std::fmt::Debug for dyn Known + '_ {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Known")
+    }
 }
 
 impl<'a> Req<'a> {
@@ -256,7 +284,7 @@ impl<'a> Req<'a> {
         mode: Cow<'a, str>,
         duration: u32,
     ) -> Req<'a> {
-        Req { body, coercion, model, video_model, mode, duration }
+        Req { body, coercion, model, video_model, mode, duration, known: &Presets, strict_catalogues: false }
     }
 
     /// The raw value of a top-level key; JSON `null` counts as absent.
@@ -369,8 +397,19 @@ pub fn as_bool(v: &Value, coercion: Coercion) -> Option<bool> {
     }
 }
 
-/// Checks `body` against `spec` and reduces it to a [`ValidRequest`].
+/// Checks `body` against `spec` and reduces it to a [`ValidRequest`]; references may name
+/// presets only.
 pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) -> Result<ValidRequest, Violation> {
+    validate_with(spec, body, options, &Presets)
+}
+
+/// [`validate`] for a caller whose voices, elements and audios `known` tells.
+pub fn validate_with(
+    spec: &EndpointSpec,
+    body: &Value,
+    options: &ValidationOptions,
+    known: &dyn Known,
+) -> Result<ValidRequest, Violation> {
     let Some(map) = body.as_object() else {
         return Err(Violation {
             kind: ErrorKind::InvalidRequest,
@@ -391,7 +430,9 @@ pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) 
             return Err(Violation::parameter(field.name, "is required"));
         }
     }
-    let req = spec.view(map, options.coercion);
+    let mut req = spec.view(map, options.coercion);
+    req.known = known;
+    req.strict_catalogues = options.strict_catalogues;
     for rule in spec.rules {
         if options.lenient_model_support && rule.class == RuleClass::ModelSupport {
             continue;
@@ -440,11 +481,30 @@ pub fn validate(spec: &EndpointSpec, body: &Value, options: &ValidationOptions) 
         series,
         video_id: owned(req.text("video_id")).or_else(|| owned(req.text_at("input.video_id"))),
         video_url: owned(req.text("video_url"))
+            .or_else(|| owned(req.text("voice_url")))
             .or_else(|| owned(req.text_at("input.video_url")))
             .or_else(|| req.array("video_list").first().and_then(|v| owned(req.text_in(v, "video_url")))),
         session_id: owned(req.text("session_id")),
         faces,
+        duration_ms: duration_ms(spec, &req),
+        audio_ms: crate::avatar::audio_ms(&req),
+        name: owned(req.text("voice_name")).or_else(|| owned(req.text("element_name"))),
+        description: owned(req.text("element_description")),
+        reference_type: owned(req.text("reference_type")),
+        edit_mode: owned(req.text("edit_mode")),
     })
+}
+
+/// The requested length in ms: TTS speech from its text, otherwise `duration` (top level
+/// or in `input`) with its fraction kept.
+fn duration_ms(spec: &EndpointSpec, req: &Req<'_>) -> u64 {
+    if spec.id == crate::EndpointId::Tts {
+        let language = req.text("voice_language").unwrap_or(Cow::Borrowed("zh"));
+        let speed = req.number("voice_speed").unwrap_or(1.0);
+        return crate::audio::speech_ms(&req.text("text").unwrap_or_default(), &language, speed);
+    }
+    let seconds = req.number("duration").or_else(|| req.number_at("input.duration")).unwrap_or(f64::from(req.duration));
+    (seconds.clamp(0.0, 86_400.0) * 1000.0).round() as u64
 }
 
 fn type_name(ty: &Ty) -> &'static str {

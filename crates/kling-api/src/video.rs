@@ -41,8 +41,8 @@ const DYNAMIC_MASK: Ty = Ty::Object(&[
         r#"[{"x": 10, "y": 10}, {"x": 20, "y": 20}]"#,
     ),
 ]);
-pub(crate) const ELEMENT: Ty = Ty::Object(&[Field::required("element_id", Ty::Int { min: 1, max: i64::MAX }, "101")]);
-pub(crate) const VOICE: Ty = Ty::Object(&[Field::required("voice_id", Ty::Str, r#""voice-1""#)]);
+pub(crate) const ELEMENT: Ty = Ty::Object(&[Field::required("element_id", Ty::Int { min: 1, max: i64::MAX }, "10")]);
+pub(crate) const VOICE: Ty = Ty::Object(&[Field::required("voice_id", Ty::Str, r#""ai_shatang""#)]);
 
 const MULTI_SHOT_CONTEXT: &str =
     r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5"}"#;
@@ -205,12 +205,22 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
         ),
         Field::optional("camera_control", CAMERA_CONTROL, r#"{"type": "simple", "config": {"horizontal": 5}}"#)
             .within(r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5"}"#),
-        Field::optional("element_list", Ty::Array { item: &ELEMENT, min: 0, max: 3 }, r#"[{"element_id": 101}]"#)
+        Field::optional("element_list", Ty::Array { item: &ELEMENT, min: 0, max: 3 }, r#"[{"element_id": 10}]"#)
             .within(r#"{"model_name": "kling-v3"}"#),
-        Field::optional("voice_list", Ty::Array { item: &VOICE, min: 0, max: 2 }, r#"[{"voice_id": "voice-1"}]"#)
+        Field::optional("voice_list", Ty::Array { item: &VOICE, min: 0, max: 2 }, r#"[{"voice_id": "ai_shatang"}]"#)
             .within(r#"{"model_name": "kling-v2-6", "mode": "pro"}"#),
     ],
     rules: &[
+        Rule {
+            accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 12}]}"#,
+            reject: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 987654321}]}"#,
+            ..crate::references::ELEMENTS_EXIST
+        },
+        Rule {
+            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "voice_list": [{"voice_id": "uk_man2"}]}"#,
+            reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "voice_list": [{"voice_id": "no-such-voice"}]}"#,
+            ..crate::references::VOICES_EXIST
+        },
         Rule {
             id: "image.at_least_one",
             field: "image",
@@ -290,14 +300,14 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                 }
             },
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 7}]}"#,
-            reject: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 7}], "voice_list": [{"voice_id": "voice-1"}]}"#,
+            reject: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 7}], "voice_list": [{"voice_id": "ai_shatang"}]}"#,
         },
         Rule {
-            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "a"}, {"voice_id": "b"}], "prompt": "<<<voice_1>>> and <<<voice_2>>> talk"}"#,
+            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "ai_shatang"}, {"voice_id": "ai_kaiya"}], "prompt": "<<<voice_1>>> and <<<voice_2>>> talk"}"#,
             ..VOICE_COUNT
         },
         Rule {
-            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "a"}], "prompt": "<<<voice_1>>> says hello"}"#,
+            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "ai_shatang"}], "prompt": "<<<voice_1>>> says hello"}"#,
             ..VOICE_NEEDS_SOUND
         },
         Rule {
@@ -315,8 +325,8 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     None => Ok(()),
                 }
             },
-            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "voice-1"}], "prompt": "<<<voice_1>>> says hello"}"#,
-            reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "voice-1"}], "prompt": "<<<voice_2>>> says hello"}"#,
+            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "ai_shatang"}], "prompt": "<<<voice_1>>> says hello"}"#,
+            reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "ai_shatang"}], "prompt": "<<<voice_2>>> says hello"}"#,
         },
         Rule {
             id: "static_mask.matches_image",
@@ -441,8 +451,8 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
             summary: "voice_list only where the model supports voice control",
             class: RuleClass::ModelSupport,
             check: |r| support(r, "voice_list", r.present("voice_list"), |m| m.voices),
-            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "voice_list": [{"voice_id": "voice-1"}]}"#,
-            reject: r#"{"model_name": "kling-v2-6", "mode": "std", "voice_list": [{"voice_id": "voice-1"}]}"#,
+            accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "voice_list": [{"voice_id": "ai_shatang"}]}"#,
+            reject: r#"{"model_name": "kling-v2-6", "mode": "std", "voice_list": [{"voice_id": "ai_shatang"}]}"#,
         },
     ],
 };

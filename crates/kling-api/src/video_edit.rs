@@ -32,23 +32,26 @@ pub const MOTION_CONTROL: EndpointSpec = EndpointSpec {
         CALLBACK_URL,
         EXTERNAL_TASK_ID,
     ],
-    rules: &[Rule {
-        id: "video_url.length",
-        field: "video_url",
-        summary: "the motion video lasts 3 s to 10 s (orientation image) or 30 s (orientation video); checked when its length is known",
-        class: RuleClass::Structural,
-        check: |r| {
-            let Some(ms) = r.text("video_url").and_then(|u| emulator_video_ms(&u)) else { return Ok(()) };
-            let max = if r.text("character_orientation").is_some_and(|o| o == "video") { 30_000 } else { 10_000 };
-            if (3_000..=max).contains(&ms) {
-                Ok(())
-            } else {
-                Err(format!("the video lasts {:.1} s; it must last 3 to {} s", ms as f64 / 1000.0, max / 1000))
-            }
+    rules: &[
+        crate::references::ELEMENTS_EXIST,
+        Rule {
+            id: "video_url.length",
+            field: "video_url",
+            summary: "the motion video lasts 3 s to 10 s (orientation image) or 30 s (orientation video); checked when its length is known",
+            class: RuleClass::Structural,
+            check: |r| {
+                let Some(ms) = r.text("video_url").and_then(|u| emulator_video_ms(&u)) else { return Ok(()) };
+                let max = if r.text("character_orientation").is_some_and(|o| o == "video") { 30_000 } else { 10_000 };
+                if (3_000..=max).contains(&ms) {
+                    Ok(())
+                } else {
+                    Err(format!("the video lasts {:.1} s; it must last 3 to {} s", ms as f64 / 1000.0, max / 1000))
+                }
+            },
+            accept: r#"{"character_orientation": "video", "video_url": "http://127.0.0.1/media/videos/15s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4"}"#,
+            reject: r#"{"character_orientation": "image", "video_url": "http://127.0.0.1/media/videos/15s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4"}"#,
         },
-        accept: r#"{"character_orientation": "video", "video_url": "http://127.0.0.1/media/videos/15s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4"}"#,
-        reject: r#"{"character_orientation": "image", "video_url": "http://127.0.0.1/media/videos/15s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4"}"#,
-    }],
+    ],
 };
 
 /// `POST /v1/videos/video-extend`: no `model_name` or `mode`, both come from the source.

@@ -148,6 +148,72 @@ pub struct TaskResult {
     /// Omni-image series.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub series_images: Vec<Image>,
+    /// Generated audios (text-to-audio, video-to-audio, TTS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audios: Vec<Audio>,
+    /// Custom voices (custom-voices tasks, preset voice lists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub voices: Vec<Voice>,
+    /// Custom elements (advanced-custom-elements tasks, preset element lists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elements: Vec<Element>,
+}
+
+/// One generated audio. TTS answers `{id, url, duration}`; text-to-audio and
+/// video-to-audio answer both formats (`url_mp3`, `url_wav`, `duration_mp3`,
+/// `duration_wav`), as REFERENCE.md §b.3 lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Audio {
+    /// Audio id (usable as avatar's `audio_id`).
+    pub id: String,
+    /// Download URL (TTS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Length in seconds as a decimal string (TTS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+    /// MP3 download URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_mp3: Option<String>,
+    /// WAV download URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_wav: Option<String>,
+    /// MP3 length in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_mp3: Option<String>,
+    /// WAV length in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_wav: Option<String>,
+}
+
+/// One voice (custom or preset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voice {
+    /// Id for lip-sync's `voice_id`, image2video's `voice_list` and TTS.
+    pub voice_id: String,
+    /// Display name.
+    pub voice_name: String,
+    /// A sample of the voice.
+    pub trial_url: String,
+    /// `kling` for presets, `creator` for the account's own.
+    pub owned_by: String,
+}
+
+/// One element (custom or preset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Element {
+    /// Id for `element_list[].element_id`.
+    pub element_id: u64,
+    /// Display name.
+    pub element_name: String,
+    /// Description.
+    pub element_description: String,
+    /// `image_refer` or `video_refer`.
+    pub reference_type: String,
+    /// `kling` for presets, `creator` for the account's own.
+    pub owned_by: String,
+    /// `succeed`: usable (a deleted element is no longer listed as usable anywhere).
+    pub status: String,
 }
 
 /// `data` of identify-face (synchronous).
@@ -186,6 +252,9 @@ pub struct Video {
     pub watermark_url: Option<String>,
     /// Length in seconds as a decimal string, e.g. `"5.041"`.
     pub duration: String,
+    /// The multi-elements session the video was edited in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
 }
 
 /// One generated image.

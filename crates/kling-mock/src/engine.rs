@@ -9,16 +9,17 @@
 //! account's slots and refunds failed tasks, so no path can forget either.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use kling_api::endpoints::PackType;
-use kling_api::rules::ValidRequest;
+use kling_api::endpoints::{Output, PackType};
+use kling_api::rules::{self, ValidRequest};
 use kling_api::wire::{CreatedTask, Face, FaceSession, Task, TaskInfo, TaskStatus};
 use kling_api::{EndpointId, EndpointSpec, ErrorKind, pricing};
 use parking_lot::{Mutex, RwLock};
 use rand::SeedableRng;
+use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 use crate::accounts::{AccountState, Limits, LimitsConfig};
@@ -28,8 +29,10 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::ids::{Ids, mix};
 use crate::latency::LatencyProfile;
+use crate::library::{KnownFor, Library};
 use crate::media::Media;
 use crate::scenario::file::{Action, FailAt, Hold};
+use crate::selection::{self, Selection};
 use crate::sources;
 use crate::store::{Session, Store};
 use crate::task::{Outcome, Plan, TaskParams, TaskRecord};
@@ -51,6 +54,8 @@ pub struct Engine {
     limits: RwLock<LimitsConfig>,
     /// Base URL for result links in callbacks (no request to take the host from).
     public_url: RwLock<String>,
+    /// Voices, elements and audios of every account (its own lock: see `library`).
+    library: RwLock<Library>,
 }
 
 /// Construction parameters of the engine.
@@ -122,7 +127,13 @@ impl Engine {
             seed: parts.seed,
             limits: RwLock::new(parts.limits),
             public_url: RwLock::new(String::new()),
+            library: RwLock::new(Library::default()),
         }
+    }
+
+    /// What `account`'s requests may refer to, for validation.
+    pub fn known(&self, account: &Account) -> KnownFor<'_> {
+        KnownFor::new(&self.library, account.id)
     }
 
     /// Sets the base URL used in callback bodies.
@@ -141,9 +152,40 @@ impl Engine {
         &self,
         account: &Account,
         spec: &EndpointSpec,
-        mut request: ValidRequest,
+        request: ValidRequest,
         action: &Action,
     ) -> Result<CreatedTask, ApiError> {
+        self.create_task(account, spec, request, action, false).map(|(created, _)| created)
+    }
+
+    /// Creates a task that finishes at once and answers it finished (TTS): a scenario's
+    /// failure still applies, its latencies and holds do not.
+    pub fn create_finished(
+        &self,
+        account: &Account,
+        spec: &EndpointSpec,
+        request: ValidRequest,
+        action: &Action,
+        base_url: &str,
+    ) -> Result<Task, ApiError> {
+        let (_, id) = self.create_task(account, spec, request, action, true)?;
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        self.settle_locked(&mut store, id, now);
+        store
+            .get(id)
+            .map(|t| t.render(base_url, &self.media))
+            .ok_or_else(|| ApiError::with_message(ErrorKind::InternalError, "the finished task was evicted"))
+    }
+
+    fn create_task(
+        &self,
+        account: &Account,
+        spec: &EndpointSpec,
+        mut request: ValidRequest,
+        action: &Action,
+        instant: bool,
+    ) -> Result<(CreatedTask, u64), ApiError> {
         let sequence = self.created.fetch_add(1, Ordering::Relaxed);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(mix(self.seed ^ mix(sequence)));
         let callback_url = request.callback_url.clone();
@@ -163,8 +205,11 @@ impl Engine {
         let source = sources::resolve(&store, account.id, spec, &mut request, now, &mut rng)?;
         let seconds = u32::try_from(source.video_ms.div_ceil(1000)).unwrap_or(u32::MAX);
         let (queued, processing) = self.latency.distributions(request.mode, seconds);
-        let queued_ms = action.queued.unwrap_or(queued).sample(&mut rng);
-        let processing_ms = action.processing.unwrap_or(processing).sample(&mut rng);
+        let (queued_ms, processing_ms) = if instant {
+            (0, 0)
+        } else {
+            (action.queued.unwrap_or(queued).sample(&mut rng), action.processing.unwrap_or(processing).sample(&mut rng))
+        };
         let cost = u64::from(pricing::unit_cost(spec.id, request.mode, seconds, request.n));
         let slots = if spec.pack == PackType::Image { request.n } else { 1 };
         if store.is_full() {
@@ -179,6 +224,7 @@ impl Engine {
         let processing_at = now.saturating_add_unsigned(queued_ms);
         let mut finished_at = processing_at.saturating_add_unsigned(processing_ms);
         match action.hold {
+            _ if instant => {}
             Some(Hold::UntilReleased) => finished_at = i64::MAX,
             Some(Hold::ForMs(ms)) => finished_at = finished_at.saturating_add_unsigned(ms),
             None => {}
@@ -214,13 +260,14 @@ impl Engine {
         self.schedule(id, [processing_at, finished_at]);
         store.insert(task);
         drop(store);
-        Ok(CreatedTask {
+        let created = CreatedTask {
             task_id: id.to_string(),
             task_status: TaskStatus::Submitted,
             task_info: TaskInfo { parent_video: None, external_task_id },
             created_at: now,
             updated_at: now,
-        })
+        };
+        Ok((created, id))
     }
 
     /// identify-face: finds the faces of a video and opens a 24-hour session.
@@ -255,6 +302,121 @@ impl Engine {
                 end_time: end,
             }],
         })
+    }
+
+    /// init-selection: opens a 24-hour selection session on a video of 2-5 s or 7-10 s.
+    pub fn init_selection(&self, account: &Account, request: &ValidRequest, base_url: &str) -> Result<Value, ApiError> {
+        let mut store = self.store.write();
+        let now = self.clock.now_ms();
+        self.settle_due_locked(&mut store, now);
+        let (video_ms, parent) = sources::selection_video(&store, account.id, request, now)?;
+        let session_id = self.ids.object_id().to_string();
+        let selection = Selection {
+            account: account.id,
+            video_ms,
+            parent,
+            frames: BTreeMap::new(),
+            expires_at: now.saturating_add(sources::SESSION_TTL_MS),
+        };
+        let total_frame = selection.total_frames();
+        store.add_selection(session_id.clone(), selection, now);
+        Ok(json!({
+            "status": 0,
+            "session_id": session_id,
+            "final_unit_deduction": "0",
+            "fps": selection::FPS as f64,
+            "original_duration": video_ms,
+            "width": selection::WIDTH,
+            "height": selection::HEIGHT,
+            "total_frame": total_frame,
+            "normalized_video": format!("{base_url}{}", crate::media::video_path(video_ms, &session_id_video(&session_id), false)),
+        }))
+    }
+
+    /// add-, delete-, clear- and preview-selection on a live session of the account.
+    pub fn edit_selection(
+        &self,
+        account: &Account,
+        operation: EndpointId,
+        body: &Value,
+        base_url: &str,
+    ) -> Result<Value, ApiError> {
+        let session_id = body.get("session_id").and_then(|v| rules::as_text(v, Default::default())).unwrap_or_default();
+        let frame = body.get("frame_index").and_then(Value::as_f64).unwrap_or(0.0).max(0.0) as u64;
+        let points = selection::points_of(body);
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        let session = store.selection_mut(account.id, &session_id, now).ok_or_else(|| {
+            ApiError::with_message(
+                ErrorKind::InvalidParameter,
+                format!("session_id: selection session {session_id} does not exist or has expired"),
+            )
+        })?;
+        let invalid = |message: String| ApiError::with_message(ErrorKind::InvalidParameter, message);
+        let res = match operation {
+            EndpointId::AddSelection => {
+                session.add(frame, &points).map_err(invalid)?;
+                session.masks(frame)
+            }
+            EndpointId::DeleteSelection => {
+                session.delete(frame, &points);
+                session.masks(frame)
+            }
+
+            EndpointId::ClearSelection => {
+                session.frames.clear();
+                json!({})
+            }
+            _ => {
+                if !session.has_selection() {
+                    return Err(invalid("session_id: nothing is selected yet; add-selection first".to_owned()));
+                }
+                let video = session_id_video(&session_id);
+                let link = |path: String| format!("{base_url}{path}");
+                json!({
+                    "video": link(crate::media::video_path(session.video_ms, &video, false)),
+                    "video_cover": link(crate::media::image_path(&video, false)),
+                    "tracking_output": link(crate::media::video_path(session.video_ms, &format!("{video}-1"), false)),
+                })
+            }
+        };
+        Ok(json!({"status": 0, "session_id": session_id, "res": res}))
+    }
+
+    /// delete-voices / delete-elements: removes a custom voice or element of the account.
+    pub fn delete_from_library(
+        &self,
+        account: &Account,
+        operation: EndpointId,
+        body: &Value,
+    ) -> Result<Value, ApiError> {
+        let text = |key: &str| body.get(key).and_then(|v| rules::as_text(v, Default::default())).unwrap_or_default();
+        let invalid = |field: &str, e: crate::library::DeleteError| {
+            ApiError::with_message(ErrorKind::InvalidParameter, format!("{field}: {e}"))
+        };
+        if operation == EndpointId::DeleteVoices {
+            let voice_id = text("voice_id");
+            self.library.write().delete_voice(account.id, &voice_id).map_err(|e| invalid("voice_id", e))?;
+            return Ok(json!({"voice_id": voice_id, "status": "deleted"}));
+        }
+        let raw = text("element_id");
+        let element_id = raw.trim().parse::<u64>().map_err(|_| {
+            ApiError::with_message(ErrorKind::InvalidParameter, format!("element_id: {raw} is not an element id"))
+        })?;
+        self.library.write().delete_element(account.id, element_id).map_err(|e| invalid("element_id", e))?;
+        Ok(json!({"element_id": element_id, "status": "deleted"}))
+    }
+
+    fn add_to_library(&self, task: &TaskRecord) {
+        let mut library = self.library.write();
+        match task.output {
+            Output::Audios | Output::Speech | Output::VideoWithAudio => {
+                library.add_audio(task.account, task.audio_id(), task.video_ms);
+            }
+            Output::Voices => library.add_voice(task.account, task.voice_id(), task.id),
+            Output::Elements => library.add_element(task.account, task.element_id(), task.id),
+            Output::Videos | Output::Images | Output::OmniImages | Output::Synchronous => {}
+        }
     }
 
     fn schedule(&self, id: u64, times: impl IntoIterator<Item = i64>) {
@@ -339,9 +501,13 @@ impl Engine {
             }
         }
         drop(queues);
+        if ended.is_some_and(|(.., succeeded)| succeeded) {
+            self.add_to_library(task);
+        }
         if ended.is_some() {
             store.mark_finished(id);
         }
+
         if let Some((account, pack, cost, slots, succeeded)) = ended
             && let Some(state) = store.account_mut_existing(account)
         {
@@ -383,6 +549,7 @@ impl Engine {
     pub fn reset(&self) {
         let mut store = self.store.write();
         store.clear();
+        self.library.write().clear();
         self.schedule.lock().clear();
         self.callback_queues.lock().clear();
         self.created.store(0, Ordering::Relaxed);
@@ -520,4 +687,10 @@ impl Engine {
     pub fn latency_profile(&self) -> LatencyProfile {
         self.latency
     }
+}
+
+/// The id of a selection session's videos (normalized, preview, tracking): the session
+/// id itself, a UUID, so the media route serves them like any result.
+fn session_id_video(session_id: &str) -> String {
+    uuid::Uuid::try_parse(session_id).unwrap_or_default().to_string()
 }

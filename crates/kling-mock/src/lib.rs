@@ -21,10 +21,15 @@
 //! - [`engine`]: task creation, lookup, listing and the background driver.
 //! - [`task`]: one task's state machine; [`store`]: the bounded task store.
 //! - [`clock`]: simulated time; [`latency`]: how long tasks take; [`ids`]: ids.
-//! - [`callbacks`]: ordered callback delivery; [`media`]: result files.
+//! - [`callbacks`]: ordered callback delivery; [`media`]: result files; [`audio`]:
+//!   result audio files.
+//! - [`sources`]: what derived tasks need from earlier ones; [`selection`]:
+//!   multi-elements selection sessions; [`library`]: each account's voices, elements
+//!   and audios.
 
 pub mod accounts;
 pub mod app;
+pub mod audio;
 pub mod auth;
 pub mod callbacks;
 pub mod clock;
@@ -34,10 +39,13 @@ pub mod error;
 pub mod ids;
 pub mod journal;
 pub mod latency;
+pub mod library;
 pub mod media;
 pub mod net;
 pub mod routes;
 pub mod scenario;
+pub mod selection;
+
 pub mod sources;
 pub mod state;
 pub mod store;

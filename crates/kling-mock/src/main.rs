@@ -93,6 +93,11 @@ struct ServeArgs {
     #[arg(long, env = "KLING_MOCK_LENIENT_MODEL_SUPPORT")]
     #[serde(default)]
     lenient_model_support: bool,
+    /// Reject effect scenes outside the emulator's partial scene list (by default any
+    /// well-formed unknown name is taken as a single-image scene).
+    #[arg(long, env = "KLING_MOCK_STRICT_CATALOGUES")]
+    #[serde(default)]
+    strict_catalogues: bool,
     /// Base URL for result links in callbacks [default: http://<bound address>].
     #[arg(long, env = "KLING_MOCK_PUBLIC_URL", value_name = "URL")]
     public_url: Option<String>,
@@ -204,6 +209,7 @@ impl ServeArgs {
             auth_clock: self.auth_clock.or(file.auth_clock),
             strict_types: self.strict_types || file.strict_types,
             lenient_model_support: self.lenient_model_support || file.lenient_model_support,
+            strict_catalogues: self.strict_catalogues || file.strict_catalogues,
             public_url: self.public_url.or(file.public_url),
             task_capacity: self.task_capacity.or(file.task_capacity),
             callback_timeout: self.callback_timeout.or(file.callback_timeout),
@@ -269,6 +275,7 @@ impl ServeArgs {
                 coercion: if self.strict_types { Coercion::Strict } else { Coercion::Lenient },
                 lenient_model_support: self.lenient_model_support,
                 seed_fields: false,
+                strict_catalogues: self.strict_catalogues,
             },
             public_url: self.public_url,
             task_capacity: self.task_capacity.unwrap_or(defaults.task_capacity),

@@ -183,7 +183,7 @@ pub fn image_path(image_id: &str, watermark: bool) -> String {
 }
 
 /// Whether `stem` is `{uuid}`, `{uuid}-{index}` or either with `-watermark`.
-fn valid_stem(stem: &str) -> bool {
+pub(crate) fn valid_stem(stem: &str) -> bool {
     let stem = stem.strip_suffix("-watermark").unwrap_or(stem);
     let id = match stem.get(36..) {
         Some("") => stem,

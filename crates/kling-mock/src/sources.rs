@@ -5,7 +5,10 @@
 //! Kling video; identify-face opens a 24-hour session whose faces advanced-lip-sync must
 //! use. These checks read the store, so they run in the engine under its lock.
 
-use kling_api::media::emulator_video_ms;
+use kling_api::library::VOICE_SAMPLE_MS;
+use kling_api::media::{emulator_audio_ms, emulator_video_ms};
+use kling_api::multi_elements::duration_for_input;
+
 use kling_api::rules::ValidRequest;
 use kling_api::wire::TaskStatus;
 use kling_api::{EndpointId, EndpointSpec, ErrorKind};
@@ -123,8 +126,81 @@ pub fn resolve(
             Ok(Source { video_ms: session.video_ms, parent: session.parent.clone() })
         }
         EndpointId::MotionControl => Ok(Source { video_ms: url_length().unwrap_or(UNKNOWN_VIDEO_MS), parent: None }),
+        EndpointId::MultiElements => {
+            let session_id = request.session_id.clone().unwrap_or_default();
+            let selection = store.selection(account, &session_id, now).ok_or_else(|| {
+                invalid("session_id", format!("selection session {session_id} does not exist or has expired"))
+            })?;
+            let allowed = duration_for_input(selection.video_ms).unwrap_or("5");
+            if request.duration_s.to_string() != allowed {
+                return Err(invalid(
+                    "duration",
+                    format!(
+                        "the session's video lasts {} ms, so duration must be \"{allowed}\" (\"5\" for 2-5 s, \"10\" for 7-10 s)",
+                        selection.video_ms
+                    ),
+                ));
+            }
+            let edit_mode = request.edit_mode.as_deref().unwrap_or_default();
+            if edit_mode != "addition" && !selection.has_selection() {
+                return Err(invalid(
+                    "session_id",
+                    format!("{edit_mode} needs a selection; mark the element with add-selection first"),
+                ));
+            }
+            Ok(Source { video_ms: requested, parent: selection.parent.clone() })
+        }
+        EndpointId::TextToAudio | EndpointId::Tts => Ok(Source { video_ms: request.duration_ms, parent: None }),
+        EndpointId::VideoToAudio => {
+            let (video_ms, parent) = input_video(store, account, request, now)?;
+            if !(3_000..=20_000).contains(&video_ms) {
+                return Err(invalid(
+                    video_field(request),
+                    format!("the video lasts {video_ms} ms; video-to-audio takes 3 to 20 seconds"),
+                ));
+            }
+            Ok(Source { video_ms, parent })
+        }
+        EndpointId::Avatar => Ok(Source { video_ms: request.audio_ms.unwrap_or(UNKNOWN_VIDEO_MS), parent: None }),
+        EndpointId::CustomVoices => {
+            let sample_ms = match &request.video_id {
+                Some(_) => input_video(store, account, request, now)?.0,
+                None => request
+                    .video_url
+                    .as_deref()
+                    .and_then(|url| emulator_audio_ms(url).or_else(|| emulator_video_ms(url)))
+                    .unwrap_or(UNKNOWN_VIDEO_MS),
+            };
+            let (min, max) = VOICE_SAMPLE_MS;
+            if !(min..=max).contains(&sample_ms) {
+                let field = if request.video_id.is_some() { "video_id" } else { "voice_url" };
+                return Err(invalid(field, format!("the sample lasts {sample_ms} ms; a voice needs 5 to 30 seconds")));
+            }
+            Ok(Source { video_ms: sample_ms, parent: None })
+        }
         _ => Ok(Source { video_ms: requested, parent: None }),
     }
+}
+
+/// The input video of a request: a recent video of the account (`video_id`) or a URL
+/// (its length known when the emulator served it).
+fn input_video(
+    store: &Store,
+    account: AccountId,
+    request: &ValidRequest,
+    now: i64,
+) -> Result<(u64, Option<ParentVideo>), ApiError> {
+    match &request.video_id {
+        Some(video_id) => {
+            let source = account_video(store, account, video_id, now, "video_id")?;
+            Ok((source.video_ms, Some(parent_of(source))))
+        }
+        None => Ok((request.video_url.as_deref().and_then(emulator_video_ms).unwrap_or(UNKNOWN_VIDEO_MS), None)),
+    }
+}
+
+fn video_field(request: &ValidRequest) -> &'static str {
+    if request.video_id.is_some() { "video_id" } else { "video_url" }
 }
 
 /// The video identify-face looks at: a recent Kling video of the account (at most 60 s),
@@ -135,14 +211,26 @@ pub fn face_video(
     request: &ValidRequest,
     now: i64,
 ) -> Result<(u64, Option<ParentVideo>), ApiError> {
-    match &request.video_id {
-        Some(video_id) => {
-            let source = account_video(store, account, video_id, now, "video_id")?;
-            if source.video_ms > 60_000 {
-                return Err(invalid("video_id", "the video is longer than 60 s"));
-            }
-            Ok((source.video_ms, Some(parent_of(source))))
-        }
-        None => Ok((request.video_url.as_deref().and_then(emulator_video_ms).unwrap_or(UNKNOWN_VIDEO_MS), None)),
+    let (video_ms, parent) = input_video(store, account, request, now)?;
+    if request.video_id.is_some() && video_ms > 60_000 {
+        return Err(invalid("video_id", "the video is longer than 60 s"));
     }
+    Ok((video_ms, parent))
+}
+
+/// The video a selection session opens on: 2 to 5 s or 7 to 10 s long.
+pub fn selection_video(
+    store: &Store,
+    account: AccountId,
+    request: &ValidRequest,
+    now: i64,
+) -> Result<(u64, Option<ParentVideo>), ApiError> {
+    let (video_ms, parent) = input_video(store, account, request, now)?;
+    if duration_for_input(video_ms).is_none() {
+        return Err(invalid(
+            video_field(request),
+            format!("the video lasts {video_ms} ms; multi-elements edits videos of 2-5 s or 7-10 s"),
+        ));
+    }
+    Ok((video_ms, parent))
 }

@@ -5,9 +5,11 @@
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use kling_api::EndpointId;
+use kling_api::endpoints::Output;
 
 use crate::accounts::{AccountState, Limits};
 use crate::auth::AccountId;
+use crate::selection::Selection;
 use crate::task::TaskRecord;
 
 /// Store contents; callers hold the engine's lock around every use.
@@ -22,6 +24,7 @@ pub struct Store {
     accounts: HashMap<AccountId, AccountState>,
     videos: HashMap<uuid::Uuid, u64>,
     sessions: HashMap<String, Session>,
+    selections: HashMap<String, Selection>,
 }
 
 /// An identify-face session: the faces of one video, valid 24 hours.
@@ -93,7 +96,7 @@ impl Store {
             self.external.insert((task.account, external.clone()), id);
         }
         self.creation_order.push_back(id);
-        if task.output == kling_api::endpoints::Output::Videos {
+        if matches!(task.output, Output::Videos | Output::VideoWithAudio) {
             self.videos.insert(task.video_id, id);
         }
         self.tasks.insert(id, task);
@@ -168,6 +171,22 @@ impl Store {
     /// A live session of `account`.
     pub fn session(&self, account: AccountId, session_id: &str, now_ms: i64) -> Option<&Session> {
         self.sessions.get(session_id).filter(|s| s.account == account && s.expires_at > now_ms)
+    }
+
+    /// Stores a multi-elements selection session, forgetting expired ones.
+    pub fn add_selection(&mut self, session_id: String, selection: Selection, now_ms: i64) {
+        self.selections.retain(|_, s| s.expires_at > now_ms);
+        self.selections.insert(session_id, selection);
+    }
+
+    /// A live selection session of `account`.
+    pub fn selection(&self, account: AccountId, session_id: &str, now_ms: i64) -> Option<&Selection> {
+        self.selections.get(session_id).filter(|s| s.account == account && s.expires_at > now_ms)
+    }
+
+    /// A live selection session of `account`, to read or change.
+    pub fn selection_mut(&mut self, account: AccountId, session_id: &str, now_ms: i64) -> Option<&mut Selection> {
+        self.selections.get_mut(session_id).filter(|s| s.account == account && s.expires_at > now_ms)
     }
 
     /// A task by id.

@@ -9,8 +9,9 @@
 use kling_api::EndpointId;
 use kling_api::endpoints::{Output, PackType};
 use kling_api::rules::ValidRequest;
-use kling_api::wire::{Image, Task, TaskInfo, TaskResult, TaskStatus, Video, WatermarkInfo};
+use kling_api::wire::{Audio, Element, Image, Task, TaskInfo, TaskResult, TaskStatus, Video, Voice, WatermarkInfo};
 
+use crate::audio::{self, AudioFormat};
 use crate::auth::AccountId;
 use crate::media::{self, Media};
 
@@ -91,10 +92,31 @@ pub struct TaskParams {
     pub n: u32,
     /// Omni-image series.
     pub series: bool,
+    /// What only a few endpoints keep (boxed: most tasks have none).
+    pub extra: Option<Box<TaskExtra>>,
+}
+
+/// Request details of library and editing tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TaskExtra {
+    /// `voice_name` / `element_name`.
+    pub name: Option<String>,
+    /// `element_description`.
+    pub description: Option<String>,
+    /// `reference_type`.
+    pub reference_type: Option<String>,
+    /// The multi-elements session (shown on the result video).
+    pub session_id: Option<String>,
 }
 
 impl From<&ValidRequest> for TaskParams {
     fn from(r: &ValidRequest) -> TaskParams {
+        let extra = TaskExtra {
+            name: r.name.clone(),
+            description: r.description.clone(),
+            reference_type: r.reference_type.clone(),
+            session_id: r.session_id.clone(),
+        };
         TaskParams {
             model: r.model,
             mode: r.mode,
@@ -102,7 +124,15 @@ impl From<&ValidRequest> for TaskParams {
             watermark: r.watermark,
             n: r.n,
             series: r.series,
+            extra: (extra != TaskExtra::default()).then(|| Box::new(extra)),
         }
+    }
+}
+
+impl TaskParams {
+    fn extra(&self) -> &TaskExtra {
+        static NONE: TaskExtra = TaskExtra { name: None, description: None, reference_type: None, session_id: None };
+        self.extra.as_deref().unwrap_or(&NONE)
     }
 }
 
@@ -123,6 +153,7 @@ impl ParentVideo {
             url: format!("{base_url}{}", media::video_path(self.ms, &self.id, false)),
             watermark_url: None,
             duration: media.duration_text(self.ms),
+            session_id: None,
         }
     }
 }
@@ -189,6 +220,52 @@ impl TaskRecord {
 }
 
 impl TaskRecord {
+    /// The id of the audio a succeeded audio task delivers.
+    pub fn audio_id(&self) -> String {
+        match self.output {
+            // The video keeps the plain id; its sound track is item 0.
+            Output::VideoWithAudio => format!("{}-0", self.video_id),
+            _ => self.video_id.to_string(),
+        }
+    }
+
+    /// The id of the custom voice a succeeded custom-voices task made.
+    pub fn voice_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    /// The id of the custom element a succeeded custom-elements task made.
+    pub fn element_id(&self) -> u64 {
+        self.id
+    }
+
+    fn audio(&self, base_url: &str, both_formats: bool) -> Audio {
+        let id = self.audio_id();
+        let link = |format| format!("{base_url}{}", audio::audio_path(self.video_ms, &id, format));
+        let seconds = |format| format!("{:.3}", audio::file_ms(self.video_ms, format) as f64 / 1000.0);
+        if both_formats {
+            Audio {
+                id: id.clone(),
+                url: None,
+                duration: None,
+                url_mp3: Some(link(AudioFormat::Mp3)),
+                url_wav: Some(link(AudioFormat::Wav)),
+                duration_mp3: Some(seconds(AudioFormat::Mp3)),
+                duration_wav: Some(seconds(AudioFormat::Wav)),
+            }
+        } else {
+            Audio {
+                id: id.clone(),
+                url: Some(link(AudioFormat::Mp3)),
+                duration: Some(seconds(AudioFormat::Mp3)),
+                url_mp3: None,
+                url_wav: None,
+                duration_mp3: None,
+                duration_wav: None,
+            }
+        }
+    }
+
     fn result(&self, base_url: &str, media: &Media) -> TaskResult {
         let id = self.video_id.to_string();
         let watermark = self.request.watermark;
@@ -209,8 +286,50 @@ impl TaskRecord {
                     url: link(false),
                     watermark_url: watermark.then(|| link(true)),
                     duration: media.duration_text(self.video_ms),
+                    session_id: (self.endpoint == EndpointId::MultiElements)
+                        .then(|| self.request.extra().session_id.clone())
+                        .flatten(),
                 };
                 TaskResult { videos: vec![video], ..TaskResult::default() }
+            }
+            Output::VideoWithAudio => {
+                let link = |wm| format!("{base_url}{}", media::video_path(self.video_ms, &id, wm));
+                let video = Video {
+                    id: id.clone(),
+                    url: link(false),
+                    watermark_url: watermark.then(|| link(true)),
+                    duration: media.duration_text(self.video_ms),
+                    session_id: None,
+                };
+                TaskResult { videos: vec![video], audios: vec![self.audio(base_url, true)], ..TaskResult::default() }
+            }
+            Output::Audios => TaskResult { audios: vec![self.audio(base_url, true)], ..TaskResult::default() },
+            Output::Speech => TaskResult { audios: vec![self.audio(base_url, false)], ..TaskResult::default() },
+            Output::Voices => {
+                let trial = audio::audio_path(self.video_ms, &self.video_id.to_string(), AudioFormat::Mp3);
+                TaskResult {
+                    voices: vec![Voice {
+                        voice_id: self.voice_id(),
+                        voice_name: self.request.extra().name.clone().unwrap_or_default(),
+                        trial_url: format!("{base_url}{trial}"),
+                        owned_by: "creator".to_owned(),
+                    }],
+                    ..TaskResult::default()
+                }
+            }
+            Output::Elements => {
+                let extra = self.request.extra();
+                TaskResult {
+                    elements: vec![Element {
+                        element_id: self.element_id(),
+                        element_name: extra.name.clone().unwrap_or_default(),
+                        element_description: extra.description.clone().unwrap_or_default(),
+                        reference_type: extra.reference_type.clone().unwrap_or_default(),
+                        owned_by: "creator".to_owned(),
+                        status: "succeed".to_owned(),
+                    }],
+                    ..TaskResult::default()
+                }
             }
             Output::Images => TaskResult { images: images(), ..TaskResult::default() },
             Output::OmniImages if self.request.series => {
@@ -242,7 +361,9 @@ mod tests {
                 watermark: false,
                 n: 1,
                 series: false,
+                extra: None,
             },
+
             cost: 150,
             created_at: 1_000,
             status: TaskStatus::Submitted,

@@ -1,5 +1,6 @@
-//! `GET /media/videos/{length}/{id}.mp4` and `GET /media/images/{id}.png`: the result
-//! files, with Range support. Like CDN links, they need no token.
+//! `GET /media/videos/{length}/{id}.mp4`, `/media/audios/{length}/{id}.mp3|wav` and
+//! `/media/images/{id}.png`: the result files, with Range support. Like CDN links, they
+//! need no token.
 
 use std::io::Cursor;
 use std::sync::Arc;
@@ -12,7 +13,9 @@ use axum_extra::headers::{HeaderMapExt, Range};
 use axum_range::{KnownSize, Ranged};
 use kling_api::ErrorKind;
 
+use crate::audio::{audio_bytes, parse_audio_path};
 use crate::error::ApiError;
+
 use crate::media::{IMAGE, parse_image_path, parse_video_path};
 use crate::state::AppState;
 
@@ -43,6 +46,18 @@ pub(super) async fn video(
         ApiError::new(ErrorKind::InternalError)
     })?;
     Ok(serve(&headers, bytes, "video/mp4"))
+}
+
+pub(super) async fn audio(
+    Path((length, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (ms, format) = parse_audio_path(&length, &file).ok_or_else(not_found)?;
+    let bytes = audio_bytes(ms, format).map_err(|e| {
+        tracing::error!(error = %e, ms, "cannot produce a result audio");
+        ApiError::new(ErrorKind::InternalError)
+    })?;
+    Ok(serve(&headers, bytes, format.content_type()))
 }
 
 pub(super) async fn image(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {

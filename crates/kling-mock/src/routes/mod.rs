@@ -4,6 +4,8 @@
 
 mod account;
 mod admin;
+mod library;
+
 mod media;
 mod seed;
 mod tasks;
@@ -28,9 +30,16 @@ use crate::state::AppState;
 pub fn router(state: Arc<AppState>) -> Router {
     let mut api = Router::new();
     for spec in ENDPOINTS {
-        if spec.output == Output::Synchronous {
-            api = api.route(spec.path, post(move |ctx, body| tasks::identify_face(spec, ctx, body)));
-            continue;
+        match spec.output {
+            Output::Synchronous => {
+                api = api.route(spec.path, post(move |ctx, body| tasks::synchronous(spec, ctx, body)));
+                continue;
+            }
+            Output::Speech => {
+                api = api.route(spec.path, post(move |ctx, body| tasks::create_finished(spec, ctx, body)));
+                continue;
+            }
+            _ => {}
         }
         api = api
             .route(
@@ -56,7 +65,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         api = api.nest("/__admin", admin::router(state.clone()));
     }
     api.route("/account/costs", get(account::costs))
+        .route("/v1/general/presets-voices", get(library::preset_voices))
+        .route("/v1/general/advanced-presets-elements", get(library::preset_elements))
         .route("/media/videos/{length}/{file}", get(media::video))
+        .route("/media/audios/{length}/{file}", get(media::audio))
         .route("/media/images/{file}", get(media::image))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)

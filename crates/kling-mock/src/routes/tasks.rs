@@ -16,7 +16,8 @@ use axum::extract::{ConnectInfo, Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kling_api::rules;
-use kling_api::{EndpointSpec, ErrorKind};
+use kling_api::{EndpointId, EndpointSpec, ErrorKind};
+
 use serde_json::Value;
 
 use super::{base_url, success};
@@ -57,6 +58,13 @@ where
 }
 
 impl Ctx {
+    /// Validates a body against the endpoint's tables; references may name this
+    /// account's voices, elements and audios.
+    pub(super) fn validate(&self, spec: &EndpointSpec, body: &Value) -> Result<rules::ValidRequest, ApiError> {
+        let known = self.state.engine.known(&self.account);
+        Ok(rules::validate_with(spec, body, &self.state.config.validation, &known)?)
+    }
+
     /// Consults the scenarios, notes which rules fired, waits out any delay and answers
     /// any rejection.
     /// `endpoint` is the endpoint's name, or `""` for a path that serves several (it then
@@ -134,9 +142,28 @@ async fn create_inner(
 ) -> Result<Response, ApiError> {
     let value = json_body(ctx, body)?;
     *decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
-    let request = rules::validate(spec, &value, &ctx.state.config.validation)?;
+    let request = ctx.validate(spec, &value)?;
     let created = ctx.state.engine.create(&ctx.account, spec, request, &decision.action)?;
     Ok(with_seed_field_hint(spec, ctx, &value, success(ctx.request_id.0, created)))
+}
+
+/// `POST /v1/audio/tts`: the task is created finished and answered whole.
+pub(super) async fn create_finished(
+    spec: &'static EndpointSpec,
+    ctx: Ctx,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let mut decision = Decision::default();
+    let answer = async {
+        let value = json_body(&ctx, body)?;
+        decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
+        let request = ctx.validate(spec, &value)?;
+        let base = base_url(&ctx.headers, &ctx.state);
+        let task = ctx.state.engine.create_finished(&ctx.account, spec, request, &decision.action, &base)?;
+        Ok(success(ctx.request_id.0, task))
+    }
+    .await;
+    ctx.deliver(&decision, answer)
 }
 
 /// In the official dialect, a seed-only field is ignored like any unknown field; the
@@ -151,8 +178,9 @@ fn with_seed_field_hint(spec: &EndpointSpec, ctx: &Ctx, body: &Value, mut respon
     response
 }
 
-/// `POST /v1/videos/identify-face`: synchronous, answers the session at once.
-pub(super) async fn identify_face(
+/// The synchronous endpoints (identify-face, selections, deletions, image recognition):
+/// validated like a create, answered at once, no task.
+pub(super) async fn synchronous(
     spec: &'static EndpointSpec,
     ctx: Ctx,
     body: Result<Bytes, BytesRejection>,
@@ -161,13 +189,39 @@ pub(super) async fn identify_face(
     let answer = async {
         let value = json_body(&ctx, body)?;
         decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
-        let request = rules::validate(spec, &value, &ctx.state.config.validation)?;
+        let request = ctx.validate(spec, &value)?;
         let base = base_url(&ctx.headers, &ctx.state);
-        let session = ctx.state.engine.identify_face(&ctx.account, &request, &base)?;
-        Ok(success(ctx.request_id.0, session))
+        let engine = &ctx.state.engine;
+        let data = match spec.id {
+            EndpointId::IdentifyFace => {
+                return Ok(success(ctx.request_id.0, engine.identify_face(&ctx.account, &request, &base)?));
+            }
+            EndpointId::InitSelection => engine.init_selection(&ctx.account, &request, &base)?,
+            EndpointId::DeleteVoices | EndpointId::DeleteElements => {
+                engine.delete_from_library(&ctx.account, spec.id, &value)?
+            }
+            EndpointId::ImageRecognize => recognition(&ctx.state, &base),
+            _ => engine.edit_selection(&ctx.account, spec.id, &value, &base)?,
+        };
+        Ok(success(ctx.request_id.0, data))
     }
     .await;
     ctx.deliver(&decision, answer)
+}
+
+/// image-recognize's answer: every region type found, each with a mask image. The
+/// emulator does not look at the picture; FIDELITY.md records this.
+fn recognition(state: &AppState, base_url: &str) -> Value {
+    let id = state.ids.object_id();
+    let images: Vec<Value> = kling_api::library::RECOGNITION_TYPES
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            let url = format!("{base_url}{}", crate::media::image_path(&format!("{id}-{i}"), false));
+            serde_json::json!({"type": kind, "is_contain": true, "url": url})
+        })
+        .collect();
+    serde_json::json!({"task_result": {"images": images}})
 }
 
 /// `GET <path>/{id}`: `id` is a task id or an external task id.
@@ -198,9 +252,9 @@ pub(super) fn task_not_found(key: &str) -> ApiError {
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct ListParams {
     #[serde(rename = "pageNum")]
-    page_num: Option<String>,
+    pub(super) page_num: Option<String>,
     #[serde(rename = "pageSize")]
-    page_size: Option<String>,
+    pub(super) page_size: Option<String>,
 }
 
 /// `GET <path>?pageNum=&pageSize=`: the account's tasks, newest first.
@@ -222,7 +276,7 @@ pub(super) async fn list(
     ctx.deliver(&decision, answer)
 }
 
-fn page_param(name: &str, raw: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
+pub(super) fn page_param(name: &str, raw: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(default),
         Some(text) => text.parse::<usize>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
