@@ -166,7 +166,7 @@ async fn advanced_lip_sync_needs_a_live_session_of_the_account_and_a_valid_face_
         json!({"session_id": session, "face_choose": [{"face_id": face, "sound_file": "https://example.com/a.mp3",
             "sound_start_time": start, "sound_end_time": end, "sound_insert_time": insert}]})
     };
-    let (session, face_id) = (sources.session_id.as_str(), sources.face_id.as_str());
+    let (session, face_id) = (sources.get("$session_id"), sources.get("$face_id"));
     let refuse = |reply: Reply, field: &str| {
         let message = reply.assert_error(400, 1201).to_owned();
         assert!(message.starts_with(field), "{message}");
@@ -186,7 +186,7 @@ async fn advanced_lip_sync_needs_a_live_session_of_the_account_and_a_valid_face_
         app.post("/v1/videos/advanced-lip-sync", &face(session, face_id, 1000, 0, 3000)).await,
     )
     .await;
-    assert_eq!(done["task_info"]["parent_video"]["id"], sources.video_id.as_str());
+    assert_eq!(done["task_info"]["parent_video"]["id"], sources.get("$video_id"));
     let url = done["task_result"]["videos"][0]["url"].as_str().unwrap_or_default().to_owned();
     assert!((mp4_seconds(&app, &url).await - 5.0).abs() < 0.2);
 

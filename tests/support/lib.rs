@@ -6,7 +6,7 @@ use std::time::Duration;
 use kling_mock::config::{DEV_ACCESS_KEY, DEV_SECRET_KEY};
 use kling_mock::{App, Config, Running};
 use reqwest::header::{HeaderMap, HeaderValue};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A running emulator and a client for it.
 pub struct TestApp {
@@ -78,50 +78,21 @@ pub fn assert_uuid_v4(text: &str) {
     assert!(parts[2].starts_with('4'), "not version 4: {text:?}");
 }
 
-/// Ids that exist in one emulator, for the `$video_id`, `$session_id`, `$face_id`,
-/// `$selection_id`, `$voice_id`, `$element_id` and `$audio_id` placeholders of the rule
-/// tables.
+/// Ids that exist in one emulator, for the placeholders of the rule tables (`$video_id`,
+/// `$session_id`, ...), made by the kling-api prerequisite steps.
 #[derive(Debug, Clone)]
-pub struct Sources {
-    /// A finished video of the development account.
-    pub video_id: String,
-    /// An identify-face session on it.
-    pub session_id: String,
-    /// The face of that session.
-    pub face_id: String,
-    /// A multi-elements selection session on the video, with a point marked on frame 0.
-    pub selection_id: String,
-    /// A custom voice of the account.
-    pub voice_id: String,
-    /// A custom element of the account.
-    pub element_id: String,
-    /// An audio of the account (from TTS).
-    pub audio_id: String,
-}
+pub struct Sources(pub kling_api::prerequisites::Placeholders);
 
 impl Sources {
-    /// Replaces the placeholders in `value`.
+    /// Replaces the placeholders in `value`; panics on one no step made.
     pub fn fill(&self, value: &mut Value) {
-        match value {
-            Value::String(s) => {
-                let filled = match s.as_str() {
-                    "$video_id" => Some(&self.video_id),
-                    "$session_id" => Some(&self.session_id),
-                    "$face_id" => Some(&self.face_id),
-                    "$selection_id" => Some(&self.selection_id),
-                    "$voice_id" => Some(&self.voice_id),
-                    "$element_id" => Some(&self.element_id),
-                    "$audio_id" => Some(&self.audio_id),
-                    _ => None,
-                };
-                if let Some(v) = filled {
-                    *s = v.clone();
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| self.fill(v)),
-            Value::Object(map) => map.values_mut().for_each(|v| self.fill(v)),
-            _ => {}
-        }
+        let missing = kling_api::prerequisites::fill(value, &self.0);
+        assert!(missing.is_empty(), "no prerequisite step makes {missing:?}");
+    }
+
+    /// The value of one placeholder (`"$video_id"`).
+    pub fn get(&self, placeholder: &str) -> &str {
+        self.0.get(placeholder).map_or("", String::as_str)
     }
 }
 
@@ -242,47 +213,12 @@ impl TestApp {
         assert_eq!(reply.status, 200, "scenario rejected: {}", reply.text);
     }
 
-    /// Makes the ids stateful endpoints need: a finished kling-v1 5 s video, and an
-    /// identify-face session on it with its face.
+    /// Makes the ids stateful endpoints need (a finished kling-v1 video, sessions, a
+    /// custom voice and element, an audio) with the kling-api prerequisite steps.
     pub async fn sources(&self) -> Sources {
-        let task_id = self.create_text2video(&serde_json::json!({"prompt": "a source video"})).await;
-        self.advance(3600);
-        let task = self.get(&format!("/v1/videos/text2video/{task_id}")).await;
-        let video_id = task.assert_ok()["task_result"]["videos"][0]["id"].as_str().unwrap_or_default().to_owned();
-        let face = self.post("/v1/videos/identify-face", &serde_json::json!({"video_id": video_id})).await;
-        let data = face.assert_ok().clone();
-        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-        let selection = self.post("/v1/videos/multi-elements/init-selection", &json!({"video_id": video_id})).await;
-        let selection_id = text(&selection.assert_ok()["session_id"]);
-        let marked = json!({"session_id": selection_id, "frame_index": 0, "points": [{"x": 0.5, "y": 0.5}]});
-        self.post("/v1/videos/multi-elements/add-selection", &marked).await.assert_ok();
-        let voice =
-            self.post("/v1/general/custom-voices", &json!({"voice_name": "Tester", "video_id": video_id})).await;
-        let voice_task = text(&voice.assert_ok()["task_id"]);
-        let element = json!({
-            "element_name": "Tester",
-            "element_description": "a test element",
-            "reference_type": "image_refer",
-            "element_image_list": {"frontal_image": "https://example.com/front.png"},
-        });
-        let element_task =
-            text(&self.post("/v1/general/advanced-custom-elements", &element).await.assert_ok()["task_id"]);
-        self.advance(3600);
-        let voice = self.get(&format!("/v1/general/custom-voices/{voice_task}")).await;
-        let voice_id = text(&voice.assert_ok()["task_result"]["voices"][0]["voice_id"]);
-        let element = self.get(&format!("/v1/general/advanced-custom-elements/{element_task}")).await;
-        let element_id = element.assert_ok()["task_result"]["elements"][0]["element_id"].to_string();
-        let speech = self.post("/v1/audio/tts", &json!({"text": "hello there, avatar", "voice_id": voice_id})).await;
-        let audio_id = text(&speech.assert_ok()["task_result"]["audios"][0]["id"]);
-        Sources {
-            video_id,
-            session_id: text(&data["session_id"]),
-            face_id: text(&data["face_data"][0]["face_id"]),
-            selection_id,
-            voice_id,
-            element_id,
-            audio_id,
-        }
+        let pace = kling_contract::prepare::Pace::Driven(self.running.clock().clone());
+        let made = kling_contract::prepare::run(&self.http, &self.base, &dev_token(), &pace).await;
+        Sources(made.unwrap_or_else(|e| panic!("prerequisites: {e}")))
     }
 
     /// Creates a text2video task and returns its id.

@@ -22,7 +22,8 @@
 //! - [`models`]: the video model support matrix.
 //! - [`faults`]: named faults for scenarios; [`dialect`]: the seed dialect's extra paths.
 //! - [`image`]: image inputs (URL or Base64), inspected from the header only.
-//! - [`pricing`]: units charged per task.
+//! - [`pricing`]: units charged per task; [`prerequisites`]: the calls that make the ids
+//!   stateful requests refer to.
 //! - [`requests`]: typed request bodies for clients.
 //! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
 //!   rule examples.
@@ -43,6 +44,7 @@ pub mod media;
 pub mod models;
 pub mod multi_elements;
 pub mod omni_video;
+pub mod prerequisites;
 pub mod pricing;
 pub mod references;
 pub mod requests;

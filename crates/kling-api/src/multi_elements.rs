@@ -2,8 +2,9 @@
 //! (init, add, delete, clear, preview; synchronous, valid 24 hours) and the edit task
 //! that adds, swaps or removes what the session selected.
 //!
-//! `$selection_id` in a base request stands for a live selection session of the caller,
-//! which tests create first.
+//! `$selection_id` in a base request stands for a live selection session of the caller
+//! with a selection, `$spare_selection_id` for a second one (see
+//! [`crate::prerequisites`]).
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, exactly_one};
@@ -20,6 +21,9 @@ const POINT: Ty = Ty::Object(&[
 ]);
 const POINTS: Ty = Ty::Array { item: &POINT, min: 1, max: 10 };
 const SESSION: Field = Field::required("session_id", Ty::Str, r#""$selection_id""#);
+/// The session of operations that remove selections; a separate one, so that requests
+/// which need a selection never race with them.
+const SPARE_SESSION: Field = Field::required("session_id", Ty::Str, r#""$spare_selection_id""#);
 const FRAME: Field = Field::required("frame_index", Ty::Int { min: 0, max: 100_000 }, "3");
 
 const fn session_op(
@@ -82,8 +86,8 @@ pub const DELETE_SELECTION: EndpointSpec = session_op(
     EndpointId::DeleteSelection,
     "delete-selection",
     "/v1/videos/multi-elements/delete-selection",
-    r#"{"session_id": "$selection_id", "frame_index": 0, "points": [{"x": 0.5, "y": 0.5}]}"#,
-    &[SESSION, FRAME, Field::required("points", POINTS, r#"[{"x": 0.25, "y": 0.75}]"#)],
+    r#"{"session_id": "$spare_selection_id", "frame_index": 0, "points": [{"x": 0.5, "y": 0.5}]}"#,
+    &[SPARE_SESSION, FRAME, Field::required("points", POINTS, r#"[{"x": 0.25, "y": 0.75}]"#)],
 );
 
 /// `POST /v1/videos/multi-elements/clear-selection`: unmarks everything.
@@ -91,8 +95,8 @@ pub const CLEAR_SELECTION: EndpointSpec = session_op(
     EndpointId::ClearSelection,
     "clear-selection",
     "/v1/videos/multi-elements/clear-selection",
-    r#"{"session_id": "$selection_id"}"#,
-    &[SESSION],
+    r#"{"session_id": "$spare_selection_id"}"#,
+    &[SPARE_SESSION],
 );
 
 /// `POST /v1/videos/multi-elements/preview-selection`: a video of the tracked selection.

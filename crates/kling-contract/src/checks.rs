@@ -48,13 +48,13 @@ pub struct Check {
 }
 
 /// A request body: the endpoint's base with `patch` applied and sample images filled in.
-/// Returns `None` for bases that need state (`$video_id`, ...), which only the
-/// in-process target can provide.
+/// Id placeholders (`$video_id`, ...) stay; each target fills them with the ids its
+/// [`crate::prepare`] run made.
 pub fn body(spec: &EndpointSpec, patch: &Value) -> Option<Value> {
     let mut value: Value = serde_json::from_str(spec.base).ok()?;
     merge_patch(&mut value, patch);
     materialize(&mut value);
-    (!value.to_string().contains("\"$")).then_some(value)
+    Some(value)
 }
 
 /// A free GET with a valid token.
@@ -88,6 +88,11 @@ pub fn all() -> Vec<Check> {
         });
     }
     checks.push(free_get("account/costs".into(), "/account/costs?start_time=0&end_time=4102444800000".into()));
+    checks.push(free_get("presets-voices/list".into(), "/v1/general/presets-voices?pageNum=1&pageSize=5".into()));
+    checks.push(free_get(
+        "advanced-presets-elements/list".into(),
+        "/v1/general/advanced-presets-elements?pageNum=1&pageSize=5".into(),
+    ));
     for spec in ENDPOINTS {
         let cost = kling_api::pricing::unit_cost(spec.id, Some("pro"), 10, 9);
         if let Some(valid) = body(spec, &Value::Object(Default::default())) {
@@ -125,7 +130,7 @@ pub fn all() -> Vec<Check> {
             billable: false,
             cost: 0,
         });
-        if spec.output != Output::Synchronous {
+        if spec.output.is_queryable() {
             checks.push(free_get(format!("{}/query-unknown", spec.name), format!("{}/866889456698785798", spec.path)));
             checks.push(free_get(format!("{}/list", spec.name), format!("{}?pageNum=1&pageSize=1", spec.path)));
         }

@@ -9,8 +9,13 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::checks::Check;
-use crate::exchange::{Observation, curl, send};
+use std::time::Duration;
+
+use kling_api::prerequisites::{self, Placeholders};
+
+use crate::checks::{Check, TokenKind};
+use crate::exchange::{Observation, curl, send, token};
+use crate::prepare;
 use crate::progress::Progress;
 use crate::shape::{Difference, compare};
 use crate::target::{Target, TargetKind};
@@ -80,8 +85,10 @@ pub struct Report {
     pub target: String,
     /// Checks compared.
     pub entries: Vec<Entry>,
-    /// Checks skipped (billable beyond the budget) or failed to run.
+    /// Checks skipped (billable beyond the budget, ids not made) or failed to run.
     pub skipped: Vec<String>,
+    /// Why groups of checks were skipped (prerequisites not made).
+    pub notes: Vec<String>,
     /// Units the run may have spent.
     pub spent: u32,
 }
@@ -129,6 +136,9 @@ impl Report {
         if !self.skipped.is_empty() {
             let _ = writeln!(out, "\nSkipped: {}", self.skipped.join(", "));
         }
+        for note in &self.notes {
+            let _ = writeln!(out, "\nNote: {note}");
+        }
         out
     }
 }
@@ -142,18 +152,33 @@ const PARALLEL: usize = 8;
 pub async fn observe(
     target: &Target,
     checks: &[Check],
+    placeholders: &Placeholders,
     budget: &mut Budget,
     progress: &mut Progress,
 ) -> Vec<Option<Observation>> {
     use futures_util::StreamExt as _;
-    let allowed: Vec<bool> =
-        checks.iter().map(|c| !c.billable || target.kind == TargetKind::InProcess || budget.take(c.cost)).collect();
+    let filled: Vec<Option<Check>> = checks
+        .iter()
+        .map(|check| {
+            let mut check = check.clone();
+            let missing = check.body.as_mut().map(|b| prerequisites::fill(b, placeholders)).unwrap_or_default();
+            missing.is_empty().then_some(check)
+        })
+        .collect();
+    let allowed: Vec<bool> = checks
+        .iter()
+        .zip(&filled)
+        .map(|(c, f)| f.is_some() && (!c.billable || target.kind == TargetKind::InProcess || budget.take(c.cost)))
+        .collect();
     let http = reqwest::Client::new();
-    let mut answers = futures_util::stream::iter(checks.iter().zip(&allowed).enumerate())
+    let mut answers = futures_util::stream::iter(filled.iter().zip(&allowed).enumerate())
         .map(|(i, (check, allowed))| {
             let http = &http;
             async move {
-                let observation = if *allowed { send(http, target, check).await.ok() } else { None };
+                let observation = match check {
+                    Some(check) if *allowed => send(http, target, check).await.ok(),
+                    _ => None,
+                };
                 (i, observation)
             }
         })
@@ -161,6 +186,7 @@ pub async fn observe(
     let mut out = vec![None; checks.len()];
     while let Some((i, observation)) = answers.next().await {
         let outcome = match (allowed[i], &observation) {
+            (false, _) if filled[i].is_none() => "skipped (needs ids no prerequisite run made)",
             (false, _) => "skipped (billable, no budget)",
             (true, Some(_)) => "answered",
             (true, None) => "no answer",
@@ -171,12 +197,45 @@ pub async fn observe(
     out
 }
 
+/// Makes the ids stateful checks need on `target` ([`prepare`]): free on an in-process
+/// emulator, within the budget elsewhere. Without them those checks are skipped.
+pub async fn prerequisites_on(target: &Target, budget: &mut Budget) -> Result<Placeholders, String> {
+    let pace = match &target.emulator {
+        Some(running) if target.kind == TargetKind::InProcess => prepare::Pace::Driven(running.clock().clone()),
+        _ if !target.make_prerequisites => {
+            return Err(format!(
+                "checks that need ids ($video_id, ...) skipped: --make-prerequisites creates them (about {} units)",
+                prepare::cost()
+            ));
+        }
+        _ if budget.take(prepare::cost()) => {
+            prepare::Pace::RealTime { every: Duration::from_secs(10), limit: Duration::from_secs(900) }
+        }
+        _ => {
+            return Err(format!("prerequisites not made: they cost about {} units, beyond the budget", prepare::cost()));
+        }
+    };
+    let token = token(TokenKind::Valid, target).unwrap_or_default();
+    prepare::run(&reqwest::Client::new(), &target.base_url, &token, &pace)
+        .await
+        .map_err(|e| format!("prerequisites failed: {e}"))
+}
+
 /// Compares the target's answers with the reference's, check by check.
 pub async fn drift(reference: &Target, target: &Target, checks: &[Check], budget: &mut Budget, quiet: bool) -> Report {
     let mut progress = Progress::new(checks.len() * 2, quiet);
     let mut free = Budget::unlimited();
-    let expected = observe(reference, checks, &mut free, &mut progress).await;
-    let observed = observe(target, checks, budget, &mut progress).await;
+    let mut notes = Vec::new();
+    let mut made = |result: Result<Placeholders, String>| {
+        result.unwrap_or_else(|note| {
+            notes.push(note);
+            Placeholders::new()
+        })
+    };
+    let on_reference = made(prerequisites_on(reference, &mut free).await);
+    let on_target = made(prerequisites_on(target, budget).await);
+    let expected = observe(reference, checks, &on_reference, &mut free, &mut progress).await;
+    let observed = observe(target, checks, &on_target, budget, &mut progress).await;
     progress.finish();
     let mut entries = Vec::new();
     let mut skipped = Vec::new();
@@ -193,7 +252,7 @@ pub async fn drift(reference: &Target, target: &Target, checks: &[Check], budget
             differences: compare(e.status, &e.body, o.status, &o.body),
         });
     }
-    Report { reference: describe(reference), target: describe(target), entries, skipped, spent: budget.spent() }
+    Report { reference: describe(reference), target: describe(target), entries, skipped, notes, spent: budget.spent() }
 }
 
 /// A one-line description of a target.

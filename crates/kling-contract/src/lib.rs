@@ -12,6 +12,8 @@
 //! - [`checks`]: the checks, from the tables.
 //! - [`exchange`]: sending a check, signing its token, showing it as curl (no secrets).
 //! - [`shape`]: comparing answers by shape, classifying differences, redacting for snapshots.
+//! - [`prepare`]: making the ids stateful checks refer to, from the kling-api
+//!   prerequisite steps.
 //! - [`drift`]: budgets for billable checks, the run, the report (Markdown and JSON).
 //! - [`replay`]: replaying recorded exchanges, and a recording proxy.
 //! - [`progress`]: a bar on terminals, plain lines in CI.
@@ -19,6 +21,7 @@
 pub mod checks;
 pub mod drift;
 pub mod exchange;
+pub mod prepare;
 pub mod progress;
 pub mod replay;
 pub mod shape;

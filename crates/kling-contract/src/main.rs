@@ -45,6 +45,10 @@ struct TargetArgs {
     /// Units billable checks may spend on a real or URL target [default: 0, free checks only].
     #[arg(long, value_name = "UNITS")]
     allow_spend: Option<u32>,
+    /// On a real or URL target, first create the ids stateful checks need (a video, a
+    /// voice, an element, sessions), within --allow-spend; a real video takes minutes.
+    #[arg(long)]
+    make_prerequisites: bool,
     /// Only checks whose id contains this.
     #[arg(long)]
     filter: Option<String>,
@@ -98,11 +102,16 @@ enum Command {
 async fn build_target(args: &TargetArgs) -> anyhow::Result<(Target, Budget)> {
     let budget = Budget::units(args.allow_spend.unwrap_or(0));
     if let Some(url) = &args.base_url {
-        return Ok((Target::url(url, &args.access_key, &args.secret_key, TargetKind::Url), budget));
+        let mut target = Target::url(url, &args.access_key, &args.secret_key, TargetKind::Url);
+        target.make_prerequisites = args.make_prerequisites;
+        return Ok((target, budget));
     }
     match args.target {
         TargetArg::Real => {
-            Ok((Target::real().context("--target real needs KLING_AI_ACCESS_KEY and KLING_AI_SECRET_KEY")?, budget))
+            let mut target =
+                Target::real().context("--target real needs KLING_AI_ACCESS_KEY and KLING_AI_SECRET_KEY")?;
+            target.make_prerequisites = args.make_prerequisites;
+            Ok((target, budget))
         }
         TargetArg::Emulator => {
             let dialect = if args.dialect == DialectArg::Seed { Dialect::Seed } else { Dialect::Official };

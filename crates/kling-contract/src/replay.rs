@@ -87,6 +87,7 @@ pub async fn replay(dir: &Path, target: &Target, budget: &mut Budget) -> anyhow:
         target: describe(target),
         entries,
         skipped,
+        notes: Vec::new(),
         spent: budget.spent(),
     })
 }

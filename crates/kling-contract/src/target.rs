@@ -29,6 +29,9 @@ pub struct Target {
     pub kind: TargetKind,
     /// The emulator, when in-process.
     pub emulator: Option<Running>,
+    /// Whether to create the ids stateful checks need on a target that is not in-process
+    /// (billable, and a real video takes minutes); in-process targets always get them.
+    pub make_prerequisites: bool,
 }
 
 impl std::fmt::Debug for Target {
@@ -50,6 +53,7 @@ impl Target {
             secret_key: DEV_SECRET_KEY.to_owned(),
             kind: TargetKind::InProcess,
             emulator: Some(running),
+            make_prerequisites: true,
         })
     }
 
@@ -61,6 +65,7 @@ impl Target {
             secret_key: secret_key.to_owned(),
             kind,
             emulator: None,
+            make_prerequisites: false,
         }
     }
 

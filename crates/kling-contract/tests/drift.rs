@@ -16,6 +16,7 @@ async fn the_emulator_agrees_with_itself() {
     let report = drift(&reference, &target, &checks::all(), &mut Budget::unlimited(), true).await;
     assert!(!report.drifted(), "{}", report.markdown());
     assert!(report.entries.len() > 400);
+    assert!(report.skipped.is_empty(), "stateful checks need their prerequisites: {:?}", report.skipped);
 }
 
 #[tokio::test]
