@@ -212,7 +212,10 @@ pub async fn prerequisites_on(target: &Target, budget: &mut Budget) -> Result<Pl
             prepare::Pace::RealTime { every: Duration::from_secs(10), limit: Duration::from_secs(900) }
         }
         _ => {
-            return Err(format!("prerequisites not made: they cost about {} units, beyond the budget", prepare::cost()));
+            return Err(format!(
+                "prerequisites not made: they cost about {} units, beyond the budget",
+                prepare::cost()
+            ));
         }
     };
     let token = token(TokenKind::Valid, target).unwrap_or_default();
