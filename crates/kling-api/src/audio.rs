@@ -2,7 +2,7 @@
 //! for a video, and speech (TTS) in a voice of the caller.
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Rule, RuleClass, Ty, exactly_one};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Rule, RuleClass, Ty, VIDEO_ID, VIDEO_ID_OR_URL};
 
 /// `POST /v1/audio/text-to-audio`.
 pub const TEXT_TO_AUDIO: EndpointSpec = EndpointSpec {
@@ -51,7 +51,7 @@ pub const VIDEO_TO_AUDIO: EndpointSpec = EndpointSpec {
     seed_fields: &[],
     base: r#"{"video_url": "https://example.com/clip.mp4"}"#,
     fields: &[
-        Field::optional("video_id", Ty::Str, r#""$video_id""#).within(r#"{"video_url": null}"#),
+        VIDEO_ID,
         Field::optional("video_url", Ty::HttpUrl, r#""https://example.com/other.mp4""#),
         Field::optional("sound_effect_prompt", Ty::Text { max_chars: 200 }, r#""footsteps on gravel""#),
         Field::optional("bgm_prompt", Ty::Text { max_chars: 200 }, r#""calm piano""#),
@@ -59,15 +59,7 @@ pub const VIDEO_TO_AUDIO: EndpointSpec = EndpointSpec {
         CALLBACK_URL,
         EXTERNAL_TASK_ID,
     ],
-    rules: &[Rule {
-        id: "video.exactly_one",
-        field: "video_id",
-        summary: "exactly one of video_id and video_url",
-        class: RuleClass::Structural,
-        check: |r| exactly_one(r, "video_id", "video_url"),
-        accept: r#"{"video_url": null, "video_id": "$video_id"}"#,
-        reject: r#"{"video_url": null}"#,
-    }],
+    rules: &[VIDEO_ID_OR_URL],
 };
 
 /// `POST /v1/audio/tts`: answers the finished task at once (no query or list is

@@ -161,6 +161,31 @@ pub struct EndpointSpec {
 }
 
 impl EndpointSpec {
+    /// A synchronous endpoint without a model (selections, deletions, recognition):
+    /// answered at once, no task, no cross rules unless the caller adds them.
+    pub const fn synchronous(
+        id: EndpointId,
+        name: &'static str,
+        path: &'static str,
+        base: &'static str,
+        fields: &'static [Field],
+    ) -> EndpointSpec {
+        EndpointSpec {
+            id,
+            name,
+            path,
+            pack: PackType::Video,
+            output: Output::Synchronous,
+            models: &[],
+            default_model: "",
+            default_mode: "std",
+            fields,
+            rules: &[],
+            base,
+            seed_fields: &[],
+        }
+    }
+
     /// Whether `model` is offered by this endpoint.
     pub fn offers_model(&self, model: &str) -> bool {
         self.models.contains(&model)

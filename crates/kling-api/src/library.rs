@@ -42,20 +42,13 @@ pub const CUSTOM_VOICES: EndpointSpec = EndpointSpec {
 };
 
 /// `POST /v1/general/delete-voices` (synchronous).
-pub const DELETE_VOICES: EndpointSpec = EndpointSpec {
-    id: EndpointId::DeleteVoices,
-    name: "delete-voices",
-    path: "/v1/general/delete-voices",
-    pack: PackType::Video,
-    output: Output::Synchronous,
-    models: &[],
-    default_model: "",
-    default_mode: "std",
-    seed_fields: &[],
-    base: r#"{"voice_id": "$voice_id"}"#,
-    fields: &[Field::required("voice_id", Ty::Str, r#""$voice_id""#)],
-    rules: &[],
-};
+pub const DELETE_VOICES: EndpointSpec = EndpointSpec::synchronous(
+    EndpointId::DeleteVoices,
+    "delete-voices",
+    "/v1/general/delete-voices",
+    r#"{"voice_id": "$voice_id"}"#,
+    &[Field::required("voice_id", Ty::Str, r#""$voice_id""#)],
+);
 
 const TAG: Ty = Ty::Object(&[Field::required(
     "tag_id",
@@ -151,36 +144,22 @@ pub const CUSTOM_ELEMENTS: EndpointSpec = EndpointSpec {
 };
 
 /// `POST /v1/general/delete-elements` (synchronous).
-pub const DELETE_ELEMENTS: EndpointSpec = EndpointSpec {
-    id: EndpointId::DeleteElements,
-    name: "delete-elements",
-    path: "/v1/general/delete-elements",
-    pack: PackType::Video,
-    output: Output::Synchronous,
-    models: &[],
-    default_model: "",
-    default_mode: "std",
-    seed_fields: &[],
-    base: r#"{"element_id": "$element_id"}"#,
-    fields: &[Field::required("element_id", Ty::Str, r#""$element_id""#)],
-    rules: &[],
-};
+pub const DELETE_ELEMENTS: EndpointSpec = EndpointSpec::synchronous(
+    EndpointId::DeleteElements,
+    "delete-elements",
+    "/v1/general/delete-elements",
+    r#"{"element_id": "$element_id"}"#,
+    &[Field::required("element_id", Ty::Str, r#""$element_id""#)],
+);
 
 /// `POST /v1/videos/image-recognize` (synchronous).
-pub const IMAGE_RECOGNIZE: EndpointSpec = EndpointSpec {
-    id: EndpointId::ImageRecognize,
-    name: "image-recognize",
-    path: "/v1/videos/image-recognize",
-    pack: PackType::Video,
-    output: Output::Synchronous,
-    models: &[],
-    default_model: "",
-    default_mode: "std",
-    seed_fields: &[],
-    base: r#"{"image": "https://example.com/person.png"}"#,
-    fields: &[Field::required("image", Ty::Image, r#""$image:png:640x800""#)],
-    rules: &[],
-};
+pub const IMAGE_RECOGNIZE: EndpointSpec = EndpointSpec::synchronous(
+    EndpointId::ImageRecognize,
+    "image-recognize",
+    "/v1/videos/image-recognize",
+    r#"{"image": "https://example.com/person.png"}"#,
+    &[Field::required("image", Ty::Image, r#""$image:png:640x800""#)],
+);
 
 /// What image-recognize reports, in order.
 pub const RECOGNITION_TYPES: &[&str] = &["object_seg", "head_seg", "face_seg", "cloth_seg"];

@@ -157,19 +157,11 @@ pub const IDENTIFY_FACE: EndpointSpec = EndpointSpec {
     seed_fields: &[],
     base: r#"{"video_url": "https://example.com/face.mp4"}"#,
     fields: &[
-        Field::optional("video_id", Ty::Str, r#""$video_id""#).within(r#"{"video_url": null}"#),
+        crate::rules::VIDEO_ID,
         Field::optional("video_url", Ty::HttpUrl, r#""https://example.com/other-face.mp4""#),
     ],
     rules: &[
-        Rule {
-            id: "video.exactly_one",
-            field: "video_id",
-            summary: "exactly one of video_id and video_url",
-            class: RuleClass::Structural,
-            check: |r| crate::rules::exactly_one(r, "video_id", "video_url"),
-            accept: r#"{"video_url": null, "video_id": "$video_id"}"#,
-            reject: r#"{"video_id": "$video_id"}"#,
-        },
+        Rule { reject: r#"{"video_id": "$video_id"}"#, ..crate::rules::VIDEO_ID_OR_URL },
         Rule {
             id: "video_url.length",
             field: "video_url",

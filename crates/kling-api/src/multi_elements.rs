@@ -7,7 +7,9 @@
 //! [`crate::prerequisites`]).
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, exactly_one};
+use crate::rules::{
+    CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, VIDEO_ID, VIDEO_ID_OR_URL, WATERMARK_INFO,
+};
 use crate::video::IMAGE_ITEM;
 
 /// Most frames a session may mark.
@@ -26,54 +28,20 @@ const SESSION: Field = Field::required("session_id", Ty::Str, r#""$selection_id"
 const SPARE_SESSION: Field = Field::required("session_id", Ty::Str, r#""$spare_selection_id""#);
 const FRAME: Field = Field::required("frame_index", Ty::Int { min: 0, max: 100_000 }, "3");
 
-const fn session_op(
-    id: EndpointId,
-    name: &'static str,
-    path: &'static str,
-    base: &'static str,
-    fields: &'static [Field],
-) -> EndpointSpec {
-    EndpointSpec {
-        id,
-        name,
-        path,
-        pack: PackType::Video,
-        output: Output::Synchronous,
-        models: &[],
-        default_model: "",
-        default_mode: "std",
-        fields,
-        rules: &[],
-        base,
-        seed_fields: &[],
-    }
-}
-
 /// `POST /v1/videos/multi-elements/init-selection`: opens a session on a video.
 pub const INIT_SELECTION: EndpointSpec = EndpointSpec {
-    rules: &[Rule {
-        id: "video.exactly_one",
-        field: "video_id",
-        summary: "exactly one of video_id and video_url",
-        class: RuleClass::Structural,
-        check: |r| exactly_one(r, "video_id", "video_url"),
-        accept: r#"{"video_url": null, "video_id": "$video_id"}"#,
-        reject: r#"{"video_url": null}"#,
-    }],
-    ..session_op(
+    rules: &[VIDEO_ID_OR_URL],
+    ..EndpointSpec::synchronous(
         EndpointId::InitSelection,
         "init-selection",
         "/v1/videos/multi-elements/init-selection",
         r#"{"video_url": "https://example.com/clip.mp4"}"#,
-        &[
-            Field::optional("video_id", Ty::Str, r#""$video_id""#).within(r#"{"video_url": null}"#),
-            Field::optional("video_url", Ty::HttpUrl, r#""https://example.com/other.mp4""#),
-        ],
+        &[VIDEO_ID, Field::optional("video_url", Ty::HttpUrl, r#""https://example.com/other.mp4""#)],
     )
 };
 
 /// `POST /v1/videos/multi-elements/add-selection`: marks points on a frame.
-pub const ADD_SELECTION: EndpointSpec = session_op(
+pub const ADD_SELECTION: EndpointSpec = EndpointSpec::synchronous(
     EndpointId::AddSelection,
     "add-selection",
     "/v1/videos/multi-elements/add-selection",
@@ -82,7 +50,7 @@ pub const ADD_SELECTION: EndpointSpec = session_op(
 );
 
 /// `POST /v1/videos/multi-elements/delete-selection`: unmarks points of a frame.
-pub const DELETE_SELECTION: EndpointSpec = session_op(
+pub const DELETE_SELECTION: EndpointSpec = EndpointSpec::synchronous(
     EndpointId::DeleteSelection,
     "delete-selection",
     "/v1/videos/multi-elements/delete-selection",
@@ -91,7 +59,7 @@ pub const DELETE_SELECTION: EndpointSpec = session_op(
 );
 
 /// `POST /v1/videos/multi-elements/clear-selection`: unmarks everything.
-pub const CLEAR_SELECTION: EndpointSpec = session_op(
+pub const CLEAR_SELECTION: EndpointSpec = EndpointSpec::synchronous(
     EndpointId::ClearSelection,
     "clear-selection",
     "/v1/videos/multi-elements/clear-selection",
@@ -100,7 +68,7 @@ pub const CLEAR_SELECTION: EndpointSpec = session_op(
 );
 
 /// `POST /v1/videos/multi-elements/preview-selection`: a video of the tracked selection.
-pub const PREVIEW_SELECTION: EndpointSpec = session_op(
+pub const PREVIEW_SELECTION: EndpointSpec = EndpointSpec::synchronous(
     EndpointId::PreviewSelection,
     "preview-selection",
     "/v1/videos/multi-elements/preview-selection",

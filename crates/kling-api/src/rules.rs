@@ -797,6 +797,21 @@ pub const CALLBACK_URL: Field = Field::optional("callback_url", Ty::HttpUrl, r#"
 /// `external_task_id`, common to every create endpoint.
 pub const EXTERNAL_TASK_ID: Field = Field::optional("external_task_id", Ty::Str, r#""order-1""#);
 
+/// `video_id`: a Kling video of the account, the alternative to `video_url`.
+pub const VIDEO_ID: Field = Field::optional("video_id", Ty::Str, r#""$video_id""#).within(r#"{"video_url": null}"#);
+
+/// `video.exactly_one`: exactly one of `video_id` and `video_url` (on bases that send
+/// `video_url`).
+pub const VIDEO_ID_OR_URL: Rule = Rule {
+    id: "video.exactly_one",
+    field: "video_id",
+    summary: "exactly one of video_id and video_url",
+    class: RuleClass::Structural,
+    check: |r| exactly_one(r, "video_id", "video_url"),
+    accept: r#"{"video_url": null, "video_id": "$video_id"}"#,
+    reject: r#"{"video_url": null}"#,
+};
+
 /// Exactly one of two alternative fields (`video_id` or `video_url`, ...) is given.
 pub fn exactly_one(r: &Req<'_>, a: &str, b: &str) -> Result<(), String> {
     match (r.present(a), r.present(b)) {

@@ -19,7 +19,6 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kling_api::dialect::{SEED_PATHS, seed_path};
-use kling_api::endpoints::Output;
 use kling_api::{Dialect, ENDPOINTS, ErrorKind};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -30,16 +29,9 @@ use crate::state::AppState;
 pub fn router(state: Arc<AppState>) -> Router {
     let mut api = Router::new();
     for spec in ENDPOINTS {
-        match spec.output {
-            Output::Synchronous => {
-                api = api.route(spec.path, post(move |ctx, body| tasks::synchronous(spec, ctx, body)));
-                continue;
-            }
-            Output::Speech => {
-                api = api.route(spec.path, post(move |ctx, body| tasks::create_finished(spec, ctx, body)));
-                continue;
-            }
-            _ => {}
+        if !spec.output.is_queryable() {
+            api = api.route(spec.path, post(move |ctx, body| tasks::synchronous(spec, ctx, body)));
+            continue;
         }
         api = api
             .route(

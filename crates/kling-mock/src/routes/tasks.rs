@@ -147,25 +147,6 @@ async fn create_inner(
     Ok(with_seed_field_hint(spec, ctx, &value, success(ctx.request_id.0, created)))
 }
 
-/// `POST /v1/audio/tts`: the task is created finished and answered whole.
-pub(super) async fn create_finished(
-    spec: &'static EndpointSpec,
-    ctx: Ctx,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let mut decision = Decision::default();
-    let answer = async {
-        let value = json_body(&ctx, body)?;
-        decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
-        let request = ctx.validate(spec, &value)?;
-        let base = base_url(&ctx.headers, &ctx.state);
-        let task = ctx.state.engine.create_finished(&ctx.account, spec, request, &decision.action, &base)?;
-        Ok(success(ctx.request_id.0, task))
-    }
-    .await;
-    ctx.deliver(&decision, answer)
-}
-
 /// In the official dialect, a seed-only field is ignored like any unknown field; the
 /// answer carries a hint naming the official form (the body never changes).
 fn with_seed_field_hint(spec: &EndpointSpec, ctx: &Ctx, body: &Value, mut response: Response) -> Response {
@@ -178,8 +159,8 @@ fn with_seed_field_hint(spec: &EndpointSpec, ctx: &Ctx, body: &Value, mut respon
     response
 }
 
-/// The synchronous endpoints (identify-face, selections, deletions, image recognition):
-/// validated like a create, answered at once, no task.
+/// The endpoints answered at once (identify-face, selections, deletions, image
+/// recognition, and TTS with its finished task): validated like a create.
 pub(super) async fn synchronous(
     spec: &'static EndpointSpec,
     ctx: Ctx,
@@ -195,6 +176,10 @@ pub(super) async fn synchronous(
         let data = match spec.id {
             EndpointId::IdentifyFace => {
                 return Ok(success(ctx.request_id.0, engine.identify_face(&ctx.account, &request, &base)?));
+            }
+            EndpointId::Tts => {
+                let task = engine.create_finished(&ctx.account, spec, request, &decision.action, &base)?;
+                return Ok(success(ctx.request_id.0, task));
             }
             EndpointId::InitSelection => engine.init_selection(&ctx.account, &request, &base)?,
             EndpointId::DeleteVoices | EndpointId::DeleteElements => {
