@@ -85,16 +85,6 @@ impl Library {
         Ok(entry.task_id)
     }
 
-    /// Whether the voice made by a task was deleted.
-    pub fn voice_deleted(&self, account: AccountId, voice_id: &str) -> bool {
-        self.voices.get(&(account, voice_id.to_owned())).is_some_and(|e| e.deleted)
-    }
-
-    /// Whether the element made by a task was deleted.
-    pub fn element_deleted(&self, account: AccountId, element_id: u64) -> bool {
-        self.elements.get(&(account, element_id)).is_some_and(|e| e.deleted)
-    }
-
     /// Forgets everything (admin reset).
     pub fn clear(&mut self) {
         *self = Library::default();
