@@ -22,6 +22,7 @@
 //! - [`task`]: one task's state machine; [`store`]: the bounded task store.
 //! - [`clock`]: simulated time; [`latency`]: how long tasks take; [`ids`]: ids.
 //! - [`callbacks`]: ordered callback delivery; [`media`]: result files.
+//! - [`server`]: the accept loop and its bounds; [`tls`]: HTTPS certificates.
 
 pub mod accounts;
 pub mod app;
@@ -38,10 +39,12 @@ pub mod media;
 pub mod net;
 pub mod routes;
 pub mod scenario;
+pub mod server;
 pub mod sources;
 pub mod state;
 pub mod store;
 pub mod task;
+pub mod tls;
 
 pub use app::{App, Running, StartError};
 pub use config::{AccountKeys, Config};
