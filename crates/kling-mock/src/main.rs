@@ -444,7 +444,33 @@ async fn main() -> anyhow::Result<()> {
     init_logging(args.log_format.unwrap_or(LogFormat::Text), args.log.as_deref().unwrap_or("info"));
     let config = args.into_config()?;
     let app = App::build(config.clone()).await?;
+    if !config.host.is_loopback() {
+        tracing::warn!(host = %config.host, "bound to a non-loopback address; anyone who can reach it can use it");
+    }
     // A closed stdout (a supervisor that read the banner and left) must not stop the server.
     let _ = writeln!(std::io::stdout(), "{}", banner(&config, &app.base_url(), app.tls_certificate())?);
     app.run_until(shutdown_signal()).await.context("server failed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_banner_warns_when_bound_beyond_loopback() {
+        let mut config = Config::default();
+        let loopback = banner(&config, "http://127.0.0.1:8088", None).unwrap_or_default();
+        assert!(!loopback.contains("warning"), "{loopback}");
+        config.host = IpAddr::from([0, 0, 0, 0]);
+        let everywhere = banner(&config, "http://0.0.0.0:8088", None).unwrap_or_default();
+        assert!(everywhere.contains("warning: bound to a non-loopback address"), "{everywhere}");
+    }
+
+    #[test]
+    fn the_banner_names_the_certificate_to_trust() {
+        let text = banner(&Config::default(), "https://127.0.0.1:8088", Some(Path::new("/tmp/k/cert.pem")))
+            .unwrap_or_default();
+        assert!(text.contains("TLS certificate to trust: /tmp/k/cert.pem"), "{text}");
+        assert!(text.contains("curl -s --cacert /tmp/k/cert.pem https://127.0.0.1:8088/"), "{text}");
+    }
 }

@@ -80,7 +80,14 @@ pub async fn serve(
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(ConnectInfo(handle.clone()));
-            tower::ServiceExt::oneshot(router.clone(), request)
+            // The path only: a query may carry credentials, and headers are never logged.
+            let (method, path, remote) = (request.method().clone(), request.uri().path().to_owned(), handle.remote);
+            let answer = tower::ServiceExt::oneshot(router.clone(), request);
+            async move {
+                let response = answer.await?;
+                tracing::debug!(%remote, %method, path, status = response.status().as_u16(), "answered");
+                Ok::<_, std::convert::Infallible>(response)
+            }
         });
         let (http, watcher, tls) = (http.clone(), graceful.watcher(), tls.clone());
         tokio::spawn(async move {
