@@ -127,7 +127,7 @@ async fn idle_connections_are_bounded_and_closed() {
     let started = Instant::now();
     app.get(T2V).await.assert_ok();
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(2), "served after {waited:?}");
+    assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(3), "served after {waited:?}");
     for socket in &mut idle {
         let left = closed_within(socket, Duration::from_millis(100)).await;
         assert_eq!(left, Some(Vec::new()), "an idle connection is closed without an answer");
@@ -270,5 +270,5 @@ async fn a_crowd_of_silent_connections_delays_a_client_only_boundedly() {
     let started = Instant::now();
     let reply: RawReply = raw::send(&app.base, &create_request(br#"{"prompt": "through the crowd"}"#)).await;
     assert_eq!((reply.status, reply.json()["code"].as_i64()), (200, Some(0)), "{}", reply.text());
-    assert!(started.elapsed() < Duration::from_secs(3), "served after {:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(5), "served after {:?}", started.elapsed());
 }
