@@ -95,10 +95,7 @@ async fn a_client_that_trickles_its_headers_is_cut_off_after_the_header_timeout(
     }
     let elapsed = started.elapsed();
     assert!(cut_off, "still connected after {elapsed:?}");
-    assert!(
-        elapsed >= Duration::from_millis(350) && elapsed < Duration::from_millis(1500),
-        "cut off after {elapsed:?}"
-    );
+    assert!(elapsed >= Duration::from_millis(350) && elapsed < Duration::from_secs(3), "cut off after {elapsed:?}");
     app.get(T2V).await.assert_ok();
 }
 
