@@ -1,6 +1,8 @@
 //! Test harness: start the emulator in-process on a free port and talk to it over a real
 //! socket, with helpers for tokens, requests and simulated time.
 
+pub mod raw;
+
 use std::time::Duration;
 
 use kling_mock::config::{DEV_ACCESS_KEY, DEV_SECRET_KEY};

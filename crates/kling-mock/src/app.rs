@@ -17,10 +17,12 @@ use crate::engine::{Engine, EngineParts};
 use crate::ids::Ids;
 use crate::journal::Journal;
 use crate::media::{FixtureError, Media};
-use crate::net::{ConnectionHandle, FaultListener};
+use crate::net::FaultListener;
 use crate::routes;
 use crate::scenario::Scenarios;
+use crate::server::{self, ConnectionLimits};
 use crate::state::{AppState, Stats};
+use crate::tls::{Tls, TlsError};
 use parking_lot::RwLock;
 
 /// Why the emulator could not start.
@@ -41,6 +43,9 @@ pub enum StartError {
     /// The configuration has no account.
     #[error("at least one account is required")]
     NoAccount,
+    /// HTTPS was asked for but its certificate could not be set up.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
 }
 
 /// A bound, ready-to-serve emulator.
@@ -48,6 +53,7 @@ pub enum StartError {
 pub struct App {
     listener: TcpListener,
     state: Arc<AppState>,
+    tls: Option<Tls>,
 }
 
 impl App {
@@ -60,14 +66,18 @@ impl App {
         let addr = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
         let local = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+        let tls = config.tls.as_ref().map(|tls| Tls::prepare(tls, local)).transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let clock = Arc::new(match config.clock {
             ClockConfig::System { scale, start_ms } => Clock::system(scale, start_ms),
             ClockConfig::Manual { start_ms } => Clock::manual(start_ms),
         });
         let ids = Arc::new(Ids::new(config.seed));
         let media = Arc::new(Media::load()?);
-        let public_url =
-            config.public_url.clone().map_or_else(|| format!("http://{local}"), |u| u.trim_end_matches('/').to_owned());
+        let public_url = config
+            .public_url
+            .clone()
+            .map_or_else(|| format!("{scheme}://{local}"), |u| u.trim_end_matches('/').to_owned());
         let engine = Arc::new(Engine::new(EngineParts {
             clock: clock.clone(),
             ids: ids.clone(),
@@ -100,7 +110,7 @@ impl App {
         for scenario in initial {
             state.activate(scenario);
         }
-        Ok(App { listener, state })
+        Ok(App { listener, state, tls })
     }
 
     /// The bound address.
@@ -108,9 +118,15 @@ impl App {
         self.listener.local_addr().unwrap_or_else(|_| SocketAddr::new(self.state.config.host, self.state.config.port))
     }
 
-    /// `http://<bound address>`.
+    /// `http://<bound address>`, or `https://` with TLS.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.local_addr())
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.local_addr())
+    }
+
+    /// The PEM certificate file clients should trust, when serving HTTPS.
+    pub fn tls_certificate(&self) -> Option<&std::path::Path> {
+        self.tls.as_ref().map(|tls| tls.certificate.as_path())
     }
 
     /// The shared state (clock, engine, configuration).
@@ -123,8 +139,11 @@ impl App {
         let (stop_tx, stop_rx) = watch::channel(false);
         let driver = tokio::spawn(self.state.engine.clone().drive(wait_for(stop_rx)));
         let router = routes::router(self.state.clone());
-        let service = router.into_make_service_with_connect_info::<ConnectionHandle>();
-        let served = axum::serve(FaultListener::new(self.listener), service).with_graceful_shutdown(shutdown).await;
+        let limits = ConnectionLimits {
+            header_timeout: self.state.config.header_timeout,
+            max_connections: self.state.config.max_connections,
+        };
+        let served = server::serve(FaultListener::new(self.listener), router, limits, self.tls, shutdown).await;
         let _ = stop_tx.send(true);
         let _ = driver.await;
         served
@@ -149,7 +168,7 @@ async fn wait_for(mut stop: watch::Receiver<bool>) {
 /// An emulator serving in the background.
 #[derive(Debug)]
 pub struct Running {
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (`https://` with TLS).
     pub base_url: String,
     /// Shared state: drive `state.clock` to move simulated time.
     pub state: Arc<AppState>,

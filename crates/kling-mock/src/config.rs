@@ -11,6 +11,7 @@ use kling_api::rules::ValidationOptions;
 use crate::accounts::LimitsConfig;
 use crate::latency::LatencyProfile;
 use crate::scenario::Scenario;
+use crate::tls::TlsConfig;
 
 /// Access key of the built-in development account.
 pub const DEV_ACCESS_KEY: &str = "kling-mock-dev-access-key";
@@ -127,6 +128,13 @@ pub struct Config {
     pub admin: AdminConfig,
     /// Most exchanges the request journal keeps (0 turns it off).
     pub journal_size: usize,
+    /// Time a client has to send a request's headers (and a TLS handshake, and each body
+    /// chunk); a keep-alive connection idle this long is closed.
+    pub header_timeout: Duration,
+    /// Connections served at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// Serve HTTPS instead of HTTP.
+    pub tls: Option<TlsConfig>,
 }
 
 /// Whether and how the admin API is served.
@@ -168,6 +176,9 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             admin: AdminConfig::default(),
             journal_size: 1000,
+            header_timeout: Duration::from_secs(15),
+            max_connections: 1024,
+            tls: None,
         }
     }
 }

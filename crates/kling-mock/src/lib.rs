@@ -26,6 +26,7 @@
 //! - [`sources`]: what derived tasks need from earlier ones; [`selection`]:
 //!   multi-elements selection sessions; [`library`]: each account's voices, elements
 //!   and audios.
+//! - [`server`]: the accept loop and its bounds; [`tls`]: HTTPS certificates.
 
 pub mod accounts;
 pub mod app;
@@ -45,11 +46,12 @@ pub mod net;
 pub mod routes;
 pub mod scenario;
 pub mod selection;
-
+pub mod server;
 pub mod sources;
 pub mod state;
 pub mod store;
 pub mod task;
+pub mod tls;
 
 pub use app::{App, Running, StartError};
 pub use config::{AccountKeys, Config};

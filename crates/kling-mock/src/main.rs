@@ -15,6 +15,7 @@ use kling_mock::accounts::LimitsConfig;
 use kling_mock::config::{AccountKeys, AdminConfig, AuthClock, ClockConfig, DEFAULT_PORT};
 use kling_mock::latency::LatencyProfile;
 use kling_mock::scenario;
+use kling_mock::tls::TlsConfig;
 use kling_mock::{App, Config};
 
 /// A faithful local emulator of the Kling AI video and image generation HTTP API.
@@ -143,6 +144,23 @@ struct ServeArgs {
     /// Most exchanges kept in the request journal; 0 turns it off [default: 1000].
     #[arg(long, env = "KLING_MOCK_JOURNAL_SIZE", value_name = "N")]
     journal_size: Option<usize>,
+    /// Seconds a client has to send a request's headers (and each body chunk); idle
+    /// keep-alive connections close after it too [default: 15].
+    #[arg(long, env = "KLING_MOCK_HEADER_TIMEOUT", value_name = "SECONDS")]
+    header_timeout: Option<f64>,
+    /// Connections served at once; more wait in the listen backlog [default: 1024].
+    #[arg(long, env = "KLING_MOCK_MAX_CONNECTIONS", value_name = "N")]
+    max_connections: Option<usize>,
+    /// Serve HTTPS with a self-signed certificate generated at start (its file is printed).
+    #[arg(long, env = "KLING_MOCK_TLS")]
+    #[serde(default)]
+    tls: bool,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(long, env = "KLING_MOCK_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "KLING_MOCK_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Log format [default: text].
     #[arg(long, env = "KLING_MOCK_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
@@ -223,6 +241,11 @@ impl ServeArgs {
             admin_token: self.admin_token.or(file.admin_token),
             no_admin: self.no_admin || file.no_admin,
             journal_size: self.journal_size.or(file.journal_size),
+            header_timeout: self.header_timeout.or(file.header_timeout),
+            max_connections: self.max_connections.or(file.max_connections),
+            tls: self.tls || file.tls,
+            tls_cert: self.tls_cert.or(file.tls_cert),
+            tls_key: self.tls_key.or(file.tls_key),
             log_format: self.log_format.or(file.log_format),
             log: self.log.or(file.log),
         }
@@ -239,6 +262,19 @@ impl ServeArgs {
             );
         }
         let callback_timeout = self.callback_timeout.map_or(defaults.callback_timeout, Duration::from_secs_f64);
+        if let Some(timeout) = self.header_timeout {
+            anyhow::ensure!(
+                timeout.is_finite() && timeout > 0.0 && timeout < 1e9,
+                "--header-timeout must be a positive number of seconds"
+            );
+        }
+        anyhow::ensure!(self.max_connections != Some(0), "--max-connections must be at least 1");
+        let tls = match (self.tls, self.tls_cert, self.tls_key) {
+            (_, Some(cert), Some(key)) => Some(TlsConfig::Files { cert, key }),
+            (_, Some(_), None) | (_, None, Some(_)) => anyhow::bail!("--tls-cert and --tls-key go together"),
+            (true, None, None) => Some(TlsConfig::SelfSigned),
+            (false, None, None) => None,
+        };
         let mut limits = self.limits.unwrap_or_default();
         for setting in &self.units {
             let mut pack = limits.default.of(setting.pack);
@@ -288,6 +324,9 @@ impl ServeArgs {
             limits,
             admin: AdminConfig { disabled: self.no_admin, token: self.admin_token },
             journal_size: self.journal_size.unwrap_or(defaults.journal_size),
+            header_timeout: self.header_timeout.map_or(defaults.header_timeout, Duration::from_secs_f64),
+            max_connections: self.max_connections.unwrap_or(defaults.max_connections),
+            tls,
         })
     }
 }
@@ -315,7 +354,7 @@ fn token_for(keys: &AccountKeys, ttl_s: i64) -> anyhow::Result<String> {
         .context("cannot sign token")
 }
 
-fn banner(config: &Config, base_url: &str) -> anyhow::Result<String> {
+fn banner(config: &Config, base_url: &str, certificate: Option<&Path>) -> anyhow::Result<String> {
     let mut out = format!(
         "kling-mock {} listening on {base_url}\n  seed {}  latency {:?}  time scale {}x  dialect {:?}  scenarios {}  admin {}\n",
         env!("CARGO_PKG_VERSION"),
@@ -329,11 +368,16 @@ fn banner(config: &Config, base_url: &str) -> anyhow::Result<String> {
         config.scenarios.len(),
         if config.admin.disabled { "off".to_owned() } else { format!("{base_url}/__admin") },
     );
+    let mut curl = "curl -s".to_owned();
+    if let Some(path) = certificate {
+        out.push_str(&format!("  TLS certificate to trust: {}\n", path.display()));
+        curl = format!("curl -s --cacert {}", path.display());
+    }
     let dev = AccountKeys::dev();
     if config.accounts.contains(&dev) {
         let token = token_for(&dev, 24 * 3600)?;
         out.push_str(&format!(
-            "  development account: access key {}  secret key {}\n\n  try it (token valid 24 h):\n    TOKEN={token}\n    curl -s {base_url}/v1/videos/text2video -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"prompt\": \"a cat on the beach\"}}'\n",
+            "  development account: access key {}  secret key {}\n\n  try it (token valid 24 h):\n    TOKEN={token}\n    {curl} {base_url}/v1/videos/text2video -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"prompt\": \"a cat on the beach\"}}'\n",
             dev.access_key, dev.secret_key
         ));
     } else {
@@ -407,7 +451,33 @@ async fn main() -> anyhow::Result<()> {
     init_logging(args.log_format.unwrap_or(LogFormat::Text), args.log.as_deref().unwrap_or("info"));
     let config = args.into_config()?;
     let app = App::build(config.clone()).await?;
+    if !config.host.is_loopback() {
+        tracing::warn!(host = %config.host, "bound to a non-loopback address; anyone who can reach it can use it");
+    }
     // A closed stdout (a supervisor that read the banner and left) must not stop the server.
-    let _ = writeln!(std::io::stdout(), "{}", banner(&config, &app.base_url())?);
+    let _ = writeln!(std::io::stdout(), "{}", banner(&config, &app.base_url(), app.tls_certificate())?);
     app.run_until(shutdown_signal()).await.context("server failed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_banner_warns_when_bound_beyond_loopback() {
+        let mut config = Config::default();
+        let loopback = banner(&config, "http://127.0.0.1:8088", None).unwrap_or_default();
+        assert!(!loopback.contains("warning"), "{loopback}");
+        config.host = IpAddr::from([0, 0, 0, 0]);
+        let everywhere = banner(&config, "http://0.0.0.0:8088", None).unwrap_or_default();
+        assert!(everywhere.contains("warning: bound to a non-loopback address"), "{everywhere}");
+    }
+
+    #[test]
+    fn the_banner_names_the_certificate_to_trust() {
+        let text = banner(&Config::default(), "https://127.0.0.1:8088", Some(Path::new("/tmp/k/cert.pem")))
+            .unwrap_or_default();
+        assert!(text.contains("TLS certificate to trust: /tmp/k/cert.pem"), "{text}");
+        assert!(text.contains("curl -s --cacert /tmp/k/cert.pem https://127.0.0.1:8088/"), "{text}");
+    }
 }

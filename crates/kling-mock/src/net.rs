@@ -87,6 +87,11 @@ impl Connected<IncomingStream<'_, FaultListener>> for ConnectionHandle {
 }
 
 impl FaultStream {
+    /// The handle through which a handler can break this connection.
+    pub fn handle(&self) -> ConnectionHandle {
+        self.handle.clone()
+    }
+
     fn broken(&self) -> Option<io::Error> {
         match self.handle.fault.load(Ordering::Acquire) {
             HEALTHY => None,

@@ -111,6 +111,11 @@ fn help_documents_every_option_and_bad_config_is_refused() {
         "--log-format",
         "--log",
         "--config",
+        "--tls",
+        "--tls-cert",
+        "--tls-key",
+        "--header-timeout",
+        "--max-connections",
         "KLING_MOCK_PORT",
     ] {
         assert!(text.contains(option), "--help lacks {option}");

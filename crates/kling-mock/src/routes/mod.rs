@@ -15,12 +15,13 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderMap, header};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kling_api::dialect::{SEED_PATHS, seed_path};
 use kling_api::{Dialect, ENDPOINTS, ErrorKind};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::error::{ApiError, finalize, panic_to_error};
 use crate::state::AppState;
@@ -56,6 +57,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     if !state.config.admin.disabled {
         api = api.nest("/__admin", admin::router(state.clone()));
     }
+    let body_limit = state.config.body_limit;
     api.route("/account/costs", get(account::costs))
         .route("/v1/general/presets-voices", get(library::preset_voices))
         .route("/v1/general/advanced-presets-elements", get(library::preset_elements))
@@ -65,6 +67,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(RequestBodyTimeoutLayer::new(state.config.header_timeout))
+        .layer(from_fn(move |request, next| crate::server::bound_request(body_limit, request, next)))
         .layer(CatchPanicLayer::custom(panic_to_error))
         .layer(from_fn_with_state(state.clone(), finalize))
         .with_state(state)
@@ -96,7 +100,10 @@ fn base_url(headers: &HeaderMap, state: &AppState) -> String {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| h.parse::<axum::http::uri::Authority>().is_ok())
-        .map_or_else(|| state.public_url.clone(), |host| format!("http://{host}"))
+        .map_or_else(
+            || state.public_url.clone(),
+            |host| format!("{}://{host}", if state.config.tls.is_some() { "https" } else { "http" }),
+        )
 }
 
 /// A success envelope around `data`.

@@ -483,6 +483,12 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let inner = error.into_inner();
         let mut message = inner.message().trim().to_owned();
         let mut line = inner.span().map_or(0, |span| line_of(text, span.start));
+        if message.is_empty() {
+            // Some TOML syntax errors (a control character in a comment) come without text.
+            let found = inner.span().and_then(|span| text.get(span.start..)).and_then(|rest| rest.chars().next());
+            message = found
+                .map_or_else(|| "invalid TOML".to_owned(), |c| format!("invalid TOML: unexpected character {c:?}"));
+        }
         // Rule-level checks report `key: text`; point at that key inside the rule.
         if let Some(index) = rule_index(&field)
             && let Some((key, rest)) = message.split_once(": ")
@@ -624,6 +630,14 @@ processing = { kind = "uniform", min_ms = 1000, max_ms = 2000 }
         let error = parse("typo.toml", "[[rule]]\nrejct = \"service_busy\"\n").expect_err("unknown key");
         assert!(error.to_string().contains("rejct"), "{error}");
         assert_eq!(error.line, 2, "{error}");
+    }
+
+    #[test]
+    fn a_control_character_in_a_comment_is_named() {
+        // Found by the `scenario` fuzz target: toml gives this error an empty message.
+        let error = parse("nul.toml", "# storm\0\nname = \"x\"\n").expect_err("NUL in a comment");
+        assert_eq!(error.line, 1, "{error}");
+        assert!(error.message.starts_with("invalid TOML"), "{error:?}");
     }
 
     #[test]
