@@ -1,7 +1,7 @@
 //! Request validation (`kling_api::rules::validate`) of every endpoint on arbitrary JSON.
 //!
 //! The first byte picks the endpoint and the options (strict or lenient types, lenient
-//! model support, seed fields); the rest is the body. Validation accepts or returns a
+//! model support, seed fields, strict catalogues); the rest is the body. Validation accepts or returns a
 //! violation with a Kling error kind; it never panics.
 #![no_main]
 
@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
         coercion: if pick & 0x80 == 0 { Coercion::Lenient } else { Coercion::Strict },
         lenient_model_support: pick & 0x40 != 0,
         seed_fields: pick & 0x20 != 0,
+        strict_catalogues: pick & 0x10 != 0,
     };
     if let Err(violation) = validate(spec, &value, &options) {
         assert!(!violation.message.is_empty(), "a violation explains itself");
