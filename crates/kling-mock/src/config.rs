@@ -3,6 +3,7 @@
 //! arguments runs.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use kling_api::Dialect;
@@ -127,6 +128,10 @@ pub struct Config {
     pub admin: AdminConfig,
     /// Most exchanges the request journal keeps (0 turns it off).
     pub journal_size: usize,
+    /// Where tasks, accounts and the clock are saved and restored from (`persist.rs`).
+    pub state_file: Option<PathBuf>,
+    /// Real time between saves of the state file; zero saves only at shutdown.
+    pub state_save_interval: Duration,
 }
 
 /// Whether and how the admin API is served.
@@ -168,6 +173,8 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             admin: AdminConfig::default(),
             journal_size: 1000,
+            state_file: None,
+            state_save_interval: Duration::from_secs(30),
         }
     }
 }

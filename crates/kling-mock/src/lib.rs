@@ -22,6 +22,7 @@
 //! - [`task`]: one task's state machine; [`store`]: the bounded task store.
 //! - [`clock`]: simulated time; [`latency`]: how long tasks take; [`ids`]: ids.
 //! - [`callbacks`]: ordered callback delivery; [`media`]: result files.
+//! - [`persist`]: the state file that carries tasks, accounts and the clock over a restart.
 
 pub mod accounts;
 pub mod app;
@@ -36,6 +37,7 @@ pub mod journal;
 pub mod latency;
 pub mod media;
 pub mod net;
+pub mod persist;
 pub mod routes;
 pub mod scenario;
 pub mod sources;

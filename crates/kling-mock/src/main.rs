@@ -14,6 +14,7 @@ use kling_api::rules::{Coercion, ValidationOptions};
 use kling_mock::accounts::LimitsConfig;
 use kling_mock::config::{AccountKeys, AdminConfig, AuthClock, ClockConfig, DEFAULT_PORT};
 use kling_mock::latency::LatencyProfile;
+use kling_mock::persist::RestoreSummary;
 use kling_mock::scenario;
 use kling_mock::{App, Config};
 
@@ -138,6 +139,12 @@ struct ServeArgs {
     /// Most exchanges kept in the request journal; 0 turns it off [default: 1000].
     #[arg(long, env = "KLING_MOCK_JOURNAL_SIZE", value_name = "N")]
     journal_size: Option<usize>,
+    /// Save tasks, accounts and the clock here (at shutdown and periodically) and restore them at start.
+    #[arg(long, env = "KLING_MOCK_STATE_FILE", value_name = "FILE")]
+    state_file: Option<PathBuf>,
+    /// Real seconds between saves of the state file; 0 saves only at shutdown [default: 30].
+    #[arg(long, env = "KLING_MOCK_STATE_SAVE_INTERVAL", value_name = "SECONDS")]
+    state_save_interval: Option<f64>,
     /// Log format [default: text].
     #[arg(long, env = "KLING_MOCK_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
@@ -217,6 +224,8 @@ impl ServeArgs {
             admin_token: self.admin_token.or(file.admin_token),
             no_admin: self.no_admin || file.no_admin,
             journal_size: self.journal_size.or(file.journal_size),
+            state_file: self.state_file.or(file.state_file),
+            state_save_interval: self.state_save_interval.or(file.state_save_interval),
             log_format: self.log_format.or(file.log_format),
             log: self.log.or(file.log),
         }
@@ -232,6 +241,14 @@ impl ServeArgs {
                 "--callback-timeout must be a positive number of seconds"
             );
         }
+        if let Some(every) = self.state_save_interval {
+            anyhow::ensure!(
+                every.is_finite() && every >= 0.0,
+                "--state-save-interval must be a number of seconds, 0 or more"
+            );
+        }
+        let state_save_interval =
+            self.state_save_interval.map_or(defaults.state_save_interval, Duration::from_secs_f64);
         let callback_timeout = self.callback_timeout.map_or(defaults.callback_timeout, Duration::from_secs_f64);
         let mut limits = self.limits.unwrap_or_default();
         for setting in &self.units {
@@ -281,6 +298,8 @@ impl ServeArgs {
             limits,
             admin: AdminConfig { disabled: self.no_admin, token: self.admin_token },
             journal_size: self.journal_size.unwrap_or(defaults.journal_size),
+            state_file: self.state_file,
+            state_save_interval,
         })
     }
 }
@@ -308,7 +327,7 @@ fn token_for(keys: &AccountKeys, ttl_s: i64) -> anyhow::Result<String> {
         .context("cannot sign token")
 }
 
-fn banner(config: &Config, base_url: &str) -> anyhow::Result<String> {
+fn banner(config: &Config, base_url: &str, restored: Option<RestoreSummary>) -> anyhow::Result<String> {
     let mut out = format!(
         "kling-mock {} listening on {base_url}\n  seed {}  latency {:?}  time scale {}x  dialect {:?}  scenarios {}  admin {}\n",
         env!("CARGO_PKG_VERSION"),
@@ -335,6 +354,18 @@ fn banner(config: &Config, base_url: &str) -> anyhow::Result<String> {
             "  accounts (access keys): {}\n  a token for curl: kling-mock token --account AK:SK\n",
             keys.join(", ")
         ));
+    }
+    if let Some(path) = &config.state_file {
+        match restored {
+            Some(r) => out.push_str(&format!(
+                "  state file {}: restored {} tasks ({} unfinished), left out {} of accounts no longer configured\n",
+                path.display(),
+                r.tasks,
+                r.unfinished,
+                r.dropped
+            )),
+            None => out.push_str(&format!("  state file {}: none yet, starting empty\n", path.display())),
+        }
     }
     if !config.host.is_loopback() {
         out.push_str("  warning: bound to a non-loopback address; anyone who can reach it can use it\n");
@@ -401,6 +432,6 @@ async fn main() -> anyhow::Result<()> {
     let config = args.into_config()?;
     let app = App::build(config.clone()).await?;
     // A closed stdout (a supervisor that read the banner and left) must not stop the server.
-    let _ = writeln!(std::io::stdout(), "{}", banner(&config, &app.base_url())?);
+    let _ = writeln!(std::io::stdout(), "{}", banner(&config, &app.base_url(), app.restored())?);
     app.run_until(shutdown_signal()).await.context("server failed")
 }

@@ -170,6 +170,21 @@ impl Store {
         self.sessions.get(session_id).filter(|s| s.account == account && s.expires_at > now_ms)
     }
 
+    /// Every account state, for the state file.
+    pub fn accounts(&self) -> impl Iterator<Item = (AccountId, &AccountState)> {
+        self.accounts.iter().map(|(id, state)| (*id, state))
+    }
+
+    /// Puts back an account state read from the state file.
+    pub fn restore_account(&mut self, account: AccountId, state: AccountState) {
+        self.accounts.insert(account, state);
+    }
+
+    /// Every session, live or expired, for the state file.
+    pub fn sessions(&self) -> impl Iterator<Item = (&str, &Session)> {
+        self.sessions.iter().map(|(id, session)| (id.as_str(), session))
+    }
+
     /// A task by id.
     pub fn get(&self, id: u64) -> Option<&TaskRecord> {
         self.tasks.get(&id)

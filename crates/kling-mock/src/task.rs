@@ -15,7 +15,7 @@ use crate::auth::AccountId;
 use crate::media::{self, Media};
 
 /// How a task ends.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// With a result.
@@ -25,7 +25,7 @@ pub enum Outcome {
 }
 
 /// When the task moves and how it ends.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     /// Simulated ms at which it leaves `submitted`.
     pub processing_at: i64,
@@ -91,6 +91,8 @@ pub struct TaskParams {
     pub n: u32,
     /// Omni-image series.
     pub series: bool,
+    /// Where callbacks go; kept so a restored task still reports.
+    pub callback_url: Option<String>,
 }
 
 impl From<&ValidRequest> for TaskParams {
@@ -102,12 +104,13 @@ impl From<&ValidRequest> for TaskParams {
             watermark: r.watermark,
             n: r.n,
             series: r.series,
+            callback_url: r.callback_url.clone(),
         }
     }
 }
 
 /// A source video, shown as `task_info.parent_video`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ParentVideo {
     /// Its video id.
     pub id: String,
@@ -242,6 +245,7 @@ mod tests {
                 watermark: false,
                 n: 1,
                 series: false,
+                callback_url: None,
             },
             cost: 150,
             created_at: 1_000,
