@@ -6,6 +6,8 @@ mod auth;
 mod bad_input;
 mod callbacks;
 mod endpoints;
+mod isolation;
+mod persistence;
 mod robustness;
 mod scenarios;
 mod tasks;
