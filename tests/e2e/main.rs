@@ -10,5 +10,6 @@ mod isolation;
 mod persistence;
 mod robustness;
 mod scenarios;
+mod soak;
 mod tasks;
 mod validation;
