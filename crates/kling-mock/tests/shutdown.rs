@@ -199,10 +199,12 @@ fn ctrl_c_lets_an_in_flight_request_finish_before_exiting() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Runs kling-mock expecting it to refuse to start; returns its stderr.
-fn refused(state: &Path) -> String {
+/// Runs kling-mock with `args` expecting it to refuse to start because of `state`;
+/// returns its stderr.
+fn refused_with(state: &Path, args: &[&str]) -> String {
     let mut child = Command::new(BIN)
-        .args(["--port", "0", "--state-file", text(state)])
+        .args(["--port", "0"])
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -227,6 +229,10 @@ fn refused(state: &Path) -> String {
     stderr
 }
 
+fn refused(state: &Path) -> String {
+    refused_with(state, &["--state-file", text(state)])
+}
+
 #[test]
 fn a_corrupt_or_foreign_state_file_stops_the_start_with_the_path_and_the_reason() {
     let dir = temp_dir("corrupt");
@@ -237,5 +243,9 @@ fn a_corrupt_or_foreign_state_file_stops_the_start_with_the_path_and_the_reason(
     assert!(refused(&state).contains("format version 99 is not supported"));
     std::fs::write(&state, "{\"tasks\": []}").unwrap_or_default();
     assert!(refused(&state).contains("not a kling-mock state file"));
+    // The same through a config file.
+    let config = dir.join("kling-mock.toml");
+    std::fs::write(&config, format!("state_file = {:?}\nstate_save_interval = 5\n", text(&state))).unwrap_or_default();
+    assert!(refused_with(&state, &["--config", text(&config)]).contains("not a kling-mock state file"));
     let _ = std::fs::remove_dir_all(&dir);
 }
