@@ -473,3 +473,68 @@ pub async fn save_periodically(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn task(id: u64, account: usize, model: &str, external: Option<&str>) -> serde_json::Value {
+        json!({"id": id, "account": account, "endpoint": "text2-video", "slots": 1, "model": model,
+            "mode": "std", "external_task_id": external, "n": 1, "cost": 150, "created_at": 1_000,
+            "status": "processing", "updated_at": 2_000,
+            "plan": {"processing_at": 2_000, "finished_at": 9_000, "outcome": "succeed", "fail_before_processing": false},
+            "video_id": "8fd81fa8-a8d7-4b1b-a7b0-f3424bab3c4c", "video_ms": 5_000})
+    }
+
+    fn document(tasks: Vec<serde_json::Value>) -> Result<Restored, String> {
+        let document = json!({"format": FORMAT, "version": VERSION, "clock_ms": 5_000, "packs_started_ms": 0,
+            "created": 2, "ids": {"requests": 0, "objects": 2, "last_task_id": 2},
+            "accounts": [{"access_key": "a"}, {"access_key": "b"}], "tasks": tasks, "sessions": []});
+        check(serde_json::from_value(document).map_err(|e| e.to_string())?)
+    }
+
+    #[test]
+    fn a_consistent_document_is_accepted_with_its_tasks_in_id_order() {
+        let restored = document(vec![task(2, 1, "kling-v1", Some("x")), task(1, 0, "kling-v1", Some("x"))]);
+        let ids: Vec<u64> =
+            restored.map(|r| r.tasks.iter().map(|(_, t)| t.id).collect()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ids, [1, 2], "the same external id in two accounts is fine");
+    }
+
+    #[test]
+    fn what_the_emulator_could_not_have_written_is_refused_with_the_reason() {
+        let reason = |tasks| document(tasks).err().unwrap_or_default();
+        assert!(reason(vec![task(1, 0, "kling-v9", None)]).contains("unknown model \"kling-v9\""));
+        assert!(reason(vec![task(1, 0, "kling-v1", None), task(1, 1, "kling-v1", None)]).contains("twice"));
+        assert!(reason(vec![task(1, 5, "kling-v1", None)]).contains("names account #5"));
+        let same_name = vec![task(1, 0, "kling-v1", Some("x")), task(2, 0, "kling-v1", Some("x"))];
+        assert!(reason(same_name).contains("external_task_id \"x\" appears twice"));
+    }
+
+    #[test]
+    fn a_write_replaces_the_file_and_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("kling-mock-persist-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("state.json");
+        let _ = std::fs::write(&path, "old");
+        let snapshot = Snapshot {
+            document: Document {
+                format: FORMAT.to_owned(),
+                version: VERSION,
+                clock_ms: 1,
+                packs_started_ms: 0,
+                created: 0,
+                ids: IdCounters::default(),
+                accounts: Vec::new(),
+                tasks: Vec::new(),
+                sessions: Vec::new(),
+            },
+        };
+        assert!(snapshot.write(&path).is_ok());
+        assert!(load(&path).is_ok_and(|r| r.is_some_and(|r| r.clock_ms == 1)));
+        let names: Vec<_> = std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).count()).into_iter().collect();
+        assert_eq!(names, [1]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
