@@ -57,7 +57,7 @@ impl Limits {
 }
 
 /// The live state of one pack type of one account.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PackState {
     /// Pack type.
     pub pack_type: PackType,
@@ -93,7 +93,7 @@ impl PackState {
 }
 
 /// An account's packs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountState {
     /// One entry per pack type.
     pub packs: Vec<PackState>,

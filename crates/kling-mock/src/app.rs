@@ -18,6 +18,7 @@ use crate::ids::Ids;
 use crate::journal::Journal;
 use crate::media::{FixtureError, Media};
 use crate::net::FaultListener;
+use crate::persist::{self, RestoreSummary};
 use crate::routes;
 use crate::scenario::Scenarios;
 use crate::server::{self, ConnectionLimits};
@@ -46,6 +47,9 @@ pub enum StartError {
     /// HTTPS was asked for but its certificate could not be set up.
     #[error(transparent)]
     Tls(#[from] TlsError),
+    /// The state file cannot be restored.
+    #[error(transparent)]
+    State(#[from] crate::persist::StateError),
 }
 
 /// A bound, ready-to-serve emulator.
@@ -54,6 +58,7 @@ pub struct App {
     listener: TcpListener,
     state: Arc<AppState>,
     tls: Option<Tls>,
+    restored: Option<RestoreSummary>,
 }
 
 impl App {
@@ -63,14 +68,20 @@ impl App {
         if config.accounts.is_empty() {
             return Err(StartError::NoAccount);
         }
+        let restored = match &config.state_file {
+            Some(path) => persist::load(path)?,
+            None => None,
+        };
         let addr = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
         let local = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
         let tls = config.tls.as_ref().map(|tls| Tls::prepare(tls, local)).transpose()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
+        // A restored emulator resumes its own clock, so saved tasks keep their times.
+        let resume_at = restored.as_ref().map(|r| r.clock_ms);
         let clock = Arc::new(match config.clock {
-            ClockConfig::System { scale, start_ms } => Clock::system(scale, start_ms),
-            ClockConfig::Manual { start_ms } => Clock::manual(start_ms),
+            ClockConfig::System { scale, start_ms } => Clock::system(scale, resume_at.or(start_ms)),
+            ClockConfig::Manual { start_ms } => Clock::manual(resume_at.unwrap_or(start_ms)),
         });
         let ids = Arc::new(Ids::new(config.seed));
         let media = Arc::new(Media::load()?);
@@ -90,7 +101,7 @@ impl App {
         }));
         engine.set_public_url(public_url.clone());
         let accounts = Accounts::new(config.accounts.iter().map(|a| (a.access_key.as_str(), a.secret_key.as_str())));
-        let started_ms = clock.now_ms();
+        let started_ms = restored.as_ref().map_or_else(|| clock.now_ms(), |r| r.packs_started_ms);
         let scenarios = Scenarios::new(config.seed);
         let initial = config.scenarios.clone();
         let journal = Journal::new(config.journal_size);
@@ -107,10 +118,11 @@ impl App {
             stats: Stats::default(),
             started_ms,
         });
+        let restored = restored.map(|r| r.apply(&state.accounts, &state.engine, &state.ids));
         for scenario in initial {
             state.activate(scenario);
         }
-        Ok(App { listener, state, tls })
+        Ok(App { listener, state, tls, restored })
     }
 
     /// The bound address.
@@ -129,15 +141,27 @@ impl App {
         self.tls.as_ref().map(|tls| tls.certificate.as_path())
     }
 
+    /// What the state file brought back, when there was one.
+    pub fn restored(&self) -> Option<RestoreSummary> {
+        self.restored
+    }
+
     /// The shared state (clock, engine, configuration).
     pub fn state(&self) -> &Arc<AppState> {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    /// Serves until `shutdown` completes, then lets in-flight requests finish and, with a
+    /// state file, saves the state once nothing can change it any more.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let driver = tokio::spawn(self.state.engine.clone().drive(wait_for(stop_rx)));
+        let driver = tokio::spawn(self.state.engine.clone().drive(wait_for(stop_rx.clone())));
+        let state_file = self.state.config.state_file.clone();
+        let every = self.state.config.state_save_interval;
+        let saver = state_file
+            .clone()
+            .filter(|_| !every.is_zero())
+            .map(|path| tokio::spawn(persist::save_periodically(self.state.clone(), path, every, wait_for(stop_rx))));
         let router = routes::router(self.state.clone());
         let limits = ConnectionLimits {
             header_timeout: self.state.config.header_timeout,
@@ -146,6 +170,13 @@ impl App {
         let served = server::serve(FaultListener::new(self.listener), router, limits, self.tls, shutdown).await;
         let _ = stop_tx.send(true);
         let _ = driver.await;
+        if let Some(saver) = saver {
+            let _ = saver.await;
+        }
+        if let Some(path) = state_file {
+            let tasks = persist::save(&self.state, &path).await.map_err(std::io::Error::other)?;
+            tracing::info!(path = %path.display(), tasks, "state saved");
+        }
         served
     }
 

@@ -3,6 +3,7 @@
 //! arguments runs.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use kling_api::Dialect;
@@ -135,6 +136,10 @@ pub struct Config {
     pub max_connections: usize,
     /// Serve HTTPS instead of HTTP.
     pub tls: Option<TlsConfig>,
+    /// Where tasks, accounts and the clock are saved and restored from (`persist.rs`).
+    pub state_file: Option<PathBuf>,
+    /// Real time between saves of the state file; zero saves only at shutdown.
+    pub state_save_interval: Duration,
 }
 
 /// Whether and how the admin API is served.
@@ -179,6 +184,8 @@ impl Default for Config {
             header_timeout: Duration::from_secs(15),
             max_connections: 1024,
             tls: None,
+            state_file: None,
+            state_save_interval: Duration::from_secs(30),
         }
     }
 }

@@ -683,6 +683,41 @@ impl Engine {
         counts
     }
 
+    // ----- persistence (persist.rs) -----
+
+    /// Runs `read` on the store and the creation counter under the read lock, for a
+    /// consistent snapshot.
+    pub fn read_store<R>(&self, read: impl FnOnce(&Store, u64) -> R) -> R {
+        let store = self.store.read();
+        read(&store, self.created.load(Ordering::Relaxed))
+    }
+
+    /// Reads every account's library (taken after the store's lock, as settling does).
+    pub fn read_library<R>(&self, read: impl FnOnce(&Library) -> R) -> R {
+        read(&self.library.read())
+    }
+
+    /// Fills the store from a restored state, then schedules the unfinished tasks and
+    /// reopens their callback queues, so they move on and report as if never stopped.
+    /// Must be called inside the tokio runtime, before serving.
+    pub fn restore(&self, created: u64, fill: impl FnOnce(&mut Store, &mut Library)) {
+        let mut store = self.store.write();
+        fill(&mut store, &mut self.library.write());
+        self.created.store(created, Ordering::Relaxed);
+        let mut queues = self.callback_queues.lock();
+        let mut pending = Vec::new();
+        for task in store.iter().filter(|t| !t.status.is_terminal()) {
+            pending.push((task.id, [task.plan.processing_at, task.plan.finished_at]));
+            if let Some(url) = &task.request.callback_url {
+                queues.insert(task.id, self.callbacks.open(url.clone()));
+            }
+        }
+        drop(queues);
+        for (id, times) in pending {
+            self.schedule(id, times);
+        }
+    }
+
     /// The default latency distributions (for the admin API's view of the configuration).
     pub fn latency_profile(&self) -> LatencyProfile {
         self.latency

@@ -20,6 +20,17 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Where the id sequences stand (saved in the state file).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdCounters {
+    /// Request ids handed out.
+    pub requests: u64,
+    /// Object ids (videos, images, sessions, faces) handed out.
+    pub objects: u64,
+    /// The last task id.
+    pub last_task_id: u64,
+}
+
 /// Generates task ids, request ids and video ids from one seed.
 #[derive(Debug)]
 pub struct Ids {
@@ -44,6 +55,22 @@ impl Ids {
         self.requests.store(0, Ordering::Relaxed);
         self.objects.store(0, Ordering::Relaxed);
         self.last_task_id.store(0, Ordering::Relaxed);
+    }
+
+    /// Where the sequences stand, for the state file.
+    pub fn counters(&self) -> IdCounters {
+        IdCounters {
+            requests: self.requests.load(Ordering::Relaxed),
+            objects: self.objects.load(Ordering::Relaxed),
+            last_task_id: self.last_task_id.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Continues the sequences of a restored state, so no id is handed out twice.
+    pub fn resume(&self, counters: IdCounters) {
+        self.requests.fetch_max(counters.requests, Ordering::Relaxed);
+        self.objects.fetch_max(counters.objects, Ordering::Relaxed);
+        self.last_task_id.fetch_max(counters.last_task_id, Ordering::Relaxed);
     }
 
     /// A UUID v4 for the next request.

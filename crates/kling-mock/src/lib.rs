@@ -26,6 +26,7 @@
 //! - [`sources`]: what derived tasks need from earlier ones; [`selection`]:
 //!   multi-elements selection sessions; [`library`]: each account's voices, elements
 //!   and audios.
+//! - [`persist`]: the state file that carries tasks, accounts and the clock over a restart.
 //! - [`server`]: the accept loop and its bounds; [`tls`]: HTTPS certificates.
 
 pub mod accounts;
@@ -43,6 +44,7 @@ pub mod latency;
 pub mod library;
 pub mod media;
 pub mod net;
+pub mod persist;
 pub mod routes;
 pub mod scenario;
 pub mod selection;

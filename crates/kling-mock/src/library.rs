@@ -85,6 +85,31 @@ impl Library {
         Ok(entry.task_id)
     }
 
+    /// Puts back a voice read from the state file.
+    pub fn restore_voice(&mut self, account: AccountId, voice_id: String, entry: Entry) {
+        self.voices.insert((account, voice_id), entry);
+    }
+
+    /// Puts back an element read from the state file.
+    pub fn restore_element(&mut self, account: AccountId, element_id: u64, entry: Entry) {
+        self.elements.insert((account, element_id), entry);
+    }
+
+    /// Every custom voice, deleted ones included, for the state file.
+    pub fn voices(&self) -> impl Iterator<Item = (AccountId, &str, &Entry)> {
+        self.voices.iter().map(|((account, id), entry)| (*account, id.as_str(), entry))
+    }
+
+    /// Every custom element, deleted ones included, for the state file.
+    pub fn elements(&self) -> impl Iterator<Item = (AccountId, u64, &Entry)> {
+        self.elements.iter().map(|((account, id), entry)| (*account, *id, entry))
+    }
+
+    /// Every audio with its length (ms), for the state file.
+    pub fn audios(&self) -> impl Iterator<Item = (AccountId, &str, u64)> {
+        self.audios.iter().map(|((account, id), ms)| (*account, id.as_str(), *ms))
+    }
+
     /// Forgets everything (admin reset).
     pub fn clear(&mut self) {
         *self = Library::default();

@@ -14,6 +14,7 @@ use kling_api::rules::{Coercion, ValidationOptions};
 use kling_mock::accounts::LimitsConfig;
 use kling_mock::config::{AccountKeys, AdminConfig, AuthClock, ClockConfig, DEFAULT_PORT};
 use kling_mock::latency::LatencyProfile;
+use kling_mock::persist::RestoreSummary;
 use kling_mock::scenario;
 use kling_mock::tls::TlsConfig;
 use kling_mock::{App, Config};
@@ -161,6 +162,12 @@ struct ServeArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, env = "KLING_MOCK_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Save tasks, accounts and the clock here (at shutdown and periodically) and restore them at start.
+    #[arg(long, env = "KLING_MOCK_STATE_FILE", value_name = "FILE")]
+    state_file: Option<PathBuf>,
+    /// Real seconds between saves of the state file; 0 saves only at shutdown [default: 30].
+    #[arg(long, env = "KLING_MOCK_STATE_SAVE_INTERVAL", value_name = "SECONDS")]
+    state_save_interval: Option<f64>,
     /// Log format [default: text].
     #[arg(long, env = "KLING_MOCK_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
@@ -246,6 +253,8 @@ impl ServeArgs {
             tls: self.tls || file.tls,
             tls_cert: self.tls_cert.or(file.tls_cert),
             tls_key: self.tls_key.or(file.tls_key),
+            state_file: self.state_file.or(file.state_file),
+            state_save_interval: self.state_save_interval.or(file.state_save_interval),
             log_format: self.log_format.or(file.log_format),
             log: self.log.or(file.log),
         }
@@ -261,6 +270,14 @@ impl ServeArgs {
                 "--callback-timeout must be a positive number of seconds"
             );
         }
+        if let Some(every) = self.state_save_interval {
+            anyhow::ensure!(
+                every.is_finite() && every >= 0.0,
+                "--state-save-interval must be a number of seconds, 0 or more"
+            );
+        }
+        let state_save_interval =
+            self.state_save_interval.map_or(defaults.state_save_interval, Duration::from_secs_f64);
         let callback_timeout = self.callback_timeout.map_or(defaults.callback_timeout, Duration::from_secs_f64);
         if let Some(timeout) = self.header_timeout {
             anyhow::ensure!(
@@ -327,6 +344,8 @@ impl ServeArgs {
             header_timeout: self.header_timeout.map_or(defaults.header_timeout, Duration::from_secs_f64),
             max_connections: self.max_connections.unwrap_or(defaults.max_connections),
             tls,
+            state_file: self.state_file,
+            state_save_interval,
         })
     }
 }
@@ -354,7 +373,12 @@ fn token_for(keys: &AccountKeys, ttl_s: i64) -> anyhow::Result<String> {
         .context("cannot sign token")
 }
 
-fn banner(config: &Config, base_url: &str, certificate: Option<&Path>) -> anyhow::Result<String> {
+fn banner(
+    config: &Config,
+    base_url: &str,
+    certificate: Option<&Path>,
+    restored: Option<RestoreSummary>,
+) -> anyhow::Result<String> {
     let mut out = format!(
         "kling-mock {} listening on {base_url}\n  seed {}  latency {:?}  time scale {}x  dialect {:?}  scenarios {}  admin {}\n",
         env!("CARGO_PKG_VERSION"),
@@ -386,6 +410,18 @@ fn banner(config: &Config, base_url: &str, certificate: Option<&Path>) -> anyhow
             "  accounts (access keys): {}\n  a token for curl: kling-mock token --account AK:SK\n",
             keys.join(", ")
         ));
+    }
+    if let Some(path) = &config.state_file {
+        match restored {
+            Some(r) => out.push_str(&format!(
+                "  state file {}: restored {} tasks ({} unfinished), left out {} of accounts no longer configured\n",
+                path.display(),
+                r.tasks,
+                r.unfinished,
+                r.dropped
+            )),
+            None => out.push_str(&format!("  state file {}: none yet, starting empty\n", path.display())),
+        }
     }
     if !config.host.is_loopback() {
         out.push_str("  warning: bound to a non-loopback address; anyone who can reach it can use it\n");
@@ -455,7 +491,7 @@ async fn main() -> anyhow::Result<()> {
         tracing::warn!(host = %config.host, "bound to a non-loopback address; anyone who can reach it can use it");
     }
     // A closed stdout (a supervisor that read the banner and left) must not stop the server.
-    let _ = writeln!(std::io::stdout(), "{}", banner(&config, &app.base_url(), app.tls_certificate())?);
+    let _ = writeln!(std::io::stdout(), "{}", banner(&config, &app.base_url(), app.tls_certificate(), app.restored())?);
     app.run_until(shutdown_signal()).await.context("server failed")
 }
 
@@ -466,16 +502,16 @@ mod tests {
     #[test]
     fn the_banner_warns_when_bound_beyond_loopback() {
         let mut config = Config::default();
-        let loopback = banner(&config, "http://127.0.0.1:8088", None).unwrap_or_default();
+        let loopback = banner(&config, "http://127.0.0.1:8088", None, None).unwrap_or_default();
         assert!(!loopback.contains("warning"), "{loopback}");
         config.host = IpAddr::from([0, 0, 0, 0]);
-        let everywhere = banner(&config, "http://0.0.0.0:8088", None).unwrap_or_default();
+        let everywhere = banner(&config, "http://0.0.0.0:8088", None, None).unwrap_or_default();
         assert!(everywhere.contains("warning: bound to a non-loopback address"), "{everywhere}");
     }
 
     #[test]
     fn the_banner_names_the_certificate_to_trust() {
-        let text = banner(&Config::default(), "https://127.0.0.1:8088", Some(Path::new("/tmp/k/cert.pem")))
+        let text = banner(&Config::default(), "https://127.0.0.1:8088", Some(Path::new("/tmp/k/cert.pem")), None)
             .unwrap_or_default();
         assert!(text.contains("TLS certificate to trust: /tmp/k/cert.pem"), "{text}");
         assert!(text.contains("curl -s --cacert /tmp/k/cert.pem https://127.0.0.1:8088/"), "{text}");

@@ -189,6 +189,26 @@ impl Store {
         self.selections.get_mut(session_id).filter(|s| s.account == account && s.expires_at > now_ms)
     }
 
+    /// Every account state, for the state file.
+    pub fn accounts(&self) -> impl Iterator<Item = (AccountId, &AccountState)> {
+        self.accounts.iter().map(|(id, state)| (*id, state))
+    }
+
+    /// Puts back an account state read from the state file.
+    pub fn restore_account(&mut self, account: AccountId, state: AccountState) {
+        self.accounts.insert(account, state);
+    }
+
+    /// Every session, live or expired, for the state file.
+    pub fn sessions(&self) -> impl Iterator<Item = (&str, &Session)> {
+        self.sessions.iter().map(|(id, session)| (id.as_str(), session))
+    }
+
+    /// Every selection session, live or expired, for the state file.
+    pub fn selections(&self) -> impl Iterator<Item = (&str, &Selection)> {
+        self.selections.iter().map(|(id, selection)| (id.as_str(), selection))
+    }
+
     /// A task by id.
     pub fn get(&self, id: u64) -> Option<&TaskRecord> {
         self.tasks.get(&id)

@@ -16,7 +16,7 @@ use crate::auth::AccountId;
 use crate::media::{self, Media};
 
 /// How a task ends.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// With a result.
@@ -26,7 +26,7 @@ pub enum Outcome {
 }
 
 /// When the task moves and how it ends.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     /// Simulated ms at which it leaves `submitted`.
     pub processing_at: i64,
@@ -92,20 +92,27 @@ pub struct TaskParams {
     pub n: u32,
     /// Omni-image series.
     pub series: bool,
+    /// Where callbacks go; kept so a restored task still reports.
+    pub callback_url: Option<String>,
     /// What only a few endpoints keep (boxed: most tasks have none).
     pub extra: Option<Box<TaskExtra>>,
 }
 
 /// Request details of library and editing tasks.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TaskExtra {
     /// `voice_name` / `element_name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `element_description`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `reference_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_type: Option<String>,
     /// The multi-elements session (shown on the result video).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
 }
 
@@ -125,6 +132,7 @@ impl From<&ValidRequest> for TaskParams {
             n: r.n,
             series: r.series,
             extra: (extra != TaskExtra::default()).then(|| Box::new(extra)),
+            callback_url: r.callback_url.clone(),
         }
     }
 }
@@ -137,7 +145,7 @@ impl TaskParams {
 }
 
 /// A source video, shown as `task_info.parent_video`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ParentVideo {
     /// Its video id.
     pub id: String,
@@ -362,6 +370,7 @@ mod tests {
                 n: 1,
                 series: false,
                 extra: None,
+                callback_url: None,
             },
 
             cost: 150,

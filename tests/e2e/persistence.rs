@@ -1,0 +1,194 @@
+//! The state file across a restart, in-process: tasks of every account, external ids,
+//! account packs, identify-face and selection sessions, each account's voices, elements
+//! and audios, source videos and the clock come back; tasks of accounts no longer
+//! configured are left out; periodic saves happen without a stop.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use kling_e2e::{TestApp, token};
+use kling_mock::{AccountKeys, Config};
+use serde_json::{Value, json};
+
+fn state_path(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kling-e2e-state-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir.join("state.json")
+}
+
+fn config(state: &Path, accounts: &[(&str, &str)]) -> Config {
+    let mut config = Config::for_tests();
+    config.accounts = accounts.iter().map(|(ak, sk)| AccountKeys::new(*ak, *sk)).collect();
+    config.state_file = Some(state.to_owned());
+    config.state_save_interval = Duration::ZERO;
+    config.limits.default.video.units = Some(10_000);
+    config
+}
+
+const DEV: (&str, &str) = (kling_mock::config::DEV_ACCESS_KEY, kling_mock::config::DEV_SECRET_KEY);
+const OTHER: (&str, &str) = ("other-ak", "other-sk");
+
+/// `data` of a reply with the emulator's own address blanked (it changes on restart).
+fn data(app: &TestApp, reply: &kling_e2e::Reply) -> Value {
+    serde_json::from_str(&reply.json["data"].to_string().replace(&app.base, "http://emulator")).unwrap_or_default()
+}
+
+async fn admin_json(app: &TestApp, path: &str) -> Value {
+    let reply = app.admin(reqwest::Method::GET, path, None).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.json
+}
+
+#[tokio::test]
+async fn a_restart_restores_tasks_packs_sessions_and_the_clock() {
+    let state = state_path("restore");
+    let app = TestApp::spawn_with(config(&state, &[DEV, OTHER])).await;
+    let other = token(OTHER.0, OTHER.1);
+    let sources = app.sources().await;
+    let mine = app.create_text2video(&json!({"prompt": "mine", "external_task_id": "shared-ext"})).await;
+    let theirs = app
+        .post_as(&other, "/v1/videos/text2video", &json!({"prompt": "theirs", "external_task_id": "shared-ext"}))
+        .await
+        .assert_ok()["task_id"]
+        .clone();
+    let list = data(&app, &app.get("/v1/videos/text2video?pageNum=1&pageSize=50").await);
+    let their_list = data(&app, &app.get_as(&other, "/v1/videos/text2video").await);
+    let packs = admin_json(&app, "/accounts/other-ak").await;
+    let clock = admin_json(&app, "/clock").await["now_ms"].as_i64();
+    app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
+    let saved = std::fs::read_to_string(&state).unwrap_or_default();
+    assert!(!saved.contains(OTHER.1) && !saved.contains(DEV.1), "secret keys were written to the state file");
+
+    let app = TestApp::spawn_with(config(&state, &[DEV, OTHER])).await;
+    assert_eq!(admin_json(&app, "/clock").await["now_ms"].as_i64(), clock, "the clock resumes where it stopped");
+    assert_eq!(data(&app, &app.get("/v1/videos/text2video?pageNum=1&pageSize=50").await), list);
+    assert_eq!(data(&app, &app.get_as(&other, "/v1/videos/text2video").await), their_list);
+    assert_eq!(admin_json(&app, "/accounts/other-ak").await, packs, "units used and slots held come back");
+    let by_external = app.get("/v1/videos/text2video/shared-ext").await;
+    assert_eq!(by_external.assert_ok()["task_id"], mine.as_str());
+    let theirs_by_external = app.get_as(&other, "/v1/videos/text2video/shared-ext").await;
+    assert_eq!(theirs_by_external.assert_ok()["task_id"], theirs);
+    // Still per account after the restart: the development key cannot see the other's task.
+    app.get(&format!("/v1/videos/text2video/{}", theirs.as_str().unwrap_or_default())).await.assert_error(404, 1203);
+    let duplicate = json!({"prompt": "again", "external_task_id": "shared-ext"});
+    app.post("/v1/videos/text2video", &duplicate).await.assert_error(400, 1201);
+
+    // The restored session and source video still work for their owner only.
+    let lip_sync = json!({"session_id": sources.get("$session_id"), "face_choose": [{"face_id": sources.get("$face_id"),
+        "sound_file": "https://example.com/a.mp3", "sound_start_time": 0, "sound_end_time": 3000,
+        "sound_insert_time": 1000}]});
+    app.post("/v1/videos/advanced-lip-sync", &lip_sync).await.assert_ok();
+    app.post_as(&other, "/v1/videos/advanced-lip-sync", &lip_sync).await.assert_error(400, 1201);
+    let extend = json!({"video_id": sources.get("$video_id")});
+    app.post("/v1/videos/video-extend", &extend).await.assert_ok();
+    app.post_as(&other, "/v1/videos/video-extend", &extend).await.assert_error(400, 1201);
+
+    // A key dropped from the configuration takes its tasks with it; the rest stay.
+    app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
+    let app = TestApp::spawn_with(config(&state, &[DEV])).await;
+    app.get(&format!("/v1/videos/text2video/{mine}")).await.assert_ok();
+    let counts = admin_json(&app, "/tasks").await;
+    let owners: Vec<&str> = counts
+        .as_array()
+        .map(|tasks| tasks.iter().filter_map(|t| t["access_key"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(!owners.is_empty() && owners.iter().all(|k| *k == DEV.0), "{owners:?}");
+    let _ = std::fs::remove_dir_all(state.parent().unwrap_or(&state));
+}
+
+#[tokio::test]
+async fn a_restart_keeps_selection_sessions_and_each_accounts_library() {
+    let state = state_path("library");
+    let app = TestApp::spawn_with(config(&state, &[DEV, OTHER])).await;
+    let other = token(OTHER.0, OTHER.1);
+    let sources = app.sources().await;
+    let voice_id = sources.get("$voice_id");
+    app.post("/v1/general/delete-voices", &json!({"voice_id": voice_id})).await.assert_ok();
+    app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
+
+    let app = TestApp::spawn_with(config(&state, &[DEV, OTHER])).await;
+    let refused = |reply: &kling_e2e::Reply, field: &str| {
+        let message = reply.assert_error(400, 1201);
+        assert!(message.starts_with(field) && message.contains("does not exist"), "{message:?}");
+    };
+    let preview = json!({"session_id": sources.get("$selection_id")});
+    let path = "/v1/videos/multi-elements/preview-selection";
+    app.post(path, &preview).await.assert_ok();
+    refused(&app.post_as(&other, path, &preview).await, "session_id");
+
+    let element_id: u64 = sources.get("$element_id").parse().unwrap_or_else(|e| panic!("element id: {e}"));
+    let omni = json!({"prompt": "<<<element_1>>> waves", "aspect_ratio": "16:9", "element_list": [{"element_id": element_id}]});
+    app.post("/v1/videos/omni-video", &omni).await.assert_ok();
+    refused(&app.post_as(&other, "/v1/videos/omni-video", &omni).await, "element_list");
+
+    let avatar = json!({"image": "https://example.com/face.png", "audio_id": sources.get("$audio_id")});
+    app.post("/v1/videos/avatar/image2video", &avatar).await.assert_ok();
+    refused(&app.post_as(&other, "/v1/videos/avatar/image2video", &avatar).await, "audio_id");
+
+    let tts = json!({"text": "still here?", "voice_id": voice_id});
+    refused(&app.post("/v1/audio/tts", &tts).await, "voice_id");
+    let _ = std::fs::remove_dir_all(state.parent().unwrap_or(&state));
+}
+
+#[tokio::test]
+async fn the_state_is_saved_periodically_while_serving() {
+    let state = state_path("periodic");
+    let mut config = config(&state, &[DEV]);
+    config.state_save_interval = Duration::from_millis(100);
+    let app = TestApp::spawn_with(config).await;
+    let id = app.create_text2video(&json!({"prompt": "saved without a stop"})).await;
+    // The interval is real time: wait for the saver, at most 2 s.
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let saved = std::fs::read_to_string(&state).unwrap_or_default();
+        if saved.contains(&id) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no periodic save within 2 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
+    let leftovers: Vec<_> = std::fs::read_dir(state.parent().unwrap_or(&state))
+        .map(|dir| dir.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert_eq!(leftovers.len(), 1, "only the state file, no temporary left behind: {leftovers:?}");
+    let _ = std::fs::remove_dir_all(state.parent().unwrap_or(&state));
+}
+
+#[tokio::test]
+async fn a_restored_unfinished_task_still_sends_its_callbacks() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let receiver = axum::Router::new().route(
+        "/cb",
+        axum::routing::post(move |axum::Json(task): axum::Json<Value>| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(task);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let callback_url = format!("http://{}/cb", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+
+    let state = state_path("callbacks");
+    let app = TestApp::spawn_with(config(&state, &[DEV])).await;
+    let id = app.create_text2video(&json!({"prompt": "reports after a restart", "callback_url": callback_url})).await;
+    app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
+
+    let app = TestApp::spawn_with(config(&state, &[DEV])).await;
+    app.advance(3600);
+    let mut statuses = Vec::new();
+    while statuses.last().is_none_or(|s| s != "succeed") {
+        let task = tokio::time::timeout(Duration::from_secs(2), rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no callback after the restart; got {statuses:?}"))
+            .unwrap_or_default();
+        assert_eq!(task["task_id"], id.as_str());
+        statuses.push(task["task_status"].as_str().unwrap_or_default().to_owned());
+    }
+    assert_eq!(statuses, ["processing", "succeed"]);
+    let _ = std::fs::remove_dir_all(state.parent().unwrap_or(&state));
+}
