@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod callbacks;
 mod endpoints;
+mod openapi;
 mod robustness;
 mod scenarios;
 mod tasks;

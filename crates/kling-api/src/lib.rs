@@ -20,6 +20,7 @@
 //! - [`faults`]: named faults for scenarios; [`dialect`]: the seed dialect's extra paths.
 //! - [`image`]: image inputs (URL or Base64), inspected from the header only.
 //! - [`pricing`]: units charged per task.
+//! - `openapi` (feature `openapi`): the OpenAPI 3.1 document, generated from these tables.
 //! - [`requests`]: typed request bodies for clients.
 //! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
 //!   rule examples.
@@ -36,6 +37,8 @@ pub mod lip_sync;
 pub mod media;
 pub mod models;
 pub mod omni_video;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod pricing;
 pub mod requests;
 pub mod rules;
