@@ -51,7 +51,11 @@ fn token(args: &[&str]) -> String {
 }
 
 fn list(server: &Server, token: &str) -> u16 {
-    let url = format!("{}/v1/videos/text2video", server.base_url);
+    list_at(&server.base_url, token)
+}
+
+fn list_at(base_url: &str, token: &str) -> u16 {
+    let url = format!("{base_url}/v1/videos/text2video");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
     runtime.block_on(async {
         let response = reqwest::Client::new().get(url).bearer_auth(token).send().await;
@@ -251,4 +255,29 @@ fn curl_walk_through_runs_against_the_binary() {
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains(": succeed"), "{stdout}");
     assert!(video.len() > 1000 && &video[4..8] == b"ftyp", "a real MP4 was downloaded: {stdout}");
+}
+
+#[test]
+fn log_format_json_writes_one_json_object_per_line() {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--log-format", "json", "--log", "debug"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let first = BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default();
+    let base_url = first.rsplit(' ').next().unwrap_or_default();
+    assert_eq!(list_at(base_url, "not-a-token"), 401);
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap_or_else(|e| panic!("{e}"));
+    assert!(term.success());
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let logs = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(lines.iter().all(|l| l["level"].is_string() && l["timestamp"].is_string()), "{logs}");
+    assert!(lines.iter().any(|l| l["fields"]["message"] == "shutting down"), "{logs}");
 }
