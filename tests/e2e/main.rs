@@ -10,6 +10,7 @@ mod fuzz;
 mod hostile;
 mod isolation;
 mod library;
+mod openapi;
 mod persistence;
 mod robustness;
 mod scenarios;

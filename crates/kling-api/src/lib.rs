@@ -24,6 +24,7 @@
 //! - [`image`]: image inputs (URL or Base64), inspected from the header only.
 //! - [`pricing`]: units charged per task; [`prerequisites`]: the calls that make the ids
 //!   stateful requests refer to.
+//! - `openapi` (feature `openapi`): the OpenAPI 3.1 document, generated from these tables.
 //! - [`requests`]: typed request bodies for clients.
 //! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
 //!   rule examples.
@@ -44,6 +45,8 @@ pub mod media;
 pub mod models;
 pub mod multi_elements;
 pub mod omni_video;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod prerequisites;
 pub mod pricing;
 pub mod references;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const SUCCEED: &str = "SUCCEED";
 
 /// The envelope around every JSON response.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema), schemars(rename = "{T}Envelope"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
     /// 0 on success, the error code otherwise.
@@ -24,6 +25,7 @@ pub struct Envelope<T> {
 }
 
 /// The body of every error response.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// The error code (§e).
@@ -35,6 +37,7 @@ pub struct ErrorBody {
 }
 
 /// Where a task is in its life.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TaskStatus {
@@ -79,6 +82,7 @@ impl TaskStatus {
 
 /// `data` of a create response. Field order is the recorded order:
 /// `task_id, task_status, task_info, created_at, updated_at`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreatedTask {
     /// The system id: an 18- or 19-digit decimal string.
@@ -95,6 +99,7 @@ pub struct CreatedTask {
 }
 
 /// `task_info`: the caller's id and, for derived tasks, the source video.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskInfo {
     /// Video this task was derived from (video-extend, lip-sync, video-to-audio).
@@ -106,6 +111,7 @@ pub struct TaskInfo {
 }
 
 /// `data` of a query response, of each list item and of each callback body.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// The system id.
@@ -134,6 +140,7 @@ pub struct Task {
 }
 
 /// `task_result`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskResult {
     /// Omni-image: `single` or `series`.
@@ -163,6 +170,7 @@ pub struct TaskResult {
 /// video-to-audio answer both formats (`url_mp3`, `url_wav`, `duration_mp3`,
 /// `duration_wav`), as REFERENCE.md §b.3 lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Audio {
     /// Audio id (usable as avatar's `audio_id`).
     pub id: String,
@@ -188,6 +196,7 @@ pub struct Audio {
 
 /// One voice (custom or preset).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Voice {
     /// Id for lip-sync's `voice_id`, image2video's `voice_list` and TTS.
     pub voice_id: String,
@@ -201,6 +210,7 @@ pub struct Voice {
 
 /// One element (custom or preset).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Element {
     /// Id for `element_list[].element_id`.
     pub element_id: u64,
@@ -217,6 +227,7 @@ pub struct Element {
 }
 
 /// `data` of identify-face (synchronous).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaceSession {
     /// Session for advanced-lip-sync, valid 24 hours.
@@ -228,6 +239,7 @@ pub struct FaceSession {
 }
 
 /// One face of an identify-face session.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Face {
     /// Face id for `face_choose`.
@@ -241,6 +253,7 @@ pub struct Face {
 }
 
 /// One generated video.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Video {
     /// Video id (usable by video-extend and lip-sync).
@@ -258,6 +271,7 @@ pub struct Video {
 }
 
 /// One generated image.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Image {
     /// Position in the result, from 0.
@@ -270,10 +284,73 @@ pub struct Image {
 }
 
 /// `watermark_info`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WatermarkInfo {
     /// Whether a watermarked copy is produced as well.
     pub enabled: bool,
+}
+
+/// `data` of `GET /account/costs` (REFERENCE.md §3.19): the account's resource packs.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountCosts {
+    /// 0 (the payload repeats the envelope's code).
+    pub code: u32,
+    /// `"success"`.
+    pub msg: String,
+    /// Packs active within the queried window.
+    pub resource_pack_subscribe_infos: Vec<ResourcePack>,
+}
+
+/// One resource pack of `GET /account/costs`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourcePack {
+    /// Display name, also the `resource_pack_name` filter.
+    pub resource_pack_name: String,
+    /// Stable id of the pack.
+    pub resource_pack_id: String,
+    /// How the pack is consumed.
+    pub resource_pack_type: ResourcePackType,
+    /// Units bought.
+    pub total_quantity: f64,
+    /// Units left (the real service reports them about 12 hours late).
+    pub remaining_quantity: f64,
+    /// Unix milliseconds.
+    pub purchase_time: i64,
+    /// Unix milliseconds from which the pack counts.
+    pub effective_time: i64,
+    /// Unix milliseconds at which the pack expires.
+    pub invalid_time: i64,
+    /// Where the pack is in its life.
+    pub status: ResourcePackStatus,
+}
+
+/// `resource_pack_type`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourcePackType {
+    /// A total that goes down as tasks are charged.
+    DecreasingTotal,
+    /// A quota renewed every period.
+    ConstantPeriod,
+}
+
+/// `status` of a resource pack.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ResourcePackStatus {
+    /// Bought, not effective yet.
+    ToBeOnline,
+    /// In use.
+    Online,
+    /// Past `invalid_time`.
+    Expired,
+    /// No units left.
+    RunOut,
 }
 
 /// Claims of the legacy AK/SK token (REFERENCE.md §a.1): `iss` is the access key,

@@ -1,4 +1,5 @@
-//! The `kling-mock` command: serve the emulator, or print a token for curl users.
+//! The `kling-mock` command: serve the emulator, or print a token, the OpenAPI document or
+//! shell completions.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,7 @@ use std::time::Duration;
 use std::io::Write as _;
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use kling_api::Dialect;
 use kling_api::endpoints::PackType;
 use kling_api::rules::{Coercion, ValidationOptions};
@@ -49,6 +50,20 @@ enum Command {
         /// Lifetime in seconds.
         #[arg(long, default_value_t = 1800)]
         ttl: i64,
+    },
+    /// Write the OpenAPI 3.1 document of the emulated API (also served at /__admin/openapi.json).
+    Openapi {
+        /// File to write [default: standard output].
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Base URL given as the document's server.
+        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8088")]
+        server: String,
+    },
+    /// Print a shell completion script, e.g. `kling-mock completions bash > ~/.local/share/bash-completion/completions/kling-mock`.
+    Completions {
+        /// Shell to complete for.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -444,6 +459,15 @@ fn check_scenarios(files: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn write_openapi(out: Option<&Path>, server: &str) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(&kling_api::openapi::document(server))?;
+    text.push('\n');
+    match out {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display())),
+        None => std::io::stdout().write_all(text.as_bytes()).context("cannot write to standard output"),
+    }
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -475,6 +499,12 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Command::CheckScenario { files }) => return check_scenarios(&files),
+        Some(Command::Openapi { out, server }) => return write_openapi(out.as_deref(), &server),
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kling-mock", &mut script);
+            return std::io::stdout().write_all(&script).context("cannot write to standard output");
+        }
         None => {}
     }
     let args = match cli.serve.config.clone() {

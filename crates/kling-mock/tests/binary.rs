@@ -51,7 +51,11 @@ fn token(args: &[&str]) -> String {
 }
 
 fn list(server: &Server, token: &str) -> u16 {
-    let url = format!("{}/v1/videos/text2video", server.base_url);
+    list_at(&server.base_url, token)
+}
+
+fn list_at(base_url: &str, token: &str) -> u16 {
+    let url = format!("{base_url}/v1/videos/text2video");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
     runtime.block_on(async {
         let response = reqwest::Client::new().get(url).bearer_auth(token).send().await;
@@ -158,4 +162,127 @@ fn check_scenario_validates_files_without_starting_a_server() {
     let server = start(&["--port", "0", "--dialect", "seed", "--scenario", good.to_str().unwrap_or_default()], &[]);
     assert!(server.banner.contains("dialect Seed") && server.banner.contains("scenarios 1"), "{}", server.banner);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn openapi_writes_the_document_the_server_serves() {
+    let dir = std::env::temp_dir().join(format!("kling-mock-openapi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.join("openapi.json");
+    let out = Command::new(BIN)
+        .args(["openapi", "--server", "http://127.0.0.1:9999", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(written["openapi"], "3.1.0");
+    assert_eq!(written["servers"][0]["url"], "http://127.0.0.1:9999");
+
+    let server = start(&["--port", "0"], &[]);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
+    let mut served: serde_json::Value = runtime.block_on(async {
+        let response = reqwest::get(format!("{}/__admin/openapi.json", server.base_url)).await;
+        response.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_else(|e| panic!("{e}"))
+    });
+    assert_eq!(served["servers"][0]["url"], server.base_url.as_str());
+    served["servers"] = written["servers"].clone();
+    assert_eq!(served, written, "one document, whichever way it is obtained");
+
+    let stdout = Command::new(BIN).arg("openapi").output().unwrap_or_else(|e| panic!("{e}"));
+    let printed: serde_json::Value = serde_json::from_slice(&stdout.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(printed["servers"][0]["url"], "http://127.0.0.1:8088", "stdout by default");
+}
+
+#[test]
+fn completions_cover_subcommands_and_options_for_each_shell() {
+    for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef kling-mock"), ("fish", "complete -c kling-mock")]
+    {
+        let out = Command::new(BIN).args(["completions", shell]).output().unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains(marker), "{shell} script lacks {marker:?}");
+        for word in ["check-scenario", "openapi", "completions", "manual-clock", "log-format"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let bad = Command::new(BIN).args(["completions", "tcsh"]).output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("bash"), "the error lists the shells");
+}
+
+#[test]
+fn bash_completion_script_loads_and_completes_subcommands() {
+    let out = Command::new(BIN).args(["completions", "bash"]).output().unwrap_or_else(|e| panic!("{e}"));
+    let dir = std::env::temp_dir().join(format!("kling-mock-completion-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let script = dir.join("kling-mock.bash");
+    std::fs::write(&script, &out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    // Source the script and ask its completion function what follows `kling-mock che`, as
+    // bash would on TAB.
+    let probe = format!(
+        "source {}; f=$(complete -p kling-mock | sed 's/.*-F \\([^ ]*\\).*/\\1/'); \
+         COMP_WORDS=(kling-mock che); COMP_CWORD=1; COMP_LINE='kling-mock che'; COMP_POINT=14; \
+         \"$f\" kling-mock che kling-mock; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display()
+    );
+    let run = Command::new("bash").args(["--norc", "-c", &probe]).output().unwrap_or_else(|e| panic!("bash: {e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let replies = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(replies.trim(), "check-scenario", "stderr: {}", String::from_utf8_lossy(&run.stderr));
+}
+
+#[test]
+fn curl_walk_through_runs_against_the_binary() {
+    let have_curl = Command::new("curl").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !have_curl {
+        assert!(std::env::var("KLING_MOCK_REQUIRE_TOOLS").as_deref() != Ok("1"), "curl is required");
+        eprintln!("skipped: curl is not installed");
+        return;
+    }
+    let server = start(&["--port", "0", "--seed", "7", "--manual-clock"], &[]);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/curl.sh");
+    let dir = std::env::temp_dir().join(format!("kling-mock-curl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(&server.base_url)
+        .env("KLING_MOCK", BIN)
+        .env("KLING_MOCK_ADVANCE", "60")
+        .current_dir(&dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let video = std::fs::read(dir.join("result.mp4")).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(": succeed"), "{stdout}");
+    assert!(video.len() > 1000 && &video[4..8] == b"ftyp", "a real MP4 was downloaded: {stdout}");
+}
+
+#[test]
+fn log_format_json_writes_one_json_object_per_line() {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--log-format", "json", "--log", "debug"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let first = BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default();
+    let base_url = first.rsplit(' ').next().unwrap_or_default();
+    assert_eq!(list_at(base_url, "not-a-token"), 401);
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap_or_else(|e| panic!("{e}"));
+    assert!(term.success());
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let logs = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(lines.iter().all(|l| l["level"].is_string() && l["timestamp"].is_string()), "{logs}");
+    assert!(lines.iter().any(|l| l["fields"]["message"] == "shutting down"), "{logs}");
 }

@@ -8,7 +8,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::response::Response;
 use kling_api::ErrorKind;
 use kling_api::endpoints::PackType;
-use serde_json::{Value, json};
+use kling_api::wire::{AccountCosts, ResourcePack, ResourcePackStatus, ResourcePackType};
 
 use super::success;
 use super::tasks::Ctx;
@@ -51,7 +51,7 @@ pub(super) async fn costs(ctx: Ctx, query: Result<Query<CostsQuery>, QueryReject
     let effective = ctx.state.started_ms;
     let invalid = effective.saturating_add(YEAR_MS);
     let state = ctx.state.engine.account_state(&ctx.account);
-    let packs: Vec<Value> = state
+    let packs: Vec<ResourcePack> = state
         .packs
         .iter()
         .filter_map(|p| p.total.map(|total| (p, total)))
@@ -63,19 +63,20 @@ pub(super) async fn costs(ctx: Ctx, query: Result<Query<CostsQuery>, QueryReject
                 crate::ids::mix(u64::from(ctx.account.id.0)),
                 crate::ids::mix(p.pack_type as u64 + 1)
             );
-            json!({
-                "resource_pack_name": pack_name(p.pack_type, total),
-                "resource_pack_id": id,
-                "resource_pack_type": "decreasing_total",
-                "total_quantity": total as f64,
-                "remaining_quantity": remaining as f64,
-                "purchase_time": effective,
-                "effective_time": effective,
-                "invalid_time": invalid,
-                "status": if remaining == 0 { "runOut" } else { "online" },
-            })
+            ResourcePack {
+                resource_pack_name: pack_name(p.pack_type, total),
+                resource_pack_id: id,
+                resource_pack_type: ResourcePackType::DecreasingTotal,
+                total_quantity: total as f64,
+                remaining_quantity: remaining as f64,
+                purchase_time: effective,
+                effective_time: effective,
+                invalid_time: invalid,
+                status: if remaining == 0 { ResourcePackStatus::RunOut } else { ResourcePackStatus::Online },
+            }
         })
-        .filter(|p| query.resource_pack_name.as_deref().is_none_or(|name| p["resource_pack_name"] == name))
+        .filter(|p| query.resource_pack_name.as_deref().is_none_or(|name| p.resource_pack_name == name))
         .collect();
-    Ok(success(ctx.request_id.0, json!({"code": 0, "msg": "success", "resource_pack_subscribe_infos": packs})))
+    let costs = AccountCosts { code: 0, msg: "success".to_owned(), resource_pack_subscribe_infos: packs };
+    Ok(success(ctx.request_id.0, costs))
 }

@@ -1,5 +1,5 @@
 //! The admin API under `/__admin`: health, reset, scenarios, journal, tasks, clock,
-//! accounts and counters. It needs no Kling token; `--admin-token` guards it (compared in
+//! accounts, counters and the OpenAPI document. It needs no Kling token; `--admin-token` guards it (compared in
 //! constant time) and `--no-admin` removes it.
 
 use std::sync::Arc;
@@ -48,6 +48,7 @@ pub(super) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/accounts", get(accounts))
         .route("/accounts/{access_key}", get(account).put(set_account))
         .route("/stats", get(stats))
+        .route("/openapi.json", get(openapi))
         .layer(from_fn_with_state(state, guard))
 }
 
@@ -284,6 +285,11 @@ async fn set_account(
         }
     }
     Ok(Json(account_view(&state, account)))
+}
+
+/// The OpenAPI document, with the address the client used as its server.
+async fn openapi(State(state): Shared, headers: HeaderMap) -> Json<Value> {
+    Json(kling_api::openapi::document(&base_url(&headers, &state)))
 }
 
 async fn stats(State(state): Shared) -> Json<Value> {

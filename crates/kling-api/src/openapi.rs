@@ -1,0 +1,609 @@
+//! The OpenAPI 3.1 document of the API, generated from the tables of this crate so that it
+//! can never disagree with what the emulator enforces.
+//!
+//! - Paths come from [`ENDPOINTS`]: create, query and list for every task endpoint, one
+//!   `POST` for each synchronous one, plus `GET /account/costs`.
+//! - Request bodies come from each endpoint's [`Field`] table (types, enums, bounds,
+//!   required fields) and its cross-field [`Rule`](crate::rules::Rule)s (listed in the description and in
+//!   `x-kling-rules`). Seed-dialect fields and paths are left out: the document describes
+//!   the official API.
+//! - Response bodies are JSON Schemas derived from the [`crate::wire`] types.
+//! - Error responses come from the [`ErrorKind`] catalogue, one per HTTP status, with the
+//!   codes that status carries.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use serde_json::{Map, Value, json};
+
+use crate::endpoints::{EndpointSpec, Output};
+use crate::image::COMMON_LIMITS;
+use crate::rules::{Field, RuleClass, Ty};
+use crate::wire::{AccountCosts, CreatedTask, Envelope, ErrorBody, FaceSession, Task};
+use crate::{ENDPOINTS, EndpointId, ErrorKind};
+
+/// The OpenAPI version the document follows.
+pub const OPENAPI_VERSION: &str = "3.1.0";
+
+/// Bounds of the list parameters (`pageNum`, `pageSize`): smallest, largest, default.
+pub const PAGE_NUM: (u64, u64, u64) = (1, 1000, 1);
+/// See [`PAGE_NUM`].
+pub const PAGE_SIZE: (u64, u64, u64) = (1, 500, 30);
+
+/// The name of the security scheme every operation uses.
+const BEARER: &str = "bearerAuth";
+
+/// The whole document; `server_url` is the base URL clients should call.
+pub fn document(server_url: &str) -> Value {
+    let mut builder = Builder::new();
+    let mut paths = Map::new();
+    for spec in ENDPOINTS {
+        builder.endpoint(spec, &mut paths);
+    }
+    paths.insert("/account/costs".to_owned(), builder.account_costs());
+    builder.schema::<ErrorBody>();
+    let mut schemas = builder.generator.take_definitions(true);
+    finish_envelopes(&mut schemas, &builder.envelopes);
+    schemas.append(&mut builder.requests);
+    json!({
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "Kling AI API (as emulated by kling-mock)",
+            "version": env!("CARGO_PKG_VERSION"),
+            "summary": "The legacy /v1 task API of Kling AI: JWT auth, envelope, task objects, error codes.",
+            "description": "Generated from the kling-api tables that the kling-mock emulator validates \
+                requests with, so it describes exactly what the emulator accepts and answers (official \
+                dialect). Every task endpoint has create (`POST <path>`), query (`GET <path>/{id}`, by \
+                `task_id` or `external_task_id`) and list (`GET <path>?pageNum=&pageSize=`). Scalars are \
+                read leniently by default (`5` for `\"5\"`); the emulator's `--strict-types` requires the \
+                types given here.",
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
+        },
+        "servers": [{"url": server_url}],
+        "security": [{BEARER: []}],
+        "tags": builder.tags(),
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                BEARER: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "An HS256 JWT signed with the secret key, with claims `iss` = access key, \
+                        `exp` and `nbf` (Unix seconds; the official sample uses now + 1800 and now - 5). \
+                        Missing: 401 / 1001; invalid: 1002; not yet valid: 1003; expired: 1004.",
+                },
+            },
+            "schemas": schemas,
+            "responses": error_responses(),
+        },
+    })
+}
+
+/// Collects schemas while the paths are built.
+struct Builder {
+    generator: SchemaGenerator,
+    /// Request body schemas by component name.
+    requests: Map<String, Value>,
+    /// Component names of the success envelopes (their `data` is required).
+    envelopes: Vec<String>,
+    /// Tag names in order of first use.
+    tags: Vec<String>,
+}
+
+impl Builder {
+    fn new() -> Builder {
+        let settings = SchemaSettings::draft2020_12().for_serialize().with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        });
+        Builder { generator: settings.into_generator(), requests: Map::new(), envelopes: Vec::new(), tags: Vec::new() }
+    }
+
+    /// A `$ref` to `T`'s schema, generated on first use.
+    fn schema<T: JsonSchema>(&mut self) -> Value {
+        self.generator.subschema_for::<T>().to_value()
+    }
+
+    /// A `$ref` to the success envelope around `T`.
+    fn envelope<T: JsonSchema>(&mut self) -> Value {
+        let reference = self.schema::<Envelope<T>>();
+        if let Some(name) = component_name(&reference)
+            && !self.envelopes.contains(&name)
+        {
+            self.envelopes.push(name);
+        }
+        reference
+    }
+
+    fn tag(&mut self, path: &str) -> String {
+        let tag = tag_of(path);
+        if !self.tags.contains(&tag) {
+            self.tags.push(tag.clone());
+        }
+        tag
+    }
+
+    fn tags(&self) -> Value {
+        Value::Array(self.tags.iter().map(|t| json!({"name": t})).collect())
+    }
+
+    fn endpoint(&mut self, spec: &EndpointSpec, paths: &mut Map<String, Value>) {
+        let tag = self.tag(spec.path);
+        let request = request_name(spec.id);
+        self.requests.insert(request.clone(), request_schema(spec));
+        let body = json!({
+            "required": true,
+            "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{request}")}, "example": example(spec.base)}},
+        });
+        let id = spec.name.replace('-', "_");
+        if spec.output == Output::Synchronous {
+            let data = match spec.id {
+                EndpointId::IdentifyFace => self.envelope::<FaceSession>(),
+                _ => self.envelope::<Value>(),
+            };
+            let post = operation(&tag, &format!("{}_{id}", spec.name), "Answered at once; no task is created.", data)
+                .with("requestBody", body)
+                .with_errors(true);
+            paths.insert(spec.path.to_owned(), json!({"post": post}));
+            return;
+        }
+        let created = self.envelope::<CreatedTask>();
+        let task = self.envelope::<Task>();
+        let list = self.envelope::<Vec<Task>>();
+        let task_ref = self.schema::<Task>();
+        let mut create = operation(
+            &tag,
+            &format!("create_{id}"),
+            &format!("Submit a {} task ({} pack); poll it or give `callback_url`.", spec.name, pack_name(spec)),
+            created,
+        )
+        .with("requestBody", body)
+        .with_errors(true);
+        if spec.fields.iter().any(|f| f.name == "callback_url") {
+            create = create.with(
+                "callbacks",
+                json!({"taskStatus": {"{$request.body#/callback_url}": {"post": {
+                    "summary": "POSTed on every status change, body like the query's `data`",
+                    "security": [],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": task_ref}}},
+                    "responses": {"200": {"description": "Any 2xx acknowledges the callback"}},
+                }}}}),
+            );
+        }
+        let list_op =
+            operation(&tag, &format!("list_{id}"), "The account's tasks of this endpoint, newest first.", list)
+                .with(
+                    "parameters",
+                    json!([
+                        page_parameter("pageNum", PAGE_NUM, "Page, from 1"),
+                        page_parameter("pageSize", PAGE_SIZE, "Tasks per page")
+                    ]),
+                )
+                .with_errors(false);
+        let query =
+            operation(&tag, &format!("get_{id}"), "One task of the account; another account's task is unknown.", task)
+                .with(
+                    "parameters",
+                    json!([{
+                        "name": "id",
+                        "in": "path",
+                        "required": true,
+                        "description": "The `task_id`, or the `external_task_id` given at create",
+                        "schema": {"type": "string", "minLength": 1},
+                    }]),
+                )
+                .with_errors(false);
+        paths.insert(spec.path.to_owned(), json!({"post": create, "get": list_op}));
+        paths.insert(format!("{}/{{id}}", spec.path), json!({"get": query}));
+    }
+
+    fn account_costs(&mut self) -> Value {
+        let tag = self.tag("/account/costs");
+        let data = self.envelope::<AccountCosts>();
+        let millis = |name: &str, required: bool, what: &str| {
+            json!({"name": name, "in": "query", "required": required, "description": what,
+                   "schema": {"type": "integer", "format": "int64"}})
+        };
+        let get = operation(
+            &tag,
+            "account_costs",
+            "The account's resource packs and their remaining units (free; QPS <= 1).",
+            data,
+        )
+        .with(
+            "parameters",
+            json!([
+                millis("start_time", true, "Start of the window, Unix milliseconds"),
+                millis("end_time", true, "End of the window, Unix milliseconds"),
+                {"name": "resource_pack_name", "in": "query", "required": false,
+                 "description": "Only the pack with exactly this name", "schema": {"type": "string"}},
+            ]),
+        )
+        .with_errors(false);
+        json!({"get": get})
+    }
+}
+
+/// An operation under construction.
+struct Operation(Map<String, Value>);
+
+fn operation(tag: &str, id: &str, summary: &str, success: Value) -> Operation {
+    let mut map = Map::new();
+    map.insert("tags".to_owned(), json!([tag]));
+    map.insert("operationId".to_owned(), json!(id));
+    map.insert("summary".to_owned(), json!(summary));
+    map.insert(
+        "responses".to_owned(),
+        json!({"200": {"description": "Success: `code` 0, `message` \"SUCCEED\"", "content": {"application/json": {"schema": success}}}}),
+    );
+    Operation(map)
+}
+
+impl Operation {
+    fn with(mut self, key: &str, value: Value) -> Operation {
+        self.0.insert(key.to_owned(), value);
+        self
+    }
+
+    /// Adds every error status; creates may also answer 413 for an oversized body.
+    fn with_errors(mut self, create: bool) -> Operation {
+        if let Some(Value::Object(responses)) = self.0.get_mut("responses") {
+            for status in error_statuses() {
+                responses.insert(status.to_string(), json!({"$ref": format!("#/components/responses/{status}")}));
+            }
+            if create {
+                responses.insert("413".to_owned(), json!({"$ref": "#/components/responses/413"}));
+            }
+        }
+        self
+    }
+}
+
+impl serde::Serialize for Operation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+/// HTTP statuses of the official error table, ascending.
+fn error_statuses() -> Vec<u16> {
+    let mut statuses: Vec<u16> = ErrorKind::ALL.iter().map(|k| k.official().http).collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    statuses
+}
+
+/// One shared response per error status, naming its codes.
+fn error_responses() -> Value {
+    let mut by_status: BTreeMap<u16, Vec<ErrorKind>> = BTreeMap::new();
+    for kind in ErrorKind::ALL {
+        by_status.entry(kind.official().http).or_default().push(kind);
+    }
+    let mut out = Map::new();
+    let body = |codes: Vec<u32>, examples: Vec<Value>| {
+        json!({"application/json": {
+            "schema": {"$ref": "#/components/schemas/ErrorBody", "properties": {"code": {"enum": codes}}},
+            "examples": examples.into_iter().enumerate().map(|(i, e)| (format!("e{i}"), json!({"value": e}))).collect::<Map<_, _>>(),
+        }})
+    };
+    let sample = |code: u32, message: &str| json!({"code": code, "message": message, "request_id": "8e3a2f0c-4a4b-4b8e-9d55-0f6d2c1b7a10"});
+    for (status, kinds) in by_status {
+        let description = kinds
+            .iter()
+            .map(|k| {
+                let wire = k.official();
+                let retry = if k.is_retryable() { " (retryable)" } else { "" };
+                format!("{} {}{retry}", wire.code, wire.message)
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let codes = kinds.iter().map(|k| k.official().code).collect();
+        let examples = kinds.iter().map(|k| sample(k.official().code, k.official().message)).collect();
+        out.insert(status.to_string(), json!({"description": description, "content": body(codes, examples)}));
+    }
+    let too_large = ErrorKind::InvalidRequest.official();
+    out.insert(
+        "413".to_owned(),
+        json!({
+            "description": format!("{} request body larger than the body limit", too_large.code),
+            "content": body(vec![too_large.code], vec![sample(too_large.code, "request body is larger than 33554432 bytes")]),
+        }),
+    );
+    Value::Object(out)
+}
+
+/// Success envelopes always carry `data` and code 0. Optional fields of the wire types are
+/// left out rather than sent as `null`, so they are not nullable.
+fn finish_envelopes(schemas: &mut Map<String, Value>, names: &[String]) {
+    for schema in schemas.values_mut() {
+        let required = schema.get("required").cloned().unwrap_or_else(|| json!([]));
+        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+            for (name, property) in properties.iter_mut() {
+                if !required.as_array().is_some_and(|r| r.contains(&json!(name))) {
+                    strip_null(property);
+                }
+            }
+        }
+    }
+    for name in names {
+        let Some(Value::Object(schema)) = schemas.get_mut(name) else { continue };
+        if let Some(Value::Array(required)) = schema.get_mut("required")
+            && !required.contains(&json!("data"))
+        {
+            required.push(json!("data"));
+        }
+        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+            if let Some(data) = properties.get_mut("data") {
+                strip_null(data);
+            }
+            if let Some(Value::Object(code)) = properties.get_mut("code") {
+                code.insert("const".to_owned(), json!(0));
+            }
+            if let Some(Value::Object(message)) = properties.get_mut("message") {
+                message.insert("const".to_owned(), json!(crate::wire::SUCCEED));
+            }
+        }
+    }
+    // Error bodies: the request id is a UUID in every answer.
+    if let Some(Value::Object(id)) = schemas.get_mut("ErrorBody").and_then(|s| s.pointer_mut("/properties/request_id"))
+    {
+        id.insert("format".to_owned(), json!("uuid"));
+    }
+}
+
+/// `{"anyOf": [X, {"type": "null"}]}` becomes X, `{"type": [T, "null"]}` becomes T.
+fn strip_null(schema: &mut Value) {
+    let Value::Object(map) = schema else { return };
+    if let Some(Value::Array(types)) = map.get_mut("type") {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types.remove(0);
+            map.insert("type".to_owned(), only);
+        }
+    }
+    let alternatives = match map.get("anyOf") {
+        Some(Value::Array(options)) => options.clone(),
+        _ => return,
+    };
+    let kept: Vec<Value> = alternatives.into_iter().filter(|o| o != &json!({"type": "null"})).collect();
+    if let [only] = kept.as_slice()
+        && let Value::Object(inner) = only
+    {
+        map.remove("anyOf");
+        for (key, value) in inner {
+            map.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+/// The last segment of a `#/components/schemas/...` reference.
+fn component_name(reference: &Value) -> Option<String> {
+    reference.get("$ref")?.as_str()?.rsplit('/').next().map(str::to_owned)
+}
+
+/// The API area of a path: `/v1/videos/...` is `videos`, `/account/costs` is `account`.
+fn tag_of(path: &str) -> String {
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    match segments.next() {
+        Some("v1") => segments.next().unwrap_or("v1").to_owned(),
+        Some(first) => first.to_owned(),
+        None => "api".to_owned(),
+    }
+}
+
+fn request_name(id: EndpointId) -> String {
+    format!("{id:?}Request")
+}
+
+fn pack_name(spec: &EndpointSpec) -> &'static str {
+    match spec.pack {
+        crate::endpoints::PackType::Video => "video",
+        crate::endpoints::PackType::Image => "image",
+        crate::endpoints::PackType::VirtualTryOn => "virtual try-on",
+    }
+}
+
+fn page_parameter(name: &str, (min, max, default): (u64, u64, u64), what: &str) -> Value {
+    json!({
+        "name": name,
+        "in": "query",
+        "required": false,
+        "description": what,
+        "schema": {"type": "integer", "minimum": min, "maximum": max, "default": default},
+    })
+}
+
+/// The request body schema of one endpoint: its official fields and rules.
+fn request_schema(spec: &EndpointSpec) -> Value {
+    let fields: Vec<&Field> = spec.fields.iter().filter(|f| !f.seed_only).collect();
+    let mut schema = object_schema(spec, &fields, true);
+    let rules: Vec<Value> = spec
+        .rules
+        .iter()
+        .filter(|r| r.class != RuleClass::SeedDialect)
+        .map(|r| {
+            let class = match r.class {
+                RuleClass::ModelSupport => "model_support",
+                _ => "structural",
+            };
+            json!({"id": r.id, "field": r.field, "summary": r.summary, "class": class})
+        })
+        .collect();
+    let mut description = format!(
+        "Body of `POST {}`. Unknown keys are ignored. A broken field or rule is answered with HTTP 400, code 1201, and a message that names the field.",
+        spec.path
+    );
+    if !rules.is_empty() {
+        description
+            .push_str("\n\nRules across fields (model-support rules can be relaxed with `--lenient-model-support`):");
+        for rule in spec.rules.iter().filter(|r| r.class != RuleClass::SeedDialect) {
+            description.push_str(&format!("\n- `{}`: {}", rule.field, rule.summary));
+        }
+    }
+    if let Value::Object(map) = &mut schema {
+        map.insert("title".to_owned(), json!(request_name(spec.id)));
+        map.insert("description".to_owned(), json!(description));
+        map.insert("x-kling-rules".to_owned(), Value::Array(rules));
+    }
+    schema
+}
+
+fn object_schema(spec: &EndpointSpec, fields: &[&Field], top_level: bool) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in fields {
+        let mut schema = field_schema(spec, field, &field.ty);
+        if let Value::Object(map) = &mut schema {
+            // Top-level required text must not be empty (the validator treats "" as absent).
+            if top_level
+                && field.required
+                && map.get("type") == Some(&json!("string"))
+                && !map.contains_key("minLength")
+            {
+                map.insert("minLength".to_owned(), json!(1));
+            }
+            if let Some(flag) = field.ignored_unless {
+                map.insert("description".to_owned(), json!(format!("Read only when `{flag}` is true.")));
+            }
+            if let Ok(example) = serde_json::from_str::<Value>(field.example)
+                && !has_placeholder(&example)
+            {
+                map.insert("examples".to_owned(), json!([example]));
+            }
+        }
+        if field.required {
+            required.push(json!(field.name));
+        }
+        properties.insert(field.name.to_owned(), schema);
+    }
+    let mut object = json!({"type": "object", "properties": properties});
+    if !required.is_empty() {
+        object["required"] = Value::Array(required);
+    }
+    object
+}
+
+fn field_schema(spec: &EndpointSpec, field: &Field, ty: &Ty) -> Value {
+    match ty {
+        Ty::Text { max_chars } => json!({"type": "string", "maxLength": max_chars}),
+        Ty::Str => json!({"type": "string"}),
+        Ty::Enum(values) => {
+            let mut schema = json!({"type": "string", "enum": values});
+            if field.name == "mode" && values.contains(&spec.default_mode) {
+                schema["default"] = json!(spec.default_mode);
+            }
+            schema
+        }
+        Ty::Model => json!({
+            "type": "string",
+            "enum": spec.models,
+            "default": spec.default_model,
+            "description": "Absent or empty means the default model.",
+        }),
+        Ty::Float { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
+        Ty::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
+        Ty::Bool => json!({"type": "boolean"}),
+        Ty::Image => json!({
+            "type": "string",
+            "description": format!(
+                "An image: an http(s) URL, or raw Base64 without a `data:` prefix. JPG or PNG, at most {} MB, \
+                 sides at least {} px, aspect ratio between 1:{} and {}:1.",
+                COMMON_LIMITS.max_bytes / (1024 * 1024),
+                COMMON_LIMITS.min_side,
+                COMMON_LIMITS.max_aspect,
+                COMMON_LIMITS.max_aspect,
+            ),
+        }),
+        Ty::HttpUrl => json!({"type": "string", "format": "uri", "pattern": "^https?://"}),
+        Ty::Object(fields) => {
+            let fields: Vec<&Field> = fields.iter().filter(|f| !f.seed_only).collect();
+            object_schema(spec, &fields, false)
+        }
+        Ty::Array { item, min, max } => json!({
+            "type": "array",
+            "items": field_schema(spec, field, item),
+            "minItems": min,
+            "maxItems": max,
+        }),
+    }
+}
+
+/// Whether an example still holds a `$name` placeholder of the rule tables.
+fn has_placeholder(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.starts_with('$'),
+        Value::Array(items) => items.iter().any(has_placeholder),
+        Value::Object(map) => map.values().any(has_placeholder),
+        _ => false,
+    }
+}
+
+/// The endpoint's minimal valid body, with `$video_id`-style placeholders spelled out.
+fn example(base: &str) -> Value {
+    fn spell(value: &mut Value) {
+        match value {
+            Value::String(s) if s.starts_with('$') => *s = format!("<{}>", &s[1..]),
+            Value::Array(items) => items.iter_mut().for_each(spell),
+            Value::Object(map) => map.values_mut().for_each(spell),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::from_str(base).unwrap_or(Value::Null);
+    spell(&mut value);
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Value {
+        document("http://127.0.0.1:8088")
+    }
+
+    #[test]
+    fn every_endpoint_has_its_paths_and_request_schema() {
+        let doc = doc();
+        for spec in ENDPOINTS {
+            let path = &doc["paths"][spec.path];
+            assert!(path["post"].is_object(), "{}", spec.path);
+            let name = request_name(spec.id);
+            assert_eq!(doc["components"]["schemas"][&name]["type"], "object", "{name}");
+            if spec.output != Output::Synchronous {
+                assert!(path["get"].is_object(), "list of {}", spec.path);
+                assert!(doc["paths"][format!("{}/{{id}}", spec.path)]["get"].is_object(), "query of {}", spec.path);
+            }
+        }
+    }
+
+    #[test]
+    fn field_tables_become_schemas() {
+        let doc = doc();
+        let t2v = &doc["components"]["schemas"]["Text2VideoRequest"];
+        assert_eq!(t2v["properties"]["model_name"]["default"], "kling-v1");
+        assert_eq!(t2v["properties"]["cfg_scale"]["type"], "number");
+        assert_eq!(t2v["properties"]["duration"]["type"], "string");
+        assert!(t2v["properties"]["prompt"]["maxLength"].is_u64());
+        let expand = &doc["components"]["schemas"]["ExpandRequest"];
+        assert_eq!(expand["properties"]["up_expansion_ratio"]["maximum"], 2.0);
+        assert!(expand["required"].as_array().is_some_and(|r| r.contains(&json!("image"))));
+    }
+
+    #[test]
+    fn envelopes_require_data_and_errors_list_their_codes() {
+        let doc = doc();
+        let schemas = &doc["components"]["schemas"];
+        let created = doc["paths"]["/v1/videos/text2video"]["post"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["$ref"]
+            .as_str()
+            .and_then(|r| r.rsplit('/').next())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(schemas[&created]["required"].as_array().is_some_and(|r| r.contains(&json!("data"))), "{created}");
+        assert_eq!(schemas[&created]["properties"]["code"]["const"], 0);
+        let too_many = &doc["components"]["responses"]["429"]["content"]["application/json"]["schema"];
+        assert_eq!(too_many["properties"]["code"]["enum"], json!([1100, 1101, 1102, 1302, 1303, 1304]));
+    }
+}
