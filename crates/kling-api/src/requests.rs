@@ -548,6 +548,260 @@ request! {
     }
 }
 
+/// The `input` of video effects: one image for most scenes, two (left, right) for the
+/// dual-image scenes ([`crate::effects::SCENES`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EffectInput {
+    /// The image of a single-image scene (URL or raw Base64).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The two images of a dual-image scene.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
+    /// `kling-v1`, `kling-v1-5` or `kling-v1-6` (dual-image scenes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    /// `std` or `pro` (dual-image scenes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `"5"` or `"10"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+}
+
+impl EffectInput {
+    /// The input of a single-image scene.
+    pub fn one_image(image: impl Into<String>) -> EffectInput {
+        EffectInput { image: Some(image.into()), ..EffectInput::default() }
+    }
+
+    /// The input of a dual-image scene.
+    pub fn two_images(left: impl Into<String>, right: impl Into<String>) -> EffectInput {
+        EffectInput { images: Some(vec![left.into(), right.into()]), ..EffectInput::default() }
+    }
+
+    /// Sets the model.
+    pub fn model_name(mut self, model: impl Into<String>) -> EffectInput {
+        self.model_name = Some(model.into());
+        self
+    }
+
+    /// Sets the mode.
+    pub fn mode(mut self, mode: impl Into<String>) -> EffectInput {
+        self.mode = Some(mode.into());
+        self
+    }
+
+    /// Sets the duration.
+    pub fn duration(mut self, duration: impl Into<String>) -> EffectInput {
+        self.duration = Some(duration.into());
+        self
+    }
+}
+
+request! {
+    /// `POST /v1/videos/effects`.
+    EffectsRequest => Effects,
+    required { effect_scene: String, input: EffectInput }
+    optional {}
+}
+
+/// A point marked on a frame of a selection session, as fractions of the frame in [0, 1].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct SelectionPoint {
+    pub x: f64,
+    pub y: f64,
+}
+
+request! {
+    /// `POST /v1/videos/multi-elements/init-selection` (synchronous): give `video_id` or
+    /// `video_url` (2-5 s or 7-10 s).
+    InitSelectionRequest => InitSelection,
+    required {}
+    optional {
+        /// A Kling video of the account.
+        video_id: String,
+        /// A video URL.
+        video_url: String,
+    }
+}
+
+request! {
+    /// `POST /v1/videos/multi-elements/add-selection` (synchronous): at most 10 frames per
+    /// session, 10 points per frame.
+    AddSelectionRequest => AddSelection,
+    required { session_id: String, frame_index: u64, points: Vec<SelectionPoint> }
+    optional {}
+}
+
+request! {
+    /// `POST /v1/videos/multi-elements/delete-selection` (synchronous).
+    DeleteSelectionRequest => DeleteSelection,
+    required { session_id: String, frame_index: u64, points: Vec<SelectionPoint> }
+    optional {}
+}
+
+request! {
+    /// `POST /v1/videos/multi-elements/clear-selection` (synchronous).
+    ClearSelectionRequest => ClearSelection,
+    required { session_id: String }
+    optional {}
+}
+
+request! {
+    /// `POST /v1/videos/multi-elements/preview-selection` (synchronous).
+    PreviewSelectionRequest => PreviewSelection,
+    required { session_id: String }
+    optional {}
+}
+
+request! {
+    /// `POST /v1/videos/multi-elements`: edit what a selection session selected.
+    MultiElementsRequest => MultiElements,
+    required { session_id: String, edit_mode: String, prompt: String }
+    optional {
+        /// Only `kling-v1-6`.
+        model_name: String,
+        /// `addition` 1-2 images, `swap` exactly 1, `removal` none.
+        image_list: Vec<ImageItem>,
+        /// At most 2500 characters.
+        negative_prompt: String,
+        /// `std` or `pro`.
+        mode: String,
+        /// `"5"` for a 2-5 s input, `"10"` for 7-10 s.
+        duration: String,
+        /// Also produce a watermarked copy.
+        watermark_info: WatermarkInfo,
+    }
+}
+
+request! {
+    /// `POST /v1/audio/text-to-audio`: `duration` in seconds, 3.0 to 10.0, one decimal.
+    TextToAudioRequest => TextToAudio,
+    required { prompt: String, duration: f64 }
+    optional {}
+}
+
+request! {
+    /// `POST /v1/audio/video-to-audio`: give `video_id` or `video_url` (3 to 20 s).
+    VideoToAudioRequest => VideoToAudio,
+    required {}
+    optional {
+        /// A Kling video of the account.
+        video_id: String,
+        /// A video URL.
+        video_url: String,
+        /// At most 200 characters.
+        sound_effect_prompt: String,
+        /// At most 200 characters.
+        bgm_prompt: String,
+        /// ASMR-style sound.
+        asmr_mode: bool,
+    }
+}
+
+request! {
+    /// `POST /v1/audio/tts`: answered with the finished task.
+    TtsRequest => Tts,
+    required { text: String, voice_id: String }
+    optional {
+        /// `zh` (default) or `en`.
+        voice_language: String,
+        /// In [0.8, 2.0], default 1.0.
+        voice_speed: f64,
+    }
+}
+
+request! {
+    /// `POST /v1/general/custom-voices`: give `voice_url` (5-30 s) or `video_id`.
+    CustomVoiceRequest => CustomVoices,
+    required { voice_name: String }
+    optional {
+        /// A sample of the voice.
+        voice_url: String,
+        /// A Kling video of the account whose voice is taken.
+        video_id: String,
+    }
+}
+
+request! {
+    /// `POST /v1/general/delete-voices` (synchronous).
+    DeleteVoiceRequest => DeleteVoices,
+    required { voice_id: String }
+    optional {}
+}
+
+/// `{"image_url": ...}`: a further view of an element.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferImage {
+    /// URL or raw Base64.
+    pub image_url: String,
+}
+
+/// `element_image_list` of an `image_refer` element.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElementImageList {
+    /// The element seen from the front.
+    pub frontal_image: String,
+    /// 1 to 3 further views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refer_images: Vec<ReferImage>,
+}
+
+/// `{"video_url": ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferVideo {
+    /// Video URL (3-8 s).
+    pub video_url: String,
+}
+
+/// `element_video_list` of a `video_refer` element.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElementVideoList {
+    /// Exactly one video.
+    pub refer_videos: Vec<ReferVideo>,
+}
+
+/// `{"tag_id": ...}` of an element, `o_101` to `o_108`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    /// Tag id.
+    pub tag_id: String,
+}
+
+request! {
+    /// `POST /v1/general/advanced-custom-elements`: `image_refer` takes
+    /// `element_image_list`, `video_refer` takes `element_video_list`.
+    CustomElementRequest => CustomElements,
+    required { element_name: String, element_description: String, reference_type: String }
+    optional {
+        /// Views of the element (`image_refer`).
+        element_image_list: ElementImageList,
+        /// A video of the element (`video_refer`).
+        element_video_list: ElementVideoList,
+        /// A preset voice or a voice of the account.
+        element_voice_id: String,
+        /// At most 8 tags.
+        tag_list: Vec<Tag>,
+    }
+}
+
+request! {
+    /// `POST /v1/general/delete-elements` (synchronous). The id is sent as text, which
+    /// every coercion mode accepts.
+    DeleteElementRequest => DeleteElements,
+    required { element_id: String }
+    optional {}
+}
+
+request! {
+    /// `POST /v1/videos/image-recognize` (synchronous).
+    ImageRecognizeRequest => ImageRecognize,
+    required { image: String }
+    optional {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,5 +812,24 @@ mod tests {
         let body = serde_json::to_value(&request).unwrap_or_default();
         assert_eq!(body, serde_json::json!({"prompt": "a cat", "mode": "pro", "external_task_id": "x"}));
         assert_eq!(request.external_id(), Some("x"));
+    }
+
+    #[test]
+    fn nested_bodies_follow_the_official_shapes() {
+        let effects = EffectsRequest::new("hug_pro", EffectInput::two_images("l", "r").duration("10"));
+        let body = serde_json::to_value(&effects).unwrap_or_default();
+        assert_eq!(
+            body,
+            serde_json::json!({"effect_scene": "hug_pro", "input": {"images": ["l", "r"], "duration": "10"}})
+        );
+        let element = CustomElementRequest::new("Fox", "a fox", "image_refer")
+            .element_image_list(ElementImageList { frontal_image: "f".into(), refer_images: Vec::new() })
+            .tag_list(vec![Tag { tag_id: "o_101".into() }]);
+        let body = serde_json::to_value(&element).unwrap_or_default();
+        assert_eq!(body["element_image_list"], serde_json::json!({"frontal_image": "f"}));
+        assert_eq!(body["tag_list"], serde_json::json!([{"tag_id": "o_101"}]));
+        let points = vec![SelectionPoint { x: 0.5, y: 0.25 }];
+        let body = serde_json::to_value(AddSelectionRequest::new("s", 3u64, points)).unwrap_or_default();
+        assert_eq!(body, serde_json::json!({"session_id": "s", "frame_index": 3, "points": [{"x": 0.5, "y": 0.25}]}));
     }
 }

@@ -374,3 +374,124 @@ impl Claims {
         Claims { iss: access_key.to_owned(), exp: now_unix_s + 1800, nbf: now_unix_s - 5, iat: None }
     }
 }
+
+/// `data` of init-selection (synchronous): a multi-elements selection session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionSession {
+    /// 0 when the video was accepted; non-zero when recognition was refused.
+    pub status: i64,
+    /// Session for the other selection calls and the multi-elements task, valid 24 hours.
+    pub session_id: String,
+    /// Units charged.
+    #[serde(default)]
+    pub final_unit_deduction: String,
+    /// Frames per second of the normalized video.
+    pub fps: f64,
+    /// Length of the source video (ms).
+    pub original_duration: u64,
+    /// Frame width.
+    pub width: u32,
+    /// Frame height.
+    pub height: u32,
+    /// Frames in the video; `frame_index` counts from 0 below this.
+    pub total_frame: u64,
+    /// The video as the session sees it.
+    pub normalized_video: String,
+}
+
+/// `data` of add-, delete-, clear- and preview-selection (synchronous).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionResult {
+    /// 0 when the operation was done; non-zero when recognition was refused.
+    pub status: i64,
+    /// The session.
+    pub session_id: String,
+    /// What the operation produced (empty for clear-selection).
+    #[serde(default)]
+    pub res: SelectionRes,
+}
+
+/// `res` of a selection call: masks for add/delete, links for preview.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SelectionRes {
+    /// The frame the masks belong to (add/delete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_index: Option<u64>,
+    /// One mask per selected object on that frame (add/delete).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rle_mask_list: Vec<ObjectMask>,
+    /// The selection tracked through the video (preview).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<String>,
+    /// Its cover image (preview).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_cover: Option<String>,
+    /// The tracking output (preview).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_output: Option<String>,
+}
+
+/// One selected object's mask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectMask {
+    /// Object number on the frame.
+    pub object_id: u32,
+    /// The mask.
+    pub rle_mask: RleMask,
+}
+
+/// A COCO run-length mask: `counts` are space-separated column-major runs starting with
+/// background.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RleMask {
+    /// `[height, width]`.
+    pub size: Vec<u32>,
+    /// Run lengths.
+    pub counts: String,
+}
+
+/// `data` of delete-voices (synchronous).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceDeletion {
+    /// The deleted voice.
+    pub voice_id: String,
+    /// `deleted`.
+    pub status: String,
+}
+
+/// `data` of delete-elements (synchronous).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElementDeletion {
+    /// The deleted element.
+    pub element_id: u64,
+    /// `deleted`.
+    pub status: String,
+}
+
+/// `data` of image-recognize (synchronous).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Recognition {
+    /// The regions.
+    #[serde(default)]
+    pub task_result: RecognitionResult,
+}
+
+/// `task_result` of image-recognize.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecognitionResult {
+    /// One entry per region type.
+    #[serde(default)]
+    pub images: Vec<RecognizedRegion>,
+}
+
+/// One region type of image-recognize, with its mask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecognizedRegion {
+    /// `object_seg`, `head_seg`, `face_seg` or `cloth_seg`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Whether the image contains such a region.
+    pub is_contain: bool,
+    /// The mask image.
+    pub url: String,
+}

@@ -5,8 +5,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use kling_api::requests::{CreateRequest, IdentifyFaceRequest};
-use kling_api::wire::{CreatedTask, Envelope, FaceSession, Task, TaskInfo, TaskStatus};
+use kling_api::requests::{
+    AddSelectionRequest, ClearSelectionRequest, CreateRequest, DeleteElementRequest, DeleteSelectionRequest,
+    DeleteVoiceRequest, IdentifyFaceRequest, ImageRecognizeRequest, InitSelectionRequest, PreviewSelectionRequest,
+    TtsRequest,
+};
+use kling_api::wire::{
+    CreatedTask, ElementDeletion, Envelope, FaceSession, Recognition, SelectionResult, SelectionSession, Task,
+    TaskInfo, TaskStatus, VoiceDeletion,
+};
 use kling_api::{EndpointId, endpoints};
 use reqwest::Method;
 use serde::Serialize;
@@ -194,15 +201,90 @@ impl Client {
         .await
     }
 
+    /// One synchronous call. Retryable failures are retried; after a failure that may have
+    /// reached the server only an `idempotent` call is sent again, since repeating any
+    /// other (opening a session, making speech) could act twice.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        endpoint: EndpointId,
+        body: &(impl Serialize + ?Sized),
+        idempotent: bool,
+    ) -> Result<T, Error> {
+        let path = endpoints::spec(endpoint).path;
+        self.with_retries(
+            || self.attempt::<T>(Method::POST, path, Some(body)),
+            |error| async move { if ambiguous(&error) && !idempotent { Err(error) } else { Ok(None) } },
+        )
+        .await
+    }
+
     /// Runs identify-face (synchronous). Retried only after failures that did not reach
     /// the service's logic (it opens a session each time).
     pub async fn identify_face(&self, request: &IdentifyFaceRequest) -> Result<FaceSession, Error> {
-        let path = endpoints::spec(EndpointId::IdentifyFace).path;
-        self.with_retries(
-            || self.attempt::<FaceSession>(Method::POST, path, Some(request)),
-            |error| async move { if ambiguous(&error) { Err(error) } else { Ok(None) } },
-        )
-        .await
+        self.call(EndpointId::IdentifyFace, request, false).await
+    }
+
+    /// Speaks `text` in a voice: the answer is the finished task, its speech in
+    /// `task_result.audios` (TTS has no query or list). Not resent after a failure that
+    /// may have reached the server (each call makes a task).
+    pub async fn tts(&self, request: &TtsRequest) -> Result<Task, Error> {
+        self.call(EndpointId::Tts, request, false).await
+    }
+
+    /// Opens a multi-elements selection session on a video. Not resent after a failure
+    /// that may have reached the server (each call opens a session).
+    pub async fn init_selection(&self, request: &InitSelectionRequest) -> Result<SelectionSession, Error> {
+        self.call(EndpointId::InitSelection, request, false).await
+    }
+
+    /// Marks points on a frame of a session; the answer holds the frame's masks. Marking
+    /// the same points again changes nothing, so any failure may be retried.
+    pub async fn add_selection(&self, request: &AddSelectionRequest) -> Result<SelectionResult, Error> {
+        self.call(EndpointId::AddSelection, request, true).await
+    }
+
+    /// Unmarks points on a frame of a session (idempotent).
+    pub async fn delete_selection(&self, request: &DeleteSelectionRequest) -> Result<SelectionResult, Error> {
+        self.call(EndpointId::DeleteSelection, request, true).await
+    }
+
+    /// Unmarks everything in a session (idempotent).
+    pub async fn clear_selection(&self, request: &ClearSelectionRequest) -> Result<SelectionResult, Error> {
+        self.call(EndpointId::ClearSelection, request, true).await
+    }
+
+    /// A preview of the session's selection tracked through the video, in `res`
+    /// (idempotent).
+    pub async fn preview_selection(&self, request: &PreviewSelectionRequest) -> Result<SelectionResult, Error> {
+        self.call(EndpointId::PreviewSelection, request, true).await
+    }
+
+    /// Deletes a custom voice of the account (idempotent: deleting it again succeeds).
+    pub async fn delete_voice(&self, request: &DeleteVoiceRequest) -> Result<VoiceDeletion, Error> {
+        self.call(EndpointId::DeleteVoices, request, true).await
+    }
+
+    /// Deletes a custom element of the account (idempotent: deleting it again succeeds).
+    pub async fn delete_element(&self, request: &DeleteElementRequest) -> Result<ElementDeletion, Error> {
+        self.call(EndpointId::DeleteElements, request, true).await
+    }
+
+    /// The regions (object, head, face, clothes) found in an image, each with a mask. It
+    /// changes nothing on the server, so any failure may be retried.
+    pub async fn image_recognize(&self, request: &ImageRecognizeRequest) -> Result<Recognition, Error> {
+        self.call(EndpointId::ImageRecognize, request, true).await
+    }
+
+    /// One page (from 1) of the preset voices, each as a succeeded task carrying it in
+    /// `task_result.voices`, like the custom voice list.
+    pub async fn preset_voices(&self, page: u32, page_size: u32) -> Result<Vec<Task>, Error> {
+        self.read(format!("/v1/general/presets-voices?pageNum={page}&pageSize={page_size}")).await
+    }
+
+    /// One page (from 1) of the preset elements, each as a succeeded task carrying it in
+    /// `task_result.elements`, like the custom element list.
+    pub async fn preset_elements(&self, page: u32, page_size: u32) -> Result<Vec<Task>, Error> {
+        self.read(format!("/v1/general/advanced-presets-elements?pageNum={page}&pageSize={page_size}")).await
     }
 
     async fn read<T: DeserializeOwned>(&self, path: String) -> Result<T, Error> {
@@ -382,4 +464,16 @@ endpoint_handles! {
     virtual_try_on => VirtualTryOnRequest,
     /// `/v1/videos/avatar/image2video`.
     avatar => AvatarRequest,
+    /// `/v1/videos/effects`.
+    effects => EffectsRequest,
+    /// `/v1/videos/multi-elements` (open a session with [`Client::init_selection`] first).
+    multi_elements => MultiElementsRequest,
+    /// `/v1/audio/text-to-audio`.
+    text_to_audio => TextToAudioRequest,
+    /// `/v1/audio/video-to-audio`.
+    video_to_audio => VideoToAudioRequest,
+    /// `/v1/general/custom-voices`.
+    custom_voices => CustomVoiceRequest,
+    /// `/v1/general/advanced-custom-elements`.
+    custom_elements => CustomElementRequest,
 }

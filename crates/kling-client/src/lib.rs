@@ -29,7 +29,13 @@
 //! # Layout
 //!
 //! - [`Client`]: create, get (by task id or external id), list, wait, download;
-//!   [`Tasks`] gives the same calls typed per endpoint (`client.text2video()`).
+//!   [`Tasks`] gives the same calls typed per task endpoint (`client.text2video()`,
+//!   `client.effects()`, `client.custom_voices()`, ...). The synchronous endpoints have
+//!   their own calls: [`Client::tts`], [`Client::identify_face`], the selection session
+//!   ([`Client::init_selection`], [`Client::add_selection`], [`Client::delete_selection`],
+//!   [`Client::clear_selection`], [`Client::preview_selection`]), [`Client::delete_voice`],
+//!   [`Client::delete_element`], [`Client::image_recognize`]; the presets are paged by
+//!   [`Client::preset_voices`] and [`Client::preset_elements`].
 //! - [`Config`]: base URL, keys, timeouts, token lifetime, dialect, [`RetryPolicy`].
 //! - [`Error`]: one error type; `is_retryable`, `is_auth`, `is_balance`,
 //!   `is_invalid_request`, `is_moderation`, ... follow the official table and the dialect.
@@ -41,7 +47,9 @@
 //! retried with exponential backoff and jitter, bounded by attempts and total time, never
 //! sooner than a `Retry-After`. A create is never resubmitted blindly after a failure that
 //! may have reached the server: with an `external_task_id` the client first asks for that
-//! task and returns it if it exists; without one the failure is returned.
+//! task and returns it if it exists; without one the failure is returned. The same holds
+//! for synchronous calls that make something (TTS, face and selection sessions); those
+//! that only delete, edit a selection or read are resent.
 
 mod client;
 mod clock;
