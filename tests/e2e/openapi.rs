@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use kling_api::dialect::SEED_PATHS;
-use kling_api::endpoints::Output;
 use kling_api::rules::{self, Ty, merge_patch};
 use kling_api::samples::materialize;
 use kling_api::{ENDPOINTS, ErrorKind};
@@ -86,7 +85,7 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
     let paths = doc["paths"].as_object().cloned().unwrap_or_default();
     for spec in ENDPOINTS {
         assert!(paths[spec.path]["post"].is_object(), "create of {}", spec.path);
-        if spec.output != Output::Synchronous {
+        if spec.output.is_queryable() {
             assert!(paths[spec.path]["get"]["parameters"].is_array(), "list of {}", spec.path);
             assert!(paths[&format!("{}/{{id}}", spec.path)]["get"].is_object(), "query of {}", spec.path);
         }
@@ -98,8 +97,12 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
     }
     assert_eq!(
         paths.len(),
-        ENDPOINTS.iter().map(|s| if s.output == Output::Synchronous { 1 } else { 2 }).sum::<usize>() + 1
+        ENDPOINTS.iter().map(|s| if s.output.is_queryable() { 2 } else { 1 }).sum::<usize>() + 3,
+        "every endpoint's paths, account costs and the two preset lists"
     );
+    for presets in ["/v1/general/presets-voices", "/v1/general/advanced-presets-elements"] {
+        assert!(paths[presets]["get"]["parameters"].is_array(), "{presets}");
+    }
 
     let schemas = &doc["components"]["schemas"];
     let props = |name: &str| schemas[name]["properties"].as_object().cloned().unwrap_or_default();
@@ -134,7 +137,7 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
 async fn list_bounds_in_the_document_are_what_the_emulator_enforces() {
     let app = TestApp::spawn().await;
     let doc = served(&app).await;
-    for spec in ENDPOINTS.iter().filter(|s| s.output != Output::Synchronous) {
+    for spec in ENDPOINTS.iter().filter(|s| s.output.is_queryable()) {
         for parameter in doc["paths"][spec.path]["get"]["parameters"].as_array().cloned().unwrap_or_default() {
             let name = parameter["name"].as_str().unwrap_or_default();
             let max = parameter["schema"]["maximum"].as_u64().unwrap_or_default();
@@ -204,7 +207,7 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
         let reply = app.post(spec.path, &body(spec, &json!({}), &sources)).await;
         reply.assert_ok();
         record("post", spec.path, &reply);
-        if spec.output != Output::Synchronous {
+        if spec.output.is_queryable() {
             let id = reply.json["data"]["task_id"].as_str().unwrap_or_default().to_owned();
             let query = app.get(&format!("{}/{id}", spec.path)).await;
             record("get", &format!("{}/{{id}}", spec.path), &query);
@@ -217,6 +220,11 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
         assert_eq!(query.assert_ok()["task_status"], "succeed", "{}", query.text);
         record("get", &format!("{}/{{id}}", spec.path), &query);
         record("get", spec.path, &app.get(spec.path).await);
+    }
+    for presets in ["/v1/general/presets-voices", "/v1/general/advanced-presets-elements"] {
+        let list = app.get(&format!("{presets}?pageSize=5")).await;
+        assert!(list.assert_ok().as_array().is_some_and(|l| !l.is_empty()), "{}", list.text);
+        record("get", presets, &list);
     }
     let units = json!({"video": {"units": 1}});
     let limited = app.admin(reqwest::Method::PUT, "/accounts/kling-mock-dev-access-key", Some(&units)).await;

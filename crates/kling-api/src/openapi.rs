@@ -20,7 +20,10 @@ use serde_json::{Map, Value, json};
 use crate::endpoints::{EndpointSpec, Output};
 use crate::image::COMMON_LIMITS;
 use crate::rules::{Field, RuleClass, Ty};
-use crate::wire::{AccountCosts, CreatedTask, Envelope, ErrorBody, FaceSession, Task};
+use crate::wire::{
+    AccountCosts, CreatedTask, ElementDeletion, Envelope, ErrorBody, FaceSession, Recognition, SelectionResult,
+    SelectionSession, Task, VoiceDeletion,
+};
 use crate::{ENDPOINTS, EndpointId, ErrorKind};
 
 /// The OpenAPI version the document follows.
@@ -34,6 +37,15 @@ pub const PAGE_SIZE: (u64, u64, u64) = (1, 500, 30);
 /// The name of the security scheme every operation uses.
 const BEARER: &str = "bearerAuth";
 
+/// The preset lists: each preset shown as a succeeded task carrying it in `task_result`.
+const PRESET_LISTS: &[(&str, &str)] = &[
+    ("/v1/general/presets-voices", "The preset voices every account may use, as succeeded tasks with `voices`."),
+    (
+        "/v1/general/advanced-presets-elements",
+        "The preset elements every account may use, as succeeded tasks with `elements`.",
+    ),
+];
+
 /// The whole document; `server_url` is the base URL clients should call.
 pub fn document(server_url: &str) -> Value {
     let mut builder = Builder::new();
@@ -42,6 +54,9 @@ pub fn document(server_url: &str) -> Value {
         builder.endpoint(spec, &mut paths);
     }
     paths.insert("/account/costs".to_owned(), builder.account_costs());
+    for (path, what) in PRESET_LISTS {
+        paths.insert((*path).to_owned(), builder.preset_list(path, what));
+    }
     builder.schema::<ErrorBody>();
     let mut schemas = builder.generator.take_definitions(true);
     finish_envelopes(&mut schemas, &builder.envelopes);
@@ -138,12 +153,17 @@ impl Builder {
             "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{request}")}, "example": example(spec.base)}},
         });
         let id = spec.name.replace('-', "_");
-        if spec.output == Output::Synchronous {
-            let data = match spec.id {
-                EndpointId::IdentifyFace => self.envelope::<FaceSession>(),
-                _ => self.envelope::<Value>(),
+        if !spec.output.is_queryable() {
+            let (data, summary) = match self.immediate_answer(spec.id) {
+                Some(data) => (data, "Answered at once; no task is created."),
+                None => (self.envelope::<Value>(), "Answered at once."),
             };
-            let post = operation(&tag, &format!("{}_{id}", spec.name), "Answered at once; no task is created.", data)
+            let summary = if spec.output == Output::Speech {
+                "Answered at once with the finished task; it has no query or list route."
+            } else {
+                summary
+            };
+            let post = operation(&tag, &format!("{}_{id}", spec.name), summary, data)
                 .with("requestBody", body)
                 .with_errors(true);
             paths.insert(spec.path.to_owned(), json!({"post": post}));
@@ -197,6 +217,41 @@ impl Builder {
                 .with_errors(false);
         paths.insert(spec.path.to_owned(), json!({"post": create, "get": list_op}));
         paths.insert(format!("{}/{{id}}", spec.path), json!({"get": query}));
+    }
+
+    /// The success envelope of an endpoint answered at once, `None` for one this table
+    /// does not know yet (a test keeps that from happening).
+    fn immediate_answer(&mut self, id: EndpointId) -> Option<Value> {
+        Some(match id {
+            EndpointId::IdentifyFace => self.envelope::<FaceSession>(),
+            EndpointId::InitSelection => self.envelope::<SelectionSession>(),
+            EndpointId::AddSelection
+            | EndpointId::DeleteSelection
+            | EndpointId::ClearSelection
+            | EndpointId::PreviewSelection => self.envelope::<SelectionResult>(),
+            EndpointId::DeleteVoices => self.envelope::<VoiceDeletion>(),
+            EndpointId::DeleteElements => self.envelope::<ElementDeletion>(),
+            EndpointId::ImageRecognize => self.envelope::<Recognition>(),
+            EndpointId::Tts => self.envelope::<Task>(),
+            _ => return None,
+        })
+    }
+
+    /// `GET` of a preset list: every account's presets, paged like a task list.
+    fn preset_list(&mut self, path: &str, what: &str) -> Value {
+        let tag = self.tag(path);
+        let list = self.envelope::<Vec<Task>>();
+        let name = path.rsplit('/').next().unwrap_or(path).replace('-', "_");
+        let get = operation(&tag, &format!("list_{name}"), what, list)
+            .with(
+                "parameters",
+                json!([
+                    page_parameter("pageNum", PAGE_NUM, "Page, from 1"),
+                    page_parameter("pageSize", PAGE_SIZE, "Presets per page")
+                ]),
+            )
+            .with_errors(false);
+        json!({"get": get})
     }
 
     fn account_costs(&mut self) -> Value {
@@ -571,10 +626,22 @@ mod tests {
             assert!(path["post"].is_object(), "{}", spec.path);
             let name = request_name(spec.id);
             assert_eq!(doc["components"]["schemas"][&name]["type"], "object", "{name}");
-            if spec.output != Output::Synchronous {
+            if spec.output.is_queryable() {
                 assert!(path["get"].is_object(), "list of {}", spec.path);
                 assert!(doc["paths"][format!("{}/{{id}}", spec.path)]["get"].is_object(), "query of {}", spec.path);
             }
+        }
+    }
+
+    #[test]
+    fn every_endpoint_answered_at_once_has_its_own_answer_schema() {
+        let mut builder = Builder::new();
+        for spec in ENDPOINTS.iter().filter(|e| !e.output.is_queryable()) {
+            assert!(builder.immediate_answer(spec.id).is_some(), "{} has no answer schema", spec.name);
+        }
+        let doc = doc();
+        for (path, _) in PRESET_LISTS {
+            assert!(doc["paths"][path]["get"].is_object(), "{path}");
         }
     }
 

@@ -377,6 +377,7 @@ impl Claims {
 
 /// `data` of init-selection (synchronous): a multi-elements selection session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SelectionSession {
     /// 0 when the video was accepted; non-zero when recognition was refused.
     pub status: i64,
@@ -401,6 +402,7 @@ pub struct SelectionSession {
 
 /// `data` of add-, delete-, clear- and preview-selection (synchronous).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SelectionResult {
     /// 0 when the operation was done; non-zero when recognition was refused.
     pub status: i64,
@@ -413,6 +415,7 @@ pub struct SelectionResult {
 
 /// `res` of a selection call: masks for add/delete, links for preview.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SelectionRes {
     /// The frame the masks belong to (add/delete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -433,6 +436,7 @@ pub struct SelectionRes {
 
 /// One selected object's mask.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ObjectMask {
     /// Object number on the frame.
     pub object_id: u32,
@@ -443,6 +447,7 @@ pub struct ObjectMask {
 /// A COCO run-length mask: `counts` are space-separated column-major runs starting with
 /// background.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RleMask {
     /// `[height, width]`.
     pub size: Vec<u32>,
@@ -452,6 +457,7 @@ pub struct RleMask {
 
 /// `data` of delete-voices (synchronous).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct VoiceDeletion {
     /// The deleted voice.
     pub voice_id: String,
@@ -461,6 +467,7 @@ pub struct VoiceDeletion {
 
 /// `data` of delete-elements (synchronous).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ElementDeletion {
     /// The deleted element.
     pub element_id: u64,
@@ -470,6 +477,7 @@ pub struct ElementDeletion {
 
 /// `data` of image-recognize (synchronous).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Recognition {
     /// The regions.
     #[serde(default)]
@@ -478,6 +486,7 @@ pub struct Recognition {
 
 /// `task_result` of image-recognize.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RecognitionResult {
     /// One entry per region type.
     #[serde(default)]
@@ -486,6 +495,7 @@ pub struct RecognitionResult {
 
 /// One region type of image-recognize, with its mask.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RecognizedRegion {
     /// `object_seg`, `head_seg`, `face_seg` or `cloth_seg`.
     #[serde(rename = "type")]
