@@ -96,6 +96,7 @@ impl App {
             journal,
             stats: Stats::default(),
             started_ms,
+            closing: watch::channel(false).0,
         });
         for scenario in initial {
             state.activate(scenario);
@@ -124,6 +125,11 @@ impl App {
         let driver = tokio::spawn(self.state.engine.clone().drive(wait_for(stop_rx)));
         let router = routes::router(self.state.clone());
         let service = router.into_make_service_with_connect_info::<ConnectionHandle>();
+        let state = self.state.clone();
+        let shutdown = async move {
+            shutdown.await;
+            state.closing.send_replace(true);
+        };
         let served = axum::serve(FaultListener::new(self.listener), service).with_graceful_shutdown(shutdown).await;
         let _ = stop_tx.send(true);
         let _ = driver.await;

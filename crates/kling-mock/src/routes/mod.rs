@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod dashboard;
 mod media;
 mod seed;
 mod tasks;

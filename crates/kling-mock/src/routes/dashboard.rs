@@ -1,0 +1,175 @@
+//! The live dashboard under `/__admin/dashboard`: one server-rendered page (HTML, CSS and
+//! script compiled into the binary, nothing fetched from elsewhere) fed by a snapshot of the
+//! admin views, pushed over Server-Sent Events whenever it changes.
+//!
+//! A browser cannot set headers when it opens a page or an `EventSource`, so these routes
+//! also take the admin token as `?token=` (checked by the admin guard); the page reads it
+//! from its own URL and passes it on.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::admin::account_view;
+use super::base_url;
+use crate::journal;
+use crate::state::AppState;
+
+/// How often the event stream looks for changes (real time: this is a screen refresh rate,
+/// not simulated time).
+const REFRESH: Duration = Duration::from_millis(500);
+/// Newest tasks a snapshot carries (after filtering).
+const TASK_LIMIT: usize = 200;
+/// Newest journal entries a snapshot carries.
+const JOURNAL_LIMIT: usize = 50;
+
+const PAGE: &str = include_str!("dashboard/index.html");
+const STYLE: &str = include_str!("dashboard/dashboard.css");
+const SCRIPT: &str = include_str!("dashboard/dashboard.js");
+/// Everything the page may load comes from the page itself; the script talks to this host only.
+const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; \
+                      connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
+/// Routes under `/__admin/dashboard`, mounted inside the admin router (same guard, absent
+/// with `--no-admin`).
+pub(super) fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/dashboard", get(page))
+        .route("/dashboard/snapshot", get(snapshot_json))
+        .route("/dashboard/events", get(events))
+}
+
+/// Whether `path` (relative to `/__admin`) may carry the admin token in its query.
+pub(super) fn takes_query_token(path: &str) -> bool {
+    path == "/dashboard" || path.starts_with("/dashboard/")
+}
+
+/// The query of the dashboard's routes: the task filters (and the token, read by the guard).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct View {
+    account: Option<String>,
+    endpoint: Option<String>,
+    status: Option<String>,
+}
+
+impl View {
+    /// Empty filters mean "any" (the page's selects send `""`).
+    fn wanted(value: Option<&str>) -> Option<&str> {
+        value.filter(|v| !v.is_empty())
+    }
+}
+
+async fn page() -> Response {
+    let html = PAGE.replace("/*STYLE*/", STYLE).replace("/*SCRIPT*/", SCRIPT);
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            // The token may sit in the URL: never send it on.
+            (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY)),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// What the page shows: the same values as the admin API's `tasks`, `journal`,
+/// `scenarios`, `accounts`, `clock` and `stats`, bounded and filtered.
+fn snapshot(state: &AppState, view: &View, base: &str) -> Value {
+    let (account, endpoint, status) = (
+        View::wanted(view.account.as_deref()),
+        View::wanted(view.endpoint.as_deref()),
+        View::wanted(view.status.as_deref()),
+    );
+    let tasks = state.engine.tasks(
+        |d| {
+            account.is_none_or(|a| a == d.access_key)
+                && endpoint.is_none_or(|e| e == d.endpoint)
+                && status.is_none_or(|s| s == d.task.task_status.as_str())
+        },
+        |id| state.access_key(id),
+        base,
+    );
+    let matched = tasks.len();
+    let tasks: Vec<_> = tasks.into_iter().take(TASK_LIMIT).collect();
+    let journal = state.journal.query(&journal::Filter { limit: Some(JOURNAL_LIMIT), ..journal::Filter::default() });
+    let mut accounts: Vec<_> = state.accounts.iter().collect();
+    accounts.sort_by_key(|a| a.id);
+    json!({
+        "clock": {"now_ms": state.clock.now_ms(), "manual": state.clock.is_manual()},
+        "dialect": state.config.dialect,
+        "endpoints": kling_api::ENDPOINTS.iter().map(|e| e.name).collect::<Vec<_>>(),
+        "tasks": tasks,
+        "tasks_matched": matched,
+        "task_counts": state.engine.status_counts(),
+        "journal": journal,
+        "journal_entries": state.journal.len(),
+        "scenarios": state.scenarios.read().status(),
+        "accounts": accounts.into_iter().map(|a| account_view(state, a)).collect::<Vec<_>>(),
+        "responses": state.stats.snapshot(),
+    })
+}
+
+async fn snapshot_json(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(view): Query<View>,
+) -> Json<Value> {
+    Json(snapshot(&state, &view, &base_url(&headers, &state)))
+}
+
+/// A `snapshot` event at once, then one each time the snapshot changes, until the server
+/// stops.
+async fn events(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(view): Query<View>,
+) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let base = base_url(&headers, &state);
+    let closing = state.closing.subscribe();
+    let start = (state, view, base, closing, String::new());
+    let changes = stream::unfold(start, |(state, view, base, mut closing, last)| async move {
+        let mut first = last.is_empty();
+        loop {
+            if !first {
+                tokio::select! {
+                    () = tokio::time::sleep(REFRESH) => {}
+                    _ = closing.wait_for(|closed| *closed) => return None,
+                }
+            }
+            first = false;
+            let text = snapshot(&state, &view, &base).to_string();
+            if text != last {
+                let event = Event::default().event("snapshot").data(&text);
+                return Some((Ok(event), (state, view, base, closing, text)));
+            }
+        }
+    });
+    Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::takes_query_token;
+
+    #[test]
+    fn only_the_dashboard_routes_take_the_token_in_the_query() {
+        for path in ["/dashboard", "/dashboard/events", "/dashboard/snapshot"] {
+            assert!(takes_query_token(path), "{path}");
+        }
+        for path in ["/dashboardx", "/tasks", "/journal", "/", "/dashboard-events"] {
+            assert!(!takes_query_token(path), "{path}");
+        }
+    }
+}
