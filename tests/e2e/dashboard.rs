@@ -179,3 +179,20 @@ async fn an_open_event_stream_does_not_hold_up_shutdown() {
     let rest = tokio::time::timeout(Duration::from_secs(2), events.chunk()).await;
     assert!(matches!(rest, Ok(Ok(None) | Err(_))), "the stream did not end: {rest:?}");
 }
+
+#[tokio::test]
+async fn the_snapshot_shows_the_newest_200_tasks_and_counts_the_rest() {
+    let app = TestApp::spawn().await;
+    let mut ids = Vec::new();
+    for i in 0..205 {
+        ids.push(app.create_text2video(&json!({"prompt": format!("p{i}")})).await);
+    }
+    let snapshot = app.admin(Method::GET, "/dashboard/snapshot?endpoint=text2video", None).await;
+    let shown: Vec<&str> = snapshot.json["tasks"]
+        .as_array()
+        .map(|t| t.iter().filter_map(|d| d["task"]["task_id"].as_str()).collect())
+        .unwrap_or_default();
+    let newest: Vec<&str> = ids.iter().rev().take(200).map(String::as_str).collect();
+    assert_eq!(shown, newest);
+    assert_eq!(snapshot.json["tasks_matched"], 205);
+}

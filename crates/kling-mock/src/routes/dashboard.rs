@@ -92,17 +92,19 @@ fn snapshot(state: &AppState, view: &View, base: &str) -> Value {
         View::wanted(view.endpoint.as_deref()),
         View::wanted(view.status.as_deref()),
     );
-    let tasks = state.engine.tasks(
-        |d| {
-            account.is_none_or(|a| a == d.access_key)
-                && endpoint.is_none_or(|e| e == d.endpoint)
-                && status.is_none_or(|s| s == d.task.task_status.as_str())
+    // A filter naming an unknown account or endpoint matches nothing.
+    let account = account.map(|a| state.accounts.get(a).map(|a| a.id));
+    let endpoint = endpoint.map(|e| kling_api::endpoints::by_name(e).map(|e| e.id));
+    let (tasks, matched) = state.engine.newest(
+        TASK_LIMIT,
+        |t| {
+            account.is_none_or(|a| a == Some(t.account))
+                && endpoint.is_none_or(|e| e == Some(t.endpoint))
+                && status.is_none_or(|s| s == t.status.as_str())
         },
         |id| state.access_key(id),
         base,
     );
-    let matched = tasks.len();
-    let tasks: Vec<_> = tasks.into_iter().take(TASK_LIMIT).collect();
     let journal = state.journal.query(&journal::Filter { limit: Some(JOURNAL_LIMIT), ..journal::Filter::default() });
     let mut accounts: Vec<_> = state.accounts.iter().collect();
     accounts.sort_by_key(|a| a.id);
