@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod bad_input;
 mod callbacks;
+mod dashboard;
 mod endpoints;
 mod fuzz;
 mod hostile;

@@ -117,6 +117,7 @@ impl App {
             journal,
             stats: Stats::default(),
             started_ms,
+            closing: watch::channel(false).0,
         });
         let restored = restored.map(|r| r.apply(&state.accounts, &state.engine, &state.ids));
         for scenario in initial {
@@ -166,6 +167,12 @@ impl App {
         let limits = ConnectionLimits {
             header_timeout: self.state.config.header_timeout,
             max_connections: self.state.config.max_connections,
+        };
+        // Dashboard event streams end when the server starts closing, so draining can finish.
+        let state = self.state.clone();
+        let shutdown = async move {
+            shutdown.await;
+            state.closing.send_replace(true);
         };
         let served = server::serve(FaultListener::new(self.listener), router, limits, self.tls, shutdown).await;
         let _ = stop_tx.send(true);

@@ -722,6 +722,30 @@ impl Engine {
     pub fn latency_profile(&self) -> LatencyProfile {
         self.latency
     }
+
+    /// The newest `limit` tasks `keep` accepts, rendered, and how many it accepts in all.
+    /// Only the page is rendered, so a view refreshed every second stays cheap on a large
+    /// store (the dashboard).
+    pub fn newest(
+        &self,
+        limit: usize,
+        keep: impl Fn(&TaskRecord) -> bool,
+        access_key_of: impl Fn(crate::auth::AccountId) -> String,
+        base_url: &str,
+    ) -> (Vec<TaskDetail>, usize) {
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        self.settle_due_locked(&mut store, now);
+        let mut page = Vec::new();
+        let mut matched = 0;
+        for task in store.iter().rev().filter(|t| keep(t)) {
+            if page.len() < limit {
+                page.push(self.detail(task, &access_key_of, base_url));
+            }
+            matched += 1;
+        }
+        (page, matched)
+    }
 }
 
 /// The id of a selection session's videos (normalized, preview, tracking): the session

@@ -40,6 +40,9 @@ pub struct AppState {
     pub stats: Stats,
     /// Simulated time at start (Unix ms): when the accounts' packs took effect.
     pub started_ms: i64,
+    /// Turns true when the server stops: open-ended answers (the dashboard's event
+    /// stream) end then, or a graceful shutdown would wait for them forever.
+    pub closing: tokio::sync::watch::Sender<bool>,
 }
 
 /// Request counters for the admin API.

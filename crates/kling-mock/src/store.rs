@@ -74,7 +74,7 @@ impl Store {
     }
 
     /// Every task, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = &TaskRecord> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &TaskRecord> {
         self.creation_order.iter().filter_map(|id| self.tasks.get(id))
     }
 

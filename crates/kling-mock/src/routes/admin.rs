@@ -1,5 +1,5 @@
 //! The admin API under `/__admin`: health, reset, scenarios, journal, tasks, clock,
-//! accounts, counters and the OpenAPI document. It needs no Kling token; `--admin-token` guards it (compared in
+//! accounts, counters, the OpenAPI document and the dashboard. It needs no Kling token; `--admin-token` guards it (compared in
 //! constant time) and `--no-admin` removes it.
 
 use std::sync::Arc;
@@ -49,6 +49,7 @@ pub(super) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/accounts/{access_key}", get(account).put(set_account))
         .route("/stats", get(stats))
         .route("/openapi.json", get(openapi))
+        .merge(super::dashboard::router())
         .layer(from_fn_with_state(state, guard))
 }
 
@@ -63,12 +64,27 @@ async fn guard(State(state): Shared, request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .or_else(|| request.headers().get("x-admin-token").and_then(|v| v.to_str().ok()))
-        .unwrap_or("");
+        .map(str::to_owned)
+        .or_else(|| query_token(&request))
+        .unwrap_or_default();
     if bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
         next.run(request).await
     } else {
         ApiError::with_message(ErrorKind::AuthInvalid, "admin API: a valid admin token is required").into_response()
     }
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// `?token=` on the dashboard's routes, which a browser opens without headers.
+fn query_token(request: &Request) -> Option<String> {
+    if !super::dashboard::takes_query_token(request.uri().path()) {
+        return None;
+    }
+    Query::<TokenQuery>::try_from_uri(request.uri()).ok().and_then(|Query(q)| q.token)
 }
 
 fn bad_request(message: impl Into<String>) -> ApiError {
@@ -239,7 +255,7 @@ async fn advance_clock(
     Ok(Json(json!({"now_ms": state.clock.now_ms()})))
 }
 
-fn account_view(state: &AppState, account: &crate::auth::Account) -> Value {
+pub(super) fn account_view(state: &AppState, account: &crate::auth::Account) -> Value {
     json!({"access_key": account.access_key, "packs": state.engine.account_state(account).packs})
 }
 

@@ -4,8 +4,8 @@
 
 mod account;
 mod admin;
+mod dashboard;
 mod library;
-
 mod media;
 mod seed;
 mod tasks;
