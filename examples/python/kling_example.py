@@ -54,7 +54,7 @@ class Kling:
     jitter on retryable codes, task polling and downloads."""
 
     def __init__(self, base_url, access_key, secret_key, max_retries=5, backoff=1.0, max_backoff=30.0,
-                 sleep=time.sleep, timeout=30):
+                 sleep=time.sleep, timeout=30, verify=True):
         self.base_url = base_url.rstrip("/")
         self.access_key = access_key
         self.secret_key = secret_key
@@ -64,6 +64,9 @@ class Kling:
         self.sleep = sleep
         self.timeout = timeout
         self.http = requests.Session()
+        # A CA bundle path trusts a self-signed HTTPS emulator (`kling-mock --tls` prints it).
+        # Passed on each call: requests lets REQUESTS_CA_BUNDLE override a session's `verify`.
+        self.verify = verify
         self._token = None
         self._token_expires = 0
 
@@ -82,7 +85,7 @@ class Kling:
         """One API call; returns `data`, retrying retryable errors up to `max_retries` times."""
         for attempt in range(self.max_retries + 1):
             response = self.http.request(
-                method, self.base_url + path, json=body, params=params, timeout=self.timeout,
+                method, self.base_url + path, json=body, params=params, timeout=self.timeout, verify=self.verify,
                 headers={"Authorization": f"Bearer {self.token()}"})
             try:
                 envelope = response.json()
@@ -132,7 +135,7 @@ class Kling:
     def download(self, url, path):
         """Streams a result file to `path`; returns the number of bytes written."""
         written = 0
-        with self.http.get(url, stream=True, timeout=self.timeout) as response:
+        with self.http.get(url, stream=True, timeout=self.timeout, verify=self.verify) as response:
             response.raise_for_status()
             with open(path, "wb") as out:
                 for chunk in response.iter_content(64 * 1024):

@@ -43,9 +43,19 @@ class Emulator:
             self.stop()
             pytest.fail(f"kling-mock did not start: {first!r}\n{(tmp_path / 'kling-mock.log').read_text()}")
         self.base_url = first.rsplit(" ", 1)[-1]
+        # With --tls the banner names the certificate to trust: "  TLS certificate to trust: PATH".
+        self.certificate = None
+        while self.base_url.startswith("https://") and self.certificate is None:
+            line = self.process.stdout.readline().decode()
+            if not line:
+                self.stop()
+                pytest.fail("kling-mock --tls printed no certificate")
+            if "TLS certificate to trust:" in line:
+                self.certificate = line.split(":", 1)[1].strip()
 
     def admin(self, method, path, **kwargs):
-        response = requests.request(method, f"{self.base_url}/__admin{path}", timeout=10, **kwargs)
+        verify = self.certificate or True
+        response = requests.request(method, f"{self.base_url}/__admin{path}", timeout=10, verify=verify, **kwargs)
         response.raise_for_status()
         return response.json()
 

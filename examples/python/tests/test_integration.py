@@ -1,7 +1,9 @@
 """The example integration against kling-mock: a task that succeeds and downloads, a balance
-that runs out, a prompt moderation rejects, and retries through a busy service."""
+that runs out, a prompt moderation rejects, retries through a busy service, and the same
+client over HTTPS."""
 
 import pytest
+import requests
 
 from conftest import DEV_ACCESS_KEY, DEV_SECRET_KEY
 from kling_example import Kling, KlingError
@@ -88,3 +90,19 @@ def test_gives_up_when_the_service_stays_busy(emulator):
     # The rule's 5 rejections are used up after 3 more requests.
     kling.max_retries = 3
     assert kling.create_text2video("queued work")["task_status"] == "submitted"
+
+
+def test_over_https_with_the_certificate_the_emulator_prints(start_emulator, tmp_path):
+    emulator = start_emulator("--tls")
+    assert emulator.base_url.startswith("https://") and emulator.certificate
+    with pytest.raises(requests.exceptions.SSLError):
+        client(emulator).create_text2video("no trust, no talk")
+
+    kling = client(emulator, verify=emulator.certificate)
+    kling.create_text2video("a lighthouse at dusk", external_task_id="secure-1")
+    task = kling.wait("secure-1", before_poll=lambda: emulator.advance(60))
+    video = task["task_result"]["videos"][0]
+    assert video["url"].startswith(emulator.base_url + "/media/"), "results come back over the same HTTPS address"
+    dest = tmp_path / "lighthouse.mp4"
+    assert kling.download(video["url"], dest) > 1000
+    assert dest.read_bytes()[4:8] == b"ftyp"
