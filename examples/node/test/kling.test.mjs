@@ -1,5 +1,5 @@
 // The example integration against kling-mock: success and download, an exhausted balance,
-// moderation, and retries through a busy service. Each test starts the binary on a free
+// moderation, retries through a busy service, and the same client over HTTPS. Each test starts the binary on a free
 // port with a fixed seed and a manual clock, so nothing waits in real time.
 
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { after, test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { Kling, KlingError, makeToken } from "../kling.mjs";
 
@@ -36,13 +36,24 @@ async function startEmulator(...args) {
     stdio: ["ignore", "pipe", "ignore"],
   });
   running.push(child);
+  // One listener from the start: readline emits a chunk's lines at once, and a listener
+  // added later would miss them. With --tls the banner goes on to name the certificate.
   const lines = createInterface({ input: child.stdout });
-  const [first] = await Promise.race([
-    new Promise((ok) => lines.once("line", (line) => ok([line]))),
-    new Promise((_, fail) => child.once("exit", (code) => fail(new Error(`kling-mock exited with ${code}`)))),
-  ]);
-  assert.match(first, /listening on http:\/\//);
+  const exited = new Promise((_, fail) => child.once("exit", (code) => fail(new Error(`kling-mock exited with ${code}`))));
+  let gotFirst, gotCertificate;
+  const firstLine = new Promise((ok) => (gotFirst = ok));
+  const certificateLine = new Promise((ok) => (gotCertificate = ok));
+  lines.on("line", (line) => {
+    gotFirst(line);
+    const [, path] = line.split("TLS certificate to trust: ");
+    if (path) gotCertificate(path.trim());
+  });
+  const first = await Promise.race([firstLine, exited]);
+  assert.match(first, /listening on https?:\/\//);
   const baseUrl = first.split(" ").at(-1);
+  if (baseUrl.startsWith("https://")) {
+    return { baseUrl, certificate: await Promise.race([certificateLine, exited]) };
+  }
   const admin = async (method, path, body, contentType = "application/json") => {
     const response = await fetch(`${baseUrl}/__admin${path}`, { method, body, headers: { "content-type": contentType } });
     assert.equal(response.status, 200, await response.clone().text());
@@ -137,4 +148,46 @@ test("gives up when the service stays busy", async () => {
   assert.equal(delays.length, 2);
   kling.maxRetries = 3;
   assert.equal((await kling.createText2Video("queued work")).task_status, "submitted");
+});
+
+/** Runs an ES module `script` in a new node process with `env` added; resolves to its exit code and output. */
+function runNode(script, env) {
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk) => (output.stdout += chunk));
+  child.stderr.on("data", (chunk) => (output.stderr += chunk));
+  return new Promise((ok) => child.on("close", (code) => ok({ code, ...output })));
+}
+
+test("the same client over HTTPS trusts the certificate the emulator prints", async () => {
+  const { baseUrl, certificate } = await startEmulator("--tls");
+  assert.match(baseUrl, /^https:\/\//);
+  // Node reads NODE_EXTRA_CA_CERTS once, at start: the client runs in a process of its own.
+  const client = `
+    import { Kling } from ${JSON.stringify(pathToFileURL(join(REPO, "examples/node/kling.mjs")).href)};
+    const { KLING_BASE_URL: base, ACCESS_KEY: ak, SECRET_KEY: sk } = process.env;
+    const kling = new Kling(base, ak, sk);
+    await kling.createText2Video("a lighthouse at dusk", { external_task_id: "secure-1" });
+    const advance = () => fetch(base + "/__admin/clock/advance", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ seconds: 60 }),
+    });
+    const task = await kling.wait("secure-1", { beforePoll: advance });
+    const url = task.task_result.videos[0].url;
+    const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
+    console.log(JSON.stringify({ url, size: bytes.length, box: bytes.subarray(4, 8).toString() }));
+  `;
+  const env = { KLING_BASE_URL: baseUrl, ACCESS_KEY, SECRET_KEY };
+  const untrusted = await runNode(client, env);
+  assert.notEqual(untrusted.code, 0, "a self-signed certificate nobody trusts must be refused");
+  assert.match(untrusted.stderr, /self[- ]signed|certificate/i);
+
+  const trusted = await runNode(client, { ...env, NODE_EXTRA_CA_CERTS: certificate });
+  assert.equal(trusted.code, 0, trusted.stderr);
+  const result = JSON.parse(trusted.stdout);
+  assert.ok(result.url.startsWith(`${baseUrl}/media/`), "results come back over the same HTTPS address");
+  assert.ok(result.size > 1000);
+  assert.equal(result.box, "ftyp", "a real MP4 file");
 });
