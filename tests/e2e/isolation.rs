@@ -15,6 +15,7 @@ use kling_api::endpoints::{ENDPOINTS, Output};
 use kling_e2e::{Reply, TestApp, token};
 use kling_mock::{AccountKeys, Config};
 use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 
 /// One step of the generated history, done by one account.
@@ -127,32 +128,35 @@ async fn run(app: &TestApp, tokens: &[String], history: &[(usize, Op)]) -> Model
             Op::Advance => {
                 app.advance(3600);
                 for (account, owner_token) in tokens.iter().enumerate() {
-                    let known: BTreeSet<String> = model.videos(account).into_iter().collect();
                     let tasks: Vec<(&'static EndpointSpec, String)> =
                         model.tasks(account).map(|(e, id, _)| (e, id.to_owned())).collect();
                     for (spec, id) in tasks {
                         let task = app.get_as(owner_token, &format!("{}/{id}", spec.path)).await;
                         let result = &task.assert_ok()["task_result"];
-                        let made = match spec.output {
-                            Output::Videos => result["videos"][0]["id"]
+                        let video = || result["videos"][0]["id"].as_str().map(|id| Owned::Video { id: id.to_owned() });
+                        let audio = || result["audios"][0]["id"].as_str().map(|id| Owned::Audio { id: id.to_owned() });
+                        let made: Vec<Owned> = match spec.output {
+                            Output::Videos => video().into_iter().collect(),
+                            // Video-to-audio: the dubbed video and its audio are both the account's.
+                            Output::VideoWithAudio => video().into_iter().chain(audio()).collect(),
+                            Output::Voices => result["voices"][0]["voice_id"]
                                 .as_str()
-                                .filter(|v| !known.contains(*v))
-                                .map(|id| Owned::Video { id: id.to_owned() }),
-                            Output::Voices => {
-                                result["voices"][0]["voice_id"].as_str().map(|id| Owned::Voice { id: id.to_owned() })
-                            }
-                            Output::Elements => {
-                                result["elements"][0]["element_id"].as_u64().map(|id| Owned::Element { id })
-                            }
-                            // Text-to-audio lasts 5 s: long enough for an avatar.
-                            Output::Audios => {
-                                result["audios"][0]["id"].as_str().map(|id| Owned::Audio { id: id.to_owned() })
-                            }
-                            _ => None,
+                                .map(|id| Owned::Voice { id: id.to_owned() })
+                                .into_iter()
+                                .collect(),
+                            Output::Elements => result["elements"][0]["element_id"]
+                                .as_u64()
+                                .map(|id| Owned::Element { id })
+                                .into_iter()
+                                .collect(),
+                            Output::Audios => audio().into_iter().collect(),
+                            _ => Vec::new(),
                         };
                         let owned = model.owned.entry(account).or_default();
-                        if let Some(made) = made.filter(|m| !owned.iter().any(|o| same(o, m))) {
-                            owned.push(made);
+                        for made in made {
+                            if !owned.iter().any(|o| same(o, &made)) {
+                                owned.push(made);
+                            }
                         }
                     }
                 }
@@ -443,14 +447,29 @@ async fn check_isolation(app: &TestApp, tokens: &[String], model: &Model) {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+/// The name of an owned thing's kind, to count which kinds the cases covered.
+fn kind(owned: &Owned) -> &'static str {
+    match owned {
+        Owned::Task { .. } => "task",
+        Owned::Video { .. } => "video",
+        Owned::Session { .. } => "session",
+        Owned::Selection { .. } => "selection",
+        Owned::Voice { .. } => "voice",
+        Owned::Element { .. } => "element",
+        Owned::Audio { .. } => "audio",
+    }
+}
 
-    #[test]
-    fn no_key_touches_another_accounts_tasks_videos_sessions_voices_elements_or_audios(
-        accounts in 2usize..=4,
-        history in proptest::collection::vec((0usize..4, op()), 4..16),
-    ) {
+/// Every kind of [`Owned`]: the run fails unless each was owned in some case, so a
+/// regression that stops an account from owning one cannot pass by skipping its checks.
+const KINDS: [&str; 7] = ["audio", "element", "selection", "session", "task", "video", "voice"];
+
+#[test]
+fn no_key_touches_another_accounts_tasks_videos_sessions_voices_elements_or_audios() {
+    let config = ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() };
+    let strategy = (2usize..=4, proptest::collection::vec((0usize..4, op()), 4..16));
+    let covered = std::cell::RefCell::new(BTreeSet::new());
+    let result = TestRunner::new(config).run(&strategy, |(accounts, history)| {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -470,7 +489,13 @@ proptest! {
                 history.push((account, Op::InitSelection { video: account }));
             }
             let model = run(&app, &tokens, &history).await;
+            covered.borrow_mut().extend(model.owned.values().flatten().map(kind));
             check_isolation(&app, &tokens, &model).await;
         });
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
     }
+    assert_eq!(covered.into_inner().into_iter().collect::<Vec<_>>(), KINDS, "kinds owned across the cases");
 }

@@ -29,8 +29,11 @@ fn config(state: &Path, accounts: &[(&str, &str)]) -> Config {
 const DEV: (&str, &str) = (kling_mock::config::DEV_ACCESS_KEY, kling_mock::config::DEV_SECRET_KEY);
 const OTHER: (&str, &str) = ("other-ak", "other-sk");
 
-/// `data` of a reply with the emulator's own address blanked (it changes on restart).
+/// `data` of a successful, non-empty reply with the emulator's own address blanked (it
+/// changes on restart).
 fn data(app: &TestApp, reply: &kling_e2e::Reply) -> Value {
+    let data = reply.assert_ok();
+    assert!(data.as_array().is_none_or(|list| !list.is_empty()), "an empty list proves nothing: {}", reply.text);
     serde_json::from_str(&reply.json["data"].to_string().replace(&app.base, "http://emulator")).unwrap_or_default()
 }
 
@@ -86,7 +89,11 @@ async fn a_restart_restores_tasks_packs_sessions_and_the_clock() {
 
     // A key dropped from the configuration takes its tasks with it; the rest stay.
     app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
-    let app = TestApp::spawn_with(config(&state, &[DEV])).await;
+    let built = kling_mock::App::build(config(&state, &[DEV])).await.unwrap_or_else(|e| panic!("{e}"));
+    let summary = built.restored().unwrap_or_default();
+    assert_eq!(summary.dropped, 1, "the other account's one task is left out and counted: {summary:?}");
+    assert!(summary.tasks > 1, "{summary:?}");
+    let app = TestApp::serve(built);
     app.get(&format!("/v1/videos/text2video/{mine}")).await.assert_ok();
     let counts = admin_json(&app, "/tasks").await;
     let owners: Vec<&str> = counts
@@ -103,8 +110,16 @@ async fn a_restart_keeps_selection_sessions_and_each_accounts_library() {
     let app = TestApp::spawn_with(config(&state, &[DEV, OTHER])).await;
     let other = token(OTHER.0, OTHER.1);
     let sources = app.sources().await;
-    let voice_id = sources.get("$voice_id");
-    app.post("/v1/general/delete-voices", &json!({"voice_id": voice_id})).await.assert_ok();
+    let kept = sources.get("$voice_id");
+    let made = app
+        .post("/v1/general/custom-voices", &json!({"voice_name": "Gone", "voice_url": "https://example.com/v.mp3"}))
+        .await;
+    let task_id = made.assert_ok()["task_id"].as_str().unwrap_or_default().to_owned();
+    app.advance(3600);
+    let task = app.get(&format!("/v1/general/custom-voices/{task_id}")).await;
+    let deleted = task.assert_ok()["task_result"]["voices"][0]["voice_id"].as_str().unwrap_or_default().to_owned();
+    assert!(!deleted.is_empty(), "{}", task.text);
+    app.post("/v1/general/delete-voices", &json!({"voice_id": deleted})).await.assert_ok();
     app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
 
     let app = TestApp::spawn_with(config(&state, &[DEV, OTHER])).await;
@@ -126,8 +141,10 @@ async fn a_restart_keeps_selection_sessions_and_each_accounts_library() {
     app.post("/v1/videos/avatar/image2video", &avatar).await.assert_ok();
     refused(&app.post_as(&other, "/v1/videos/avatar/image2video", &avatar).await, "audio_id");
 
-    let tts = json!({"text": "still here?", "voice_id": voice_id});
-    refused(&app.post("/v1/audio/tts", &tts).await, "voice_id");
+    let tts = |voice_id: &str| json!({"text": "still here?", "voice_id": voice_id});
+    app.post("/v1/audio/tts", &tts(kept)).await.assert_ok();
+    refused(&app.post_as(&other, "/v1/audio/tts", &tts(kept)).await, "voice_id");
+    refused(&app.post("/v1/audio/tts", &tts(&deleted)).await, "voice_id");
     let _ = std::fs::remove_dir_all(state.parent().unwrap_or(&state));
 }
 

@@ -133,6 +133,12 @@ impl TestApp {
     /// The emulator with `config`.
     pub async fn spawn_with(config: Config) -> TestApp {
         let app = App::build(config).await.unwrap_or_else(|e| panic!("emulator did not start: {e}"));
+        TestApp::serve(app)
+    }
+
+    /// Serves an emulator already built (to look at it before it serves, e.g. what a state
+    /// file restored).
+    pub fn serve(app: App) -> TestApp {
         let running = app.spawn();
         let base = running.base_url.clone();
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap_or_default();

@@ -177,7 +177,8 @@ struct ServeArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, env = "KLING_MOCK_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Save tasks, accounts and the clock here (at shutdown and periodically) and restore them at start.
+    /// Save tasks, account packs, sessions, selections, each account's voices, elements and
+    /// audios, and the clock here (at shutdown and periodically) and restore them at start.
     #[arg(long, env = "KLING_MOCK_STATE_FILE", value_name = "FILE")]
     state_file: Option<PathBuf>,
     /// Real seconds between saves of the state file; 0 saves only at shutdown [default: 30].
@@ -279,27 +280,10 @@ impl ServeArgs {
         let defaults = Config::default();
         let scale = self.time_scale.unwrap_or(1.0);
         anyhow::ensure!(scale.is_finite() && scale > 0.0, "--time-scale must be a positive number");
-        if let Some(timeout) = self.callback_timeout {
-            anyhow::ensure!(
-                timeout.is_finite() && timeout > 0.0,
-                "--callback-timeout must be a positive number of seconds"
-            );
-        }
-        if let Some(every) = self.state_save_interval {
-            anyhow::ensure!(
-                every.is_finite() && every >= 0.0,
-                "--state-save-interval must be a number of seconds, 0 or more"
-            );
-        }
+        let callback_timeout = seconds("--callback-timeout", self.callback_timeout, defaults.callback_timeout, false)?;
         let state_save_interval =
-            self.state_save_interval.map_or(defaults.state_save_interval, Duration::from_secs_f64);
-        let callback_timeout = self.callback_timeout.map_or(defaults.callback_timeout, Duration::from_secs_f64);
-        if let Some(timeout) = self.header_timeout {
-            anyhow::ensure!(
-                timeout.is_finite() && timeout > 0.0 && timeout < 1e9,
-                "--header-timeout must be a positive number of seconds"
-            );
-        }
+            seconds("--state-save-interval", self.state_save_interval, defaults.state_save_interval, true)?;
+        let header_timeout = seconds("--header-timeout", self.header_timeout, defaults.header_timeout, false)?;
         anyhow::ensure!(self.max_connections != Some(0), "--max-connections must be at least 1");
         let tls = match (self.tls, self.tls_cert, self.tls_key) {
             (_, Some(cert), Some(key)) => Some(TlsConfig::Files { cert, key }),
@@ -356,7 +340,7 @@ impl ServeArgs {
             limits,
             admin: AdminConfig { disabled: self.no_admin, token: self.admin_token },
             journal_size: self.journal_size.unwrap_or(defaults.journal_size),
-            header_timeout: self.header_timeout.map_or(defaults.header_timeout, Duration::from_secs_f64),
+            header_timeout,
             max_connections: self.max_connections.unwrap_or(defaults.max_connections),
             tls,
             state_file: self.state_file,
@@ -386,6 +370,18 @@ fn token_for(keys: &AccountKeys, ttl_s: i64) -> anyhow::Result<String> {
     let key = jsonwebtoken::EncodingKey::from_secret(keys.secret_key.as_bytes());
     jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &key)
         .context("cannot sign token")
+}
+
+/// A duration flag in seconds: finite, positive (or zero where `zero_allowed`) and under
+/// about 30 years, so that no later arithmetic on it can overflow.
+fn seconds(flag: &str, value: Option<f64>, default: Duration, zero_allowed: bool) -> anyhow::Result<Duration> {
+    let Some(value) = value else { return Ok(default) };
+    let least = if zero_allowed { "0 or more" } else { "more than 0" };
+    anyhow::ensure!(
+        value.is_finite() && value < 1e9 && (value > 0.0 || (zero_allowed && value == 0.0)),
+        "{flag} must be a number of seconds, {least} and below 1e9"
+    );
+    Ok(Duration::from_secs_f64(value))
 }
 
 fn banner(
@@ -540,10 +536,34 @@ mod tests {
     }
 
     #[test]
+    fn duration_flags_refuse_what_a_duration_cannot_hold() {
+        let default = Duration::from_secs(30);
+        assert_eq!(seconds("--x", None, default, false).ok(), Some(default));
+        assert_eq!(seconds("--x", Some(0.0), default, true).ok(), Some(Duration::ZERO));
+        for bad in [0.0, -1.0, 1e20, f64::NAN, f64::INFINITY] {
+            let error = seconds("--x", Some(bad), default, false).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(error.starts_with("--x must be a number of seconds"), "{bad}: {error:?}");
+        }
+    }
+
+    #[test]
     fn the_banner_names_the_certificate_to_trust() {
         let text = banner(&Config::default(), "https://127.0.0.1:8088", Some(Path::new("/tmp/k/cert.pem")), None)
             .unwrap_or_default();
         assert!(text.contains("TLS certificate to trust: /tmp/k/cert.pem"), "{text}");
         assert!(text.contains("curl -s --cacert /tmp/k/cert.pem https://127.0.0.1:8088/"), "{text}");
+    }
+
+    #[test]
+    fn the_banner_counts_what_the_state_file_left_out() {
+        let restored = kling_mock::persist::RestoreSummary { tasks: 3, unfinished: 1, dropped: 2 };
+        let config = Config { state_file: Some(PathBuf::from("state.json")), ..Config::default() };
+        let text = banner(&config, "http://127.0.0.1:8088", None, Some(restored)).unwrap_or_default();
+        assert!(
+            text.contains(
+                "state file state.json: restored 3 tasks (1 unfinished), left out 2 of accounts no longer configured"
+            ),
+            "{text}"
+        );
     }
 }

@@ -10,8 +10,11 @@
 //! that rely on it lie. A missing file is a fresh start.
 //!
 //! Accounts are named by access key only: secret keys come from the configuration on
-//! every start and are never written. Tasks of an access key no longer configured are
-//! dropped (and counted) on restore, since nobody could reach them.
+//! every start and are never written. Everything of an access key no longer configured
+//! is dropped on restore (its tasks are counted), since nobody could reach it.
+//!
+//! Limits changed through `PUT /__admin/accounts/{access_key}` are not saved: a restart
+//! starts from the configured limits (README, "Keeping state across restarts").
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -210,8 +213,9 @@ impl Snapshot {
             state.accounts.iter().map(|a| (a.id, a.access_key.clone())).collect();
         registry.sort();
         let index_of = |id: AccountId| registry.binary_search_by_key(&id, |(id, _)| *id).ok();
-        let clock_ms = state.clock.now_ms();
         let document = state.engine.read_store(|store, created| {
+            // Read under the lock, so that no saved task is newer than the saved clock.
+            let clock_ms = state.clock.now_ms();
             let mut accounts: Vec<AccountEntry> =
                 registry.iter().map(|(_, key)| AccountEntry { access_key: key.clone(), packs: None }).collect();
             for (id, packs) in store.accounts() {
@@ -431,10 +435,39 @@ pub fn load(path: &Path) -> Result<Option<Restored>, StateError> {
     check(document).map(Some).map_err(|reason| StateError::new(path, reason))
 }
 
-/// Turns the document into tasks and sessions, rejecting what the emulator could not
-/// have written.
+/// Turns the document into tasks, sessions, selections and the library, rejecting what
+/// the emulator could not have written.
 fn check(document: Document) -> Result<Restored, String> {
     let accounts = document.accounts.len();
+    let mut keys = std::collections::HashSet::new();
+    if let Some(twice) = document.accounts.iter().find(|a| !keys.insert(a.access_key.as_str())) {
+        return Err(format!("accounts: access key {:?} appears twice", twice.access_key));
+    }
+    if let Some(newest) = document.tasks.iter().map(|t| t.id).max()
+        && newest > document.ids.last_task_id
+    {
+        // New ids continue from the counter: one behind a saved task could repeat it.
+        return Err(format!("ids.last_task_id {} is behind task {newest}", document.ids.last_task_id));
+    }
+    let mut named = std::collections::HashSet::new();
+    let mut unique = |kind: &str, key: String| {
+        if named.insert((kind.to_owned(), key.clone())) { Ok(()) } else { Err(format!("{kind} {key:?} appears twice")) }
+    };
+    for s in &document.sessions {
+        unique("session", s.id.clone())?;
+    }
+    for s in &document.selections {
+        unique("selection", s.id.clone())?;
+    }
+    for v in &document.library.voices {
+        unique("voice", format!("{}/{}", v.account, v.voice_id))?;
+    }
+    for e in &document.library.elements {
+        unique("element", format!("{}/{}", e.account, e.element_id))?;
+    }
+    for a in &document.library.audios {
+        unique("audio", format!("{}/{}", a.account, a.audio_id))?;
+    }
     let account = |index: usize, what: &str| {
         if index < accounts {
             Ok(index)
@@ -606,15 +639,16 @@ impl Restored {
     }
 }
 
-/// Saves a snapshot of `state` to `path` off the async threads.
-pub async fn save(state: &AppState, path: &Path) -> Result<usize, StateError> {
-    let snapshot = Snapshot::of(state);
-    let path = path.to_owned();
-    let count = snapshot.task_count();
-    tokio::task::spawn_blocking(move || snapshot.write(&path))
-        .await
-        .map_err(|e| StateError { path: PathBuf::new(), reason: format!("the save was interrupted: {e}") })??;
-    Ok(count)
+/// Saves a snapshot of `state` to `path` off the async threads: copying a large store
+/// under its read lock takes a while, and a worker thread must not stall on it.
+pub async fn save(state: &Arc<AppState>, path: &Path) -> Result<usize, StateError> {
+    let (state, target) = (state.clone(), path.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let snapshot = Snapshot::of(&state);
+        snapshot.write(&target).map(|()| snapshot.task_count())
+    })
+    .await
+    .map_err(|e| StateError::new(path, format!("the save was interrupted: {e}")))?
 }
 
 /// Saves every `every` until `stop` completes; a failed save is logged and retried at the
@@ -656,10 +690,35 @@ mod tests {
     }
 
     fn document(tasks: Vec<serde_json::Value>) -> Result<Restored, String> {
-        let document = json!({"format": FORMAT, "version": VERSION, "clock_ms": 5_000, "packs_started_ms": 0,
+        document_with(tasks, json!({}))
+    }
+
+    /// A document with `tasks`, patched at the top level by `patch`.
+    fn document_with(tasks: Vec<serde_json::Value>, patch: serde_json::Value) -> Result<Restored, String> {
+        let mut document = json!({"format": FORMAT, "version": VERSION, "clock_ms": 5_000, "packs_started_ms": 0,
             "created": 2, "ids": {"requests": 0, "objects": 2, "last_task_id": 2},
             "accounts": [{"access_key": "a"}, {"access_key": "b"}], "tasks": tasks, "sessions": []});
+        if let (Some(map), Some(patch)) = (document.as_object_mut(), patch.as_object()) {
+            map.extend(patch.clone());
+        }
         check(serde_json::from_value(document).map_err(|e| e.to_string())?)
+    }
+
+    #[test]
+    fn ids_that_new_ones_could_repeat_are_refused() {
+        let reason = |tasks, patch| document_with(tasks, patch).err().unwrap_or_default();
+        let behind = json!({"ids": {"requests": 0, "objects": 2, "last_task_id": 1}});
+        assert!(reason(vec![task(2, 0, "kling-v1", None)], behind).contains("last_task_id 1 is behind task 2"));
+        let twice = json!({"accounts": [{"access_key": "a"}, {"access_key": "a"}]});
+        assert!(reason(vec![], twice).contains("access key \"a\" appears twice"));
+        let voice = json!({"account": 0, "voice_id": "v1", "task_id": 1});
+        let voices = json!({"library": {"voices": [voice, voice]}});
+        assert!(reason(vec![], voices).contains("voice \"0/v1\" appears twice"));
+        let selection =
+            json!({"id": "s", "account": 1, "video_ms": 5_000, "frames": {"0": [[0.5, 0.5]]}, "expires_at": 9});
+        let restored = document_with(vec![], json!({"selections": [selection]}));
+        let frames = restored.map(|r| r.selections[0].2.frames.clone()).unwrap_or_default();
+        assert_eq!(frames.get(&0), Some(&vec![(0.5, 0.5)]), "a selection's marks come back");
     }
 
     #[test]

@@ -6,12 +6,11 @@
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
 use axum::response::Response;
-use kling_api::ErrorKind;
 use kling_api::references::PRESET_ELEMENTS;
 use kling_api::voices::LIP_SYNC_VOICES;
 use kling_api::wire::{Element, Task, TaskInfo, TaskResult, TaskStatus, Voice};
 
-use super::tasks::{Ctx, ListParams, page_param};
+use super::tasks::{Ctx, ListParams, page_of};
 use super::{base_url, success};
 use crate::audio::{AudioFormat, audio_path};
 use crate::error::ApiError;
@@ -39,9 +38,7 @@ fn page<T>(
     items: impl Iterator<Item = T>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Vec<T>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, e.body_text()))?;
-    let number = page_param("pageNum", params.page_num.as_deref(), 1, 1000)?;
-    let size = page_param("pageSize", params.page_size.as_deref(), 30, 1000)?;
+    let (number, size) = page_of(params)?;
     Ok(items.skip((number - 1) * size).take(size).collect())
 }
 

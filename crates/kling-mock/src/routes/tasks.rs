@@ -250,9 +250,7 @@ pub(super) async fn list(
 ) -> Response {
     let mut decision = Decision::default();
     let answer = async {
-        let Query(params) = params.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, e.body_text()))?;
-        let page = page_param("pageNum", params.page_num.as_deref(), 1, 1000)?;
-        let size = page_param("pageSize", params.page_size.as_deref(), 30, 500)?;
+        let (page, size) = page_of(params)?;
         decision = ctx.scenarios(Operation::List, spec.name, spec.default_model, None).await?;
         let base = base_url(&ctx.headers, &ctx.state);
         Ok(success(ctx.request_id.0, ctx.state.engine.list(&ctx.account, spec, page, size, &base)))
@@ -261,7 +259,16 @@ pub(super) async fn list(
     ctx.deliver(&decision, answer)
 }
 
-pub(super) fn page_param(name: &str, raw: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
+/// `pageNum` (1 to 1000, default 1) and `pageSize` (1 to 500, default 30) of a list: the
+/// bounds the OpenAPI document states (`openapi::PAGE_NUM`, `PAGE_SIZE`).
+pub(super) fn page_of(params: Result<Query<ListParams>, QueryRejection>) -> Result<(usize, usize), ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, e.body_text()))?;
+    let page = page_param("pageNum", params.page_num.as_deref(), 1, 1000)?;
+    let size = page_param("pageSize", params.page_size.as_deref(), 30, 500)?;
+    Ok((page, size))
+}
+
+fn page_param(name: &str, raw: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(default),
         Some(text) => text.parse::<usize>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
