@@ -213,6 +213,11 @@ impl EndpointSpec {
     }
 }
 
+/// Bounds of a list's `pageNum` (task lists and preset lists): smallest, largest, default.
+pub const PAGE_NUM: (usize, usize, usize) = (1, 1000, 1);
+/// Bounds of a list's `pageSize`: smallest, largest, default.
+pub const PAGE_SIZE: (usize, usize, usize) = (1, 500, 30);
+
 /// Every endpoint the emulator serves, tasks and synchronous ones.
 pub const ENDPOINTS: &[EndpointSpec] = &[
     video::TEXT2VIDEO,

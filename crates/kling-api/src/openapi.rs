@@ -17,7 +17,7 @@ use schemars::JsonSchema;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
 
-use crate::endpoints::{EndpointSpec, Output};
+use crate::endpoints::{EndpointSpec, Output, PAGE_NUM, PAGE_SIZE};
 use crate::image::COMMON_LIMITS;
 use crate::rules::{Field, RuleClass, Ty};
 use crate::wire::{
@@ -28,11 +28,6 @@ use crate::{ENDPOINTS, EndpointId, ErrorKind};
 
 /// The OpenAPI version the document follows.
 pub const OPENAPI_VERSION: &str = "3.1.0";
-
-/// Bounds of the list parameters (`pageNum`, `pageSize`): smallest, largest, default.
-pub const PAGE_NUM: (u64, u64, u64) = (1, 1000, 1);
-/// See [`PAGE_NUM`].
-pub const PAGE_SIZE: (u64, u64, u64) = (1, 500, 30);
 
 /// The name of the security scheme every operation uses.
 const BEARER: &str = "bearerAuth";
@@ -154,14 +149,11 @@ impl Builder {
         });
         let id = spec.name.replace('-', "_");
         if !spec.output.is_queryable() {
-            let (data, summary) = match self.immediate_answer(spec.id) {
-                Some(data) => (data, "Answered at once; no task is created."),
-                None => (self.envelope::<Value>(), "Answered at once."),
-            };
+            let data = self.immediate_answer(spec.id).unwrap_or_else(|| self.envelope::<Value>());
             let summary = if spec.output == Output::Speech {
                 "Answered at once with the finished task; it has no query or list route."
             } else {
-                summary
+                "Answered at once; no task is created."
             };
             let post = operation(&tag, &format!("{}_{id}", spec.name), summary, data)
                 .with("requestBody", body)
@@ -194,13 +186,7 @@ impl Builder {
         }
         let list_op =
             operation(&tag, &format!("list_{id}"), "The account's tasks of this endpoint, newest first.", list)
-                .with(
-                    "parameters",
-                    json!([
-                        page_parameter("pageNum", PAGE_NUM, "Page, from 1"),
-                        page_parameter("pageSize", PAGE_SIZE, "Tasks per page")
-                    ]),
-                )
+                .with("parameters", page_parameters("Tasks per page"))
                 .with_errors(false);
         let query =
             operation(&tag, &format!("get_{id}"), "One task of the account; another account's task is unknown.", task)
@@ -243,13 +229,7 @@ impl Builder {
         let list = self.envelope::<Vec<Task>>();
         let name = path.rsplit('/').next().unwrap_or(path).replace('-', "_");
         let get = operation(&tag, &format!("list_{name}"), what, list)
-            .with(
-                "parameters",
-                json!([
-                    page_parameter("pageNum", PAGE_NUM, "Page, from 1"),
-                    page_parameter("pageSize", PAGE_SIZE, "Presets per page")
-                ]),
-            )
+            .with("parameters", page_parameters("Presets per page"))
             .with_errors(false);
         json!({"get": get})
     }
@@ -460,7 +440,12 @@ fn pack_name(spec: &EndpointSpec) -> &'static str {
     }
 }
 
-fn page_parameter(name: &str, (min, max, default): (u64, u64, u64), what: &str) -> Value {
+/// `pageNum` and `pageSize` of a list; `per_page` describes `pageSize`.
+fn page_parameters(per_page: &str) -> Value {
+    json!([page_parameter("pageNum", PAGE_NUM, "Page, from 1"), page_parameter("pageSize", PAGE_SIZE, per_page)])
+}
+
+fn page_parameter(name: &str, (min, max, default): (usize, usize, usize), what: &str) -> Value {
     json!({
         "name": name,
         "in": "query",

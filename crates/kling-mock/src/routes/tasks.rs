@@ -15,6 +15,7 @@ use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kling_api::endpoints::{PAGE_NUM, PAGE_SIZE};
 use kling_api::rules;
 use kling_api::{EndpointId, EndpointSpec, ErrorKind};
 
@@ -259,22 +260,21 @@ pub(super) async fn list(
     ctx.deliver(&decision, answer)
 }
 
-/// `pageNum` (1 to 1000, default 1) and `pageSize` (1 to 500, default 30) of a list: the
-/// bounds the OpenAPI document states (`openapi::PAGE_NUM`, `PAGE_SIZE`).
+/// `pageNum` and `pageSize` of a list, within [`PAGE_NUM`] and [`PAGE_SIZE`].
 pub(super) fn page_of(params: Result<Query<ListParams>, QueryRejection>) -> Result<(usize, usize), ApiError> {
     let Query(params) = params.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, e.body_text()))?;
-    let page = page_param("pageNum", params.page_num.as_deref(), 1, 1000)?;
-    let size = page_param("pageSize", params.page_size.as_deref(), 30, 500)?;
+    let page = page_param("pageNum", params.page_num.as_deref(), PAGE_NUM)?;
+    let size = page_param("pageSize", params.page_size.as_deref(), PAGE_SIZE)?;
     Ok((page, size))
 }
 
-fn page_param(name: &str, raw: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
+fn page_param(name: &str, raw: Option<&str>, (min, max, default): (usize, usize, usize)) -> Result<usize, ApiError> {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(default),
-        Some(text) => text.parse::<usize>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+        Some(text) => text.parse::<usize>().ok().filter(|n| (min..=max).contains(n)).ok_or_else(|| {
             ApiError::with_message(
                 ErrorKind::InvalidParameter,
-                format!("{name}: must be an integer between 1 and {max}"),
+                format!("{name}: must be an integer between {min} and {max}"),
             )
         }),
     }
