@@ -1,53 +1,15 @@
 //! The `kling-mock` command itself: flags, environment, config file, banner, token.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_kling-mock");
+use common::{BIN, Server, token};
 
-/// A running `kling-mock` process, killed on drop.
-struct Server {
-    child: Child,
-    base_url: String,
-    banner: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// Starts the binary; both banner variants end with a line that mentions curl.
 fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {BIN}: {e}"));
-    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().and_then(Result::ok).unwrap_or_default();
-    let base_url = first.rsplit(' ').next().unwrap_or_default().to_owned();
-    assert!(base_url.starts_with("http://127.0.0.1:"), "banner: {first}");
-    let mut banner = first;
-    // Both banner variants end with a line that mentions curl.
-    for line in lines.by_ref().map_while(Result::ok) {
-        banner.push('\n');
-        banner.push_str(&line);
-        if line.contains("curl") {
-            break;
-        }
-    }
-    Server { child, base_url, banner }
-}
-
-fn token(args: &[&str]) -> String {
-    let output = Command::new(BIN).arg("token").args(args).output().unwrap_or_else(|e| panic!("token: {e}"));
-    assert!(output.status.success());
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    Server::start(args, env, "curl")
 }
 
 fn list(server: &Server, token: &str) -> u16 {

@@ -2,53 +2,22 @@
 //! requests, save the state file and exit 0; a restarted process serves the same tasks;
 //! a broken state file stops the start with its path and the reason.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{BIN, Server, token};
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_kling-mock");
 const CLOCK_START: &str = "1790000000000";
 
-/// A running `kling-mock` process, killed on drop unless it was stopped.
-struct Server {
-    child: Child,
-    base_url: String,
-    banner: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 impl Server {
-    fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["--port", "0", "--seed", "3", "--log", "warn"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {BIN}: {e}"));
-        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines.next().and_then(Result::ok).unwrap_or_default();
-        let base_url = first.rsplit(' ').next().unwrap_or_default().to_owned();
-        assert!(base_url.starts_with("http://127.0.0.1:"), "banner: {first}");
-        let mut banner = first;
-        for line in lines.by_ref().map_while(Result::ok) {
-            banner.push('\n');
-            banner.push_str(&line);
-            if line.contains("state file") {
-                break;
-            }
-        }
-        Server { child, base_url, banner }
+    /// Starts the binary on a free port; its banner ends with the state file's line.
+    fn start_serving(args: &[&str]) -> Server {
+        let all = [&["--port", "0", "--seed", "3", "--log", "warn"], args].concat();
+        Server::start(&all, &[], "state file")
     }
 
     /// Sends `signal` (`TERM`, `INT`) through kill(1).
@@ -74,19 +43,13 @@ impl Server {
     }
 }
 
-fn token() -> String {
-    let output = Command::new(BIN).arg("token").output().unwrap_or_else(|e| panic!("token: {e}"));
-    assert!(output.status.success());
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Sends one request and returns the envelope (status, JSON body).
 async fn call(method: reqwest::Method, url: String, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, url).bearer_auth(token());
+    let mut request = reqwest::Client::new().request(method, url).bearer_auth(token(&[]));
     if let Some(body) = body {
         request = request.json(&body);
     }
@@ -133,7 +96,7 @@ fn sigterm_saves_the_state_and_a_restarted_process_serves_the_same_tasks() {
     let state = dir.join("state.json");
     let args = ["--manual-clock", "--clock-start", CLOCK_START, "--state-file", text(&state)];
 
-    let mut first = Server::start(&args);
+    let mut first = Server::start_serving(&args);
     assert!(first.banner.contains("none yet"), "{}", first.banner);
     let done = create(&first, json!({"prompt": "finished before the restart", "external_task_id": "ext-done"}));
     advance(&first, 3600);
@@ -150,7 +113,7 @@ fn sigterm_saves_the_state_and_a_restarted_process_serves_the_same_tasks() {
     assert!(saved.contains("\"version\":1"), "format version missing");
     assert!(!saved.contains("kling-mock-dev-secret-key"), "a secret key was written to the state file");
 
-    let second = Server::start(&args);
+    let second = Server::start_serving(&args);
     assert!(second.banner.contains("restored 2 tasks (1 unfinished)"), "{}", second.banner);
     assert_eq!(get(&second, &format!("/v1/videos/text2video/{done}")), before_done);
     assert_eq!(get(&second, "/v1/videos/text2video/ext-done"), before_done, "external ids survive");
@@ -179,7 +142,7 @@ fn ctrl_c_lets_an_in_flight_request_finish_before_exiting() {
     let scenario = dir.join("slow-create.toml");
     std::fs::write(&scenario, "[[rule]]\nname = \"slow-create\"\ndelay = 1500\n").unwrap_or_else(|e| panic!("{e}"));
     // Real time: the delay must pass while the process is shutting down.
-    let mut server = Server::start(&["--state-file", text(&state), "--scenario", text(&scenario)]);
+    let mut server = Server::start_serving(&["--state-file", text(&state), "--scenario", text(&scenario)]);
     let url = format!("{}/v1/videos/text2video", server.base_url);
     let in_flight = std::thread::spawn(move || {
         runtime().block_on(call(reqwest::Method::POST, url, Some(json!({"prompt": "answered during shutdown"}))))
@@ -193,7 +156,7 @@ fn ctrl_c_lets_an_in_flight_request_finish_before_exiting() {
     assert!(server.wait().success(), "Ctrl-C must end kling-mock with status 0");
     assert!(signalled.elapsed() >= Duration::from_millis(500), "exited before the slow request was answered");
 
-    let restarted = Server::start(&["--state-file", text(&state)]);
+    let restarted = Server::start_serving(&["--state-file", text(&state)]);
     let task = get(&restarted, &format!("/v1/videos/text2video/{task_id}"));
     assert_eq!(task["task_id"], task_id.as_str(), "the task created during shutdown was saved");
     let _ = std::fs::remove_dir_all(&dir);
