@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use kling_e2e::{TestApp, token};
+use kling_e2e::{CallbackSink, TestApp, token};
 use kling_mock::{AccountKeys, Config};
 use serde_json::{Value, json};
 
@@ -175,21 +175,7 @@ async fn the_state_is_saved_periodically_while_serving() {
 
 #[tokio::test]
 async fn a_restored_unfinished_task_still_sends_its_callbacks() {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
-    let receiver = axum::Router::new().route(
-        "/cb",
-        axum::routing::post(move |axum::Json(task): axum::Json<Value>| {
-            let tx = tx.clone();
-            async move {
-                let _ = tx.send(task);
-                "ok"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
-    let callback_url = format!("http://{}/cb", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
-    tokio::spawn(async move { axum::serve(listener, receiver).await });
-
+    let (callback_url, received) = CallbackSink::start().await;
     let state = state_path("callbacks");
     let app = TestApp::spawn_with(config(&state, &[DEV])).await;
     let id = app.create_text2video(&json!({"prompt": "reports after a restart", "callback_url": callback_url})).await;
@@ -197,15 +183,9 @@ async fn a_restored_unfinished_task_still_sends_its_callbacks() {
 
     let app = TestApp::spawn_with(config(&state, &[DEV])).await;
     app.advance(3600);
-    let mut statuses = Vec::new();
-    while statuses.last().is_none_or(|s| s != "succeed") {
-        let task = tokio::time::timeout(Duration::from_secs(2), rx.recv())
-            .await
-            .unwrap_or_else(|_| panic!("no callback after the restart; got {statuses:?}"))
-            .unwrap_or_default();
-        assert_eq!(task["task_id"], id.as_str());
-        statuses.push(task["task_status"].as_str().unwrap_or_default().to_owned());
-    }
+    let bodies = received.wait_for(2).await;
+    assert!(bodies.iter().all(|task| task["task_id"] == id.as_str()), "{bodies:?}");
+    let statuses: Vec<&str> = bodies.iter().map(|b| b["task_status"].as_str().unwrap_or_default()).collect();
     assert_eq!(statuses, ["processing", "succeed"]);
     let _ = std::fs::remove_dir_all(state.parent().unwrap_or(&state));
 }

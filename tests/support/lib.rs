@@ -1,7 +1,10 @@
 //! Test harness: start the emulator in-process on a free port and talk to it over a real
 //! socket, with helpers for tokens, requests and simulated time.
 
+pub mod callbacks;
 pub mod raw;
+
+pub use callbacks::CallbackSink;
 
 use std::time::Duration;
 
