@@ -154,7 +154,7 @@ async fn run(app: &TestApp, tokens: &[String], history: &[(usize, Op)]) -> Model
                         };
                         let owned = model.owned.entry(account).or_default();
                         for made in made {
-                            if !owned.iter().any(|o| same(o, &made)) {
+                            if !owned.iter().any(|o| identity(o) == identity(&made)) {
                                 owned.push(made);
                             }
                         }
@@ -188,11 +188,6 @@ async fn run(app: &TestApp, tokens: &[String], history: &[(usize, Op)]) -> Model
         }
     }
     model
-}
-
-/// Whether two owned things are the same thing.
-fn same(a: &Owned, b: &Owned) -> bool {
-    identity(a) == identity(b)
 }
 
 /// The id of an owned thing, and the stand-in id that never existed.
