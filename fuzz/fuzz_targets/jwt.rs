@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
     let accounts = Accounts::new([(DEV_ACCESS_KEY, DEV_SECRET_KEY)]);
     let mut headers = HeaderMap::new();
     headers.insert(header::AUTHORIZATION, value);
-    if let Ok(account) = kling_mock::auth::authenticate(&headers, &accounts, NOW_S, 5) {
+    if let Ok(account) = kling_mock::auth::authenticate(&headers, &accounts, NOW_S, 5, kling_mock::auth::Surface::Legacy) {
         assert_eq!(account.access_key, DEV_ACCESS_KEY);
         assert_ne!(mode % 3, 0, "a raw header cannot carry a valid signature by chance");
     }

@@ -40,7 +40,7 @@ async fn the_balance_runs_out_and_deductions_match() {
 async fn in_the_seed_dialect_the_balance_error_is_1002() {
     let mut config = kling_mock::Config::for_tests();
     config.dialect = kling_api::Dialect::Seed;
-    config.limits.default.video.units = Some(100);
+    config.limits.default.video.units = Some(kling_api::pricing::Units::whole(100));
     let app = TestApp::spawn_with(config).await;
     app.post(T2V, &json!({"prompt": "a"})).await.assert_error(429, 1002);
 }

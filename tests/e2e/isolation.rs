@@ -47,7 +47,7 @@ enum Owned {
 
 /// Endpoints whose minimal body needs no earlier state, and that make tasks.
 fn creatable() -> Vec<&'static EndpointSpec> {
-    ENDPOINTS.iter().filter(|e| e.output.is_queryable() && !e.base.contains("\"$")).collect()
+    ENDPOINTS.iter().filter(|e| e.has_legacy_routes() && !e.base.contains("\"$")).collect()
 }
 
 /// Indexes into [`creatable`] of the endpoints whose tasks add to the account's library,

@@ -17,6 +17,7 @@ mod robustness;
 mod scenarios;
 mod secrets;
 mod soak;
+mod standard;
 mod tasks;
 mod tls;
 mod validation;

@@ -85,7 +85,7 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
     let paths = doc["paths"].as_object().cloned().unwrap_or_default();
     for spec in ENDPOINTS {
         assert!(paths[spec.path]["post"].is_object(), "create of {}", spec.path);
-        if spec.output.is_queryable() {
+        if spec.has_legacy_routes() {
             assert!(paths[spec.path]["get"]["parameters"].is_array(), "list of {}", spec.path);
             assert!(paths[&format!("{}/{{id}}", spec.path)]["get"].is_object(), "query of {}", spec.path);
         }
@@ -97,8 +97,8 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
     }
     assert_eq!(
         paths.len(),
-        ENDPOINTS.iter().map(|s| if s.output.is_queryable() { 2 } else { 1 }).sum::<usize>() + 3,
-        "every endpoint's paths, account costs and the two preset lists"
+        ENDPOINTS.iter().map(|s| if s.has_legacy_routes() { 2 } else { 1 }).sum::<usize>() + 4,
+        "every endpoint's paths, /tasks, account costs and the two preset lists"
     );
     for presets in ["/v1/general/presets-voices", "/v1/general/advanced-presets-elements"] {
         assert!(paths[presets]["get"]["parameters"].is_array(), "{presets}");
@@ -137,7 +137,7 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
 async fn list_bounds_in_the_document_are_what_the_emulator_enforces() {
     let app = TestApp::spawn().await;
     let doc = served(&app).await;
-    for spec in ENDPOINTS.iter().filter(|s| s.output.is_queryable()) {
+    for spec in ENDPOINTS.iter().filter(|s| s.has_legacy_routes()) {
         for parameter in doc["paths"][spec.path]["get"]["parameters"].as_array().cloned().unwrap_or_default() {
             let name = parameter["name"].as_str().unwrap_or_default();
             let max = parameter["schema"]["maximum"].as_u64().unwrap_or_default();
@@ -203,18 +203,28 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
         answers.push(json!({"method": method, "path": path, "status": reply.status, "body": reply.json}));
     };
     let mut created = Vec::new();
+    let mut standard_ids = Vec::new();
     for spec in ENDPOINTS {
         let reply = app.post(spec.path, &body(spec, &json!({}), &sources)).await;
         reply.assert_ok();
         record("post", spec.path, &reply);
-        if spec.output.is_queryable() {
+        if spec.standard.is_some() {
+            let id = reply.json["data"]["id"].as_str().unwrap_or_default().to_owned();
+            standard_ids.push(id);
+        } else if spec.output.is_queryable() {
             let id = reply.json["data"]["task_id"].as_str().unwrap_or_default().to_owned();
             let query = app.get(&format!("{}/{id}", spec.path)).await;
             record("get", &format!("{}/{{id}}", spec.path), &query);
             created.push((spec, id));
         }
     }
+    let by_ids = format!("/tasks?task_ids={}", standard_ids.join(","));
+    record("get", "/tasks", &app.get(&by_ids).await);
     app.advance(3600);
+    let after = app.get(&by_ids).await;
+    assert_eq!(after.assert_ok().as_array().map(Vec::len), Some(standard_ids.len()), "{}", after.text);
+    record("get", "/tasks", &after);
+    record("post", "/tasks", &app.post("/tasks", &json!({"limit": 3})).await);
     for (spec, id) in &created {
         let query = app.get(&format!("{}/{id}", spec.path)).await;
         assert_eq!(query.assert_ok()["task_status"], "succeed", "{}", query.text);

@@ -22,7 +22,7 @@ fn config(state: &Path, accounts: &[(&str, &str)]) -> Config {
     config.accounts = accounts.iter().map(|(ak, sk)| AccountKeys::new(*ak, *sk)).collect();
     config.state_file = Some(state.to_owned());
     config.state_save_interval = Duration::ZERO;
-    config.limits.default.video.units = Some(10_000);
+    config.limits.default.video.units = Some(kling_api::pricing::Units::whole(10_000));
     config
 }
 

@@ -34,6 +34,16 @@ async fn every_rule_accepts_and_rejects_over_http() {
                 let rejected = app.post(spec.path, &request(spec, &case.reject, Some(&sources))).await;
                 let wire = case.kind.wire(dialect);
                 let message = rejected.assert_error(wire.http, i64::from(wire.code));
+                if spec.standard.is_some() {
+                    // The new-standard messages echo values rather than naming fields:
+                    // the answer must be the table's own message for the same body.
+                    let body = request(spec, &case.reject, Some(&sources));
+                    let known = rules::validate(spec, &body, &kling_api::rules::ValidationOptions::default());
+                    let expected = known.err().map(|v| v.message).unwrap_or_default();
+                    assert_eq!(message, expected, "{} {}", spec.name, case.id);
+                    checked += 1;
+                    continue;
+                }
                 assert!(
                     message.contains(&case.field),
                     "{} {}: message {message:?} does not name {}",

@@ -117,6 +117,16 @@ pub fn dev_token() -> String {
     token(DEV_ACCESS_KEY, DEV_SECRET_KEY)
 }
 
+/// What the development account sends on `path`: its API key on the new-standard
+/// surface, a token elsewhere.
+pub fn dev_credential(path: &str) -> String {
+    if kling_api::standard::is_standard_path(path.split('?').next().unwrap_or(path)) {
+        kling_mock::config::DEV_API_KEY.to_owned()
+    } else {
+        dev_token()
+    }
+}
+
 /// A valid token for an account.
 pub fn token(access_key: &str, secret_key: &str) -> String {
     let now = now_s();
@@ -189,9 +199,10 @@ impl TestApp {
         .await
     }
 
-    /// POSTs JSON as the development account.
+    /// POSTs JSON as the development account: with its token on the legacy surface, its
+    /// API key on the new-standard one (which takes nothing else).
     pub async fn post(&self, path: &str, body: &Value) -> Reply {
-        self.post_as(&dev_token(), path, body).await
+        self.post_as(&dev_credential(path), path, body).await
     }
 
     /// GETs with `token`.
@@ -200,9 +211,9 @@ impl TestApp {
         self.send(reqwest::Method::GET, path, &[("authorization", &auth)], None).await
     }
 
-    /// GETs as the development account.
+    /// GETs as the development account (token or API key, as for [`TestApp::post`]).
     pub async fn get(&self, path: &str) -> Reply {
-        self.get_as(&dev_token(), path).await
+        self.get_as(&dev_credential(path), path).await
     }
 
     /// Sends a JSON request to the admin API.

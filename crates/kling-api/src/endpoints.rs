@@ -6,9 +6,11 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::models;
-use crate::rules::{Coercion, Field, Req, Rule};
+use crate::rules::{Coercion, Field, Req, Rule, Style};
+use crate::standard::Standard;
 use crate::{
-    audio, avatar, effects, image_edit, images, library, lip_sync, multi_elements, omni_video, video, video_edit,
+    audio, avatar, effects, image_edit, images, library, lip_sync, multi_elements, omni_video, standard, video,
+    video_edit,
 };
 
 /// Stable identity of an endpoint family (create, query and list share it).
@@ -75,6 +77,30 @@ pub enum EndpointId {
     DeleteElements,
     /// `POST /v1/videos/image-recognize` (synchronous).
     ImageRecognize,
+    /// `POST /text-to-video/kling-3.0-turbo`.
+    TextToVideo30Turbo,
+    /// `POST /image-to-video/kling-3.0-turbo`.
+    ImageToVideo30Turbo,
+    /// `POST /text-to-video/kling-3.0`.
+    TextToVideo30,
+    /// `POST /image-to-video/kling-3.0`.
+    ImageToVideo30,
+    /// `POST /motion-control/kling-3.0`.
+    MotionControl30,
+    /// `POST /omni-video/kling-3.0-omni` (also `/omni-video/kling-v3-omni`).
+    OmniVideo30,
+    /// `POST /omni-video/kling-o1`.
+    OmniVideoO1,
+    /// `POST /text-to-video/kling-2.6`.
+    TextToVideo26,
+    /// `POST /image-to-video/kling-2.6`.
+    ImageToVideo26,
+    /// `POST /motion-control/kling-2.6`.
+    MotionControl26,
+    /// `POST /text-to-video/kling-2.5-turbo`.
+    TextToVideo25Turbo,
+    /// `POST /image-to-video/kling-2.5-turbo`.
+    ImageToVideo25Turbo,
 }
 
 /// Which resource pack a task draws on (REFERENCE.md §f): concurrency and balance are
@@ -158,6 +184,9 @@ pub struct EndpointSpec {
     pub base: &'static str,
     /// Fields only the seed dialect accepts.
     pub seed_fields: &'static [SeedField],
+    /// For an endpoint of the new-standard API: its path segments, defaults and prices.
+    /// Its tasks are queried through `/tasks`, not under its path.
+    pub standard: Option<&'static Standard>,
 }
 
 impl EndpointSpec {
@@ -183,7 +212,18 @@ impl EndpointSpec {
             rules: &[],
             base,
             seed_fields: &[],
+            standard: None,
         }
+    }
+
+    /// How the endpoint phrases parameter errors.
+    pub fn style(&self) -> Style {
+        if self.standard.is_some() { Style::Standard } else { Style::Legacy }
+    }
+
+    /// Whether the endpoint has legacy query and list routes under its path.
+    pub fn has_legacy_routes(&self) -> bool {
+        self.standard.is_none() && self.output.is_queryable()
     }
 
     /// Whether `model` is offered by this endpoint.
@@ -193,6 +233,13 @@ impl EndpointSpec {
 
     /// A rule view of `body` with the model, mode and duration resolved.
     pub fn view<'a>(&self, body: &'a Map<String, Value>, coercion: Coercion) -> Req<'a> {
+        if let Some(standard) = self.standard {
+            // The model is the path's; the mode is the resolution.
+            let mut req = Req::new(body, coercion, standard.model, None, Cow::Borrowed(standard.default_resolution), 5);
+            req.mode = crate::standard::resolution(&req, standard);
+            req.duration = crate::standard::seconds(self, &req);
+            return req;
+        }
         let requested = body.get("model_name").and_then(|v| crate::rules::as_text(v, coercion));
         let model = requested
             .as_deref()
@@ -250,6 +297,18 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     library::CUSTOM_ELEMENTS,
     library::DELETE_ELEMENTS,
     library::IMAGE_RECOGNIZE,
+    standard::TEXT_TO_VIDEO_30_TURBO,
+    standard::IMAGE_TO_VIDEO_30_TURBO,
+    standard::TEXT_TO_VIDEO_30,
+    standard::IMAGE_TO_VIDEO_30,
+    standard::MOTION_CONTROL_30,
+    standard::OMNI_VIDEO_30,
+    standard::OMNI_VIDEO_O1,
+    standard::TEXT_TO_VIDEO_26,
+    standard::IMAGE_TO_VIDEO_26,
+    standard::MOTION_CONTROL_26,
+    standard::TEXT_TO_VIDEO_25_TURBO,
+    standard::IMAGE_TO_VIDEO_25_TURBO,
 ];
 
 /// The endpoint with this id.

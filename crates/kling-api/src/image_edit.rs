@@ -19,6 +19,7 @@ pub const MULTI_IMAGE2IMAGE: EndpointSpec = EndpointSpec {
     default_model: "kling-v2-1",
     default_mode: "std",
     seed_fields: &[],
+    standard: None,
     base: r#"{"subject_image_list": [{"subject_image": "https://example.com/subject.png"}]}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v2""#),
@@ -50,6 +51,7 @@ pub const EXPAND: EndpointSpec = EndpointSpec {
     default_model: "",
     default_mode: "std",
     seed_fields: &[],
+    standard: None,
     base: r#"{"image": "https://example.com/room.png", "up_expansion_ratio": 0.2, "down_expansion_ratio": 0.2, "left_expansion_ratio": 0.3, "right_expansion_ratio": 0.3}"#,
     fields: &[
         Field::required("image", Ty::Image, r#""$image:png:640x360""#),
@@ -94,6 +96,7 @@ pub const VIRTUAL_TRY_ON: EndpointSpec = EndpointSpec {
     default_model: "kolors-virtual-try-on-v1",
     default_mode: "std",
     seed_fields: &[],
+    standard: None,
     base: r#"{"human_image": "https://example.com/person.png", "cloth_image": "https://example.com/shirt.png"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kolors-virtual-try-on-v1-5""#),

@@ -36,6 +36,7 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
             hint: "omni-image has no mask_image field: describe the edit in the prompt with <<<image_N>>> references",
         },
     ],
+    standard: None,
     base: r#"{"prompt": "a watercolor fox"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v3-omni""#),
@@ -129,6 +130,7 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
     default_model: "kling-v1",
     default_mode: "std",
     seed_fields: &[],
+    standard: None,
     base: r#"{"prompt": "a lighthouse at dusk"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v3""#),

@@ -25,6 +25,9 @@
 //! - [`pricing`]: units charged per task; [`prerequisites`]: the calls that make the ids
 //!   stateful requests refer to.
 //! - `openapi` (feature `openapi`): the OpenAPI 3.1 document, generated from these tables.
+//! - [`standard`]: the new-standard API of 2026 (`/text-to-video/kling-3.0`, ...): its
+//!   endpoints in the same catalogue, their path segments, defaults and prices.
+//! - [`wire_standard`]: the new-standard task item, create answer and cursor page.
 //! - [`requests`]: typed request bodies for clients.
 //! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
 //!   rule examples.
@@ -54,10 +57,12 @@ pub mod requests;
 pub mod rules;
 #[cfg(feature = "samples")]
 pub mod samples;
+pub mod standard;
 pub mod video;
 pub mod video_edit;
 pub mod voices;
 pub mod wire;
+pub mod wire_standard;
 
 pub use endpoints::{ENDPOINTS, EndpointId, EndpointSpec};
 pub use errors::{Dialect, ErrorKind};

@@ -45,6 +45,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
     default_model: "kling-video-o1",
     default_mode: "pro",
     seed_fields: &[],
+    standard: None,
     base: r#"{"prompt": "a paper boat drifts down a rainy street", "aspect_ratio": "16:9"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v3-omni""#),

@@ -31,6 +31,8 @@ pub const OPENAPI_VERSION: &str = "3.1.0";
 
 /// The name of the security scheme every operation uses.
 const BEARER: &str = "bearerAuth";
+/// The name of the API-key scheme (the new-standard paths take only this one).
+const API_KEY: &str = "apiKey";
 
 /// The preset lists: each preset shown as a succeeded task carrying it in `task_result`.
 const PRESET_LISTS: &[(&str, &str)] = &[
@@ -48,6 +50,7 @@ pub fn document(server_url: &str) -> Value {
     for spec in ENDPOINTS {
         builder.endpoint(spec, &mut paths);
     }
+    paths.insert("/tasks".to_owned(), builder.tasks());
     paths.insert("/account/costs".to_owned(), builder.account_costs());
     for (path, what) in PRESET_LISTS {
         paths.insert((*path).to_owned(), builder.preset_list(path, what));
@@ -71,11 +74,17 @@ pub fn document(server_url: &str) -> Value {
             "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
         },
         "servers": [{"url": server_url}],
-        "security": [{BEARER: []}],
+        "security": [{BEARER: []}, {API_KEY: []}],
         "tags": builder.tags(),
         "paths": paths,
         "components": {
             "securitySchemes": {
+                API_KEY: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API key from the console (`Authorization: Bearer <key>`). Works on every \
+                        path; the new-standard paths and `/tasks` take nothing else (an AK/SK token gets 401 / 1002).",
+                },
                 BEARER: {
                     "type": "http",
                     "scheme": "bearer",
@@ -147,7 +156,35 @@ impl Builder {
             "required": true,
             "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{request}")}, "example": example(spec.base)}},
         });
-        let id = spec.name.replace('-', "_");
+        let id = spec.name.replace(['-', '/', '.'], "_");
+        if spec.standard.is_some() {
+            let created = self.envelope::<crate::wire_standard::Created>();
+            let item = self.schema::<crate::wire_standard::TaskItem>();
+            let create = operation(
+                &tag,
+                &format!("create_{id}"),
+                &format!(
+                    "Submit a {} task (new-standard API, API key only); query it with `GET /tasks` or give \
+                     `options.callback_url`.",
+                    spec.name
+                ),
+                created,
+            )
+            .with("requestBody", body)
+            .with("security", json!([{API_KEY: []}]))
+            .with_errors(true)
+            .with(
+                "callbacks",
+                json!({"taskStatus": {"{$request.body#/options/callback_url}": {"post": {
+                    "summary": "POSTed on every status change, body like an item of `GET /tasks`",
+                    "security": [],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": item}}},
+                    "responses": {"200": {"description": "Any 2xx acknowledges the callback"}},
+                }}}}),
+            );
+            paths.insert(spec.path.to_owned(), json!({"post": create}));
+            return;
+        }
         if !spec.output.is_queryable() {
             let data = self.immediate_answer(spec.id).unwrap_or_else(|| self.envelope::<Value>());
             let summary = if spec.output == Output::Speech {
@@ -232,6 +269,61 @@ impl Builder {
             .with("parameters", page_parameters("Presets per page"))
             .with_errors(false);
         json!({"get": get})
+    }
+
+    /// `GET /tasks` (by ids) and `POST /tasks` (by cursor), from the tables of
+    /// [`crate::standard`].
+    fn tasks(&mut self) -> Value {
+        use crate::standard::{TASK_FILTERS, TASK_IDS_MAX, TASKS_LIMIT};
+        let tag = self.tag("/tasks");
+        let items = self.envelope::<Vec<crate::wire_standard::TaskItem>>();
+        let page = self.envelope::<crate::wire_standard::TaskPage>();
+        let ids = |name: &str, what: &str| {
+            json!({"name": name, "in": "query", "required": false, "description": format!(
+                "{what}, comma-separated, at most {TASK_IDS_MAX}; give this or the other, not both"),
+                "schema": {"type": "string", "minLength": 1}})
+        };
+        let get = operation(
+            &tag,
+            "get_tasks",
+            "The account's tasks with these ids, in the order asked; unknown ids are left out (an unknown id alone \
+             answers `data: []`).",
+            items,
+        )
+        .with(
+            "parameters",
+            json!([ids("task_ids", "Task ids"), ids("external_task_ids", "External task ids given at create")]),
+        )
+        .with("security", json!([{API_KEY: []}]))
+        .with_errors(false);
+        let millis = json!({"oneOf": [{"type": "integer", "format": "int64", "minimum": 0}, {"type": "string", "pattern": "^[0-9]{1,19}$"}]});
+        let filters: Vec<Value> = TASK_FILTERS
+            .iter()
+            .map(|(key, values)| json!({
+                "type": "object",
+                "properties": {"key": {"const": key}, "values": {"type": "array", "items": {"type": "string", "enum": values}}},
+                "required": ["key", "values"],
+            }))
+            .collect();
+        let (min, max, default) = TASKS_LIMIT;
+        let body = json!({"required": false, "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {
+                "start_time": millis.clone(),
+                "end_time": millis,
+                "cursor": {"type": "string"},
+                "limit": {"type": "integer", "minimum": min, "maximum": max, "default": default},
+                "filters": {"type": "array", "items": {"oneOf": filters}},
+            },
+            "description": "Times are Unix ms (numbers or digit strings); the window defaults to the 30 days before \
+                `end_time` (default now) and `end_time` must not be before `start_time`. A non-empty `cursor` (the \
+                `next_cursor` of the previous page) overrides the window.",
+        }}}});
+        let post = operation(&tag, "list_tasks", "The account's tasks by cursor, newest first.", page)
+            .with("requestBody", body)
+            .with("security", json!([{API_KEY: []}]))
+            .with_errors(true);
+        json!({"get": get, "post": post})
     }
 
     fn account_costs(&mut self) -> Value {
@@ -545,17 +637,56 @@ fn field_schema(spec: &EndpointSpec, field: &Field, ty: &Ty) -> Value {
         Ty::Float { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
         Ty::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
         Ty::Bool => json!({"type": "boolean"}),
-        Ty::Image => json!({
-            "type": "string",
-            "description": format!(
-                "An image: an http(s) URL, or raw Base64 without a `data:` prefix. JPG or PNG, at most {} MB, \
-                 sides at least {} px, aspect ratio between 1:{} and {}:1.",
-                COMMON_LIMITS.max_bytes / (1024 * 1024),
-                COMMON_LIMITS.min_side,
-                COMMON_LIMITS.max_aspect,
-                COMMON_LIMITS.max_aspect,
-            ),
-        }),
+        Ty::Image => image_schema(&COMMON_LIMITS),
+        Ty::ImageWithin(limits) => image_schema(limits),
+        Ty::OneOf(values) => json!({"type": "integer", "enum": values}),
+        Ty::Items(kinds) => {
+            let variants: Vec<Value> = kinds
+                .iter()
+                .map(|kind| {
+                    let fields: Vec<&Field> = kind.fields.iter().collect();
+                    let mut object = object_schema(spec, &fields, false);
+                    object["properties"]["type"] = json!({"const": kind.tag});
+                    let mut required = vec![json!("type")];
+                    if let Some(Value::Array(listed)) = object.get("required") {
+                        required.extend(listed.iter().cloned());
+                    }
+                    // A required field of an item must not be blank.
+                    for field in kind.fields.iter().filter(|f| f.required) {
+                        let property = &object["properties"][field.name];
+                        if property["type"] == "string" && property.get("pattern").is_none() {
+                            object["properties"][field.name]["pattern"] = json!("\\S");
+                        }
+                    }
+                    object["required"] = Value::Array(required);
+                    object["title"] = json!(kind.tag);
+                    object["description"] =
+                        json!(format!("At least {} and at most {} per request.", kind.min, kind.max));
+                    object
+                })
+                .collect();
+            let counts: Vec<Value> = kinds
+                .iter()
+                .map(|kind| {
+                    json!({
+                        "contains": {"type": "object", "properties": {"type": {"const": kind.tag}}, "required": ["type"]},
+                        "minContains": kind.min,
+                        "maxContains": kind.max,
+                    })
+                })
+                .collect();
+            json!({
+                "type": "array",
+                "minItems": 1,
+                "items": {"oneOf": variants},
+                "allOf": counts,
+                "description": format!(
+                    "Items told apart by `type`. Types the service knows but this endpoint does not take ({}) \
+                     are accepted and ignored.",
+                    crate::rules::KNOWN_ITEM_TYPES.join(", ")
+                ),
+            })
+        }
         Ty::HttpUrl => json!({"type": "string", "format": "uri", "pattern": "^https?://"}),
         Ty::Object(fields) => {
             let fields: Vec<&Field> = fields.iter().filter(|f| !f.seed_only).collect();
@@ -568,6 +699,20 @@ fn field_schema(spec: &EndpointSpec, field: &Field, ty: &Ty) -> Value {
             "maxItems": max,
         }),
     }
+}
+
+fn image_schema(limits: &crate::image::ImageLimits) -> Value {
+    json!({
+        "type": "string",
+        "description": format!(
+            "An image: an http(s) URL, or raw Base64 without a `data:` prefix. JPG or PNG, at most {} MB, \
+             sides at least {} px, aspect ratio between 1:{} and {}:1.",
+            limits.max_bytes / (1024 * 1024),
+            limits.min_side,
+            limits.max_aspect,
+            limits.max_aspect,
+        ),
+    })
 }
 
 /// Whether an example still holds a `$name` placeholder of the rule tables.
@@ -611,11 +756,12 @@ mod tests {
             assert!(path["post"].is_object(), "{}", spec.path);
             let name = request_name(spec.id);
             assert_eq!(doc["components"]["schemas"][&name]["type"], "object", "{name}");
-            if spec.output.is_queryable() {
+            if spec.has_legacy_routes() {
                 assert!(path["get"].is_object(), "list of {}", spec.path);
                 assert!(doc["paths"][format!("{}/{{id}}", spec.path)]["get"].is_object(), "query of {}", spec.path);
             }
         }
+        assert!(doc["paths"]["/tasks"]["get"].is_object() && doc["paths"]["/tasks"]["post"].is_object());
     }
 
     #[test]

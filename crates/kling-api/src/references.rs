@@ -63,6 +63,11 @@ pub const PRESET_ELEMENTS: &[PresetElement] = &[
     PresetElement { id: 10, name: "Chef", description: "a chef in a tall white hat" },
     PresetElement { id: 11, name: "Lighthouse", description: "a striped lighthouse on a cliff" },
     PresetElement { id: 12, name: "Skateboarder", description: "a teenager on a skateboard" },
+    // The ids the official new-standard request examples use, so those examples run as
+    // published.
+    PresetElement { id: 161, name: "Parrot", description: "a parrot with bright feathers" },
+    PresetElement { id: 162, name: "Girl", description: "a girl in a denim jacket" },
+    PresetElement { id: 163, name: "Zhang", description: "a young man in a grey coat" },
 ];
 
 /// Whether `voice_id` is a preset voice.

@@ -84,14 +84,21 @@ pub enum Ty {
         /// Upper bound.
         max: i64,
     },
+    /// An integer from the listed values (`settings.duration` of 5 or 10).
+    OneOf(&'static [i64]),
     /// A boolean.
     Bool,
     /// An image: http(s) URL or raw Base64 within the common limits.
     Image,
+    /// An image: http(s) URL or raw Base64 within other limits (the new-standard API's).
+    ImageWithin(&'static image::ImageLimits),
     /// An http(s) URL.
     HttpUrl,
     /// An object with the given fields (unknown keys are ignored).
     Object(&'static [Field]),
+    /// The new-standard `contents[]`: items of the listed kinds, told apart by their
+    /// `type`, each kind with its own fields and counts.
+    Items(&'static [ItemKind]),
     /// An array whose items all have type `item`, with `min..=max` items.
     Array {
         /// Item type.
@@ -150,6 +157,96 @@ impl Field {
     }
 }
 
+/// One kind of `contents[]` item of the new-standard API (`prompt`, `first_frame`, ...).
+#[derive(Debug, Clone, Copy)]
+pub struct ItemKind {
+    /// The value of its `type`.
+    pub tag: &'static str,
+    /// Its fields besides `type`; a required one must be present and not blank.
+    pub fields: &'static [Field],
+    /// Fewest items of this kind a request must have.
+    pub min: usize,
+    /// Most items of this kind a request may have.
+    pub max: usize,
+    /// A valid item of this kind, as JSON.
+    pub example: &'static str,
+}
+
+/// `type` values the new-standard validator knows on every endpoint (PROBE's list of
+/// accepted types). An item whose type is here but not among the endpoint's kinds passes
+/// validation and is ignored, as PROBE saw on omni-video; any other type is refused.
+pub const KNOWN_ITEM_TYPES: &[&str] = &["prompt", "image", "video", "element", "first_frame", "last_frame", "voice"];
+
+/// How a surface phrases parameter errors: the legacy API names the field and then the
+/// problem (`duration: allowed values: 5, 10`); the new-standard API echoes the value
+/// (`settings.resolution value '9000p' is invalid`, PROBE and FS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `/v1/**`.
+    Legacy,
+    /// The new-standard paths.
+    Standard,
+}
+
+/// What is wrong with one value, phrased per [`Style`] by [`Problem::violation`].
+#[derive(Debug)]
+enum Problem<'v> {
+    Required,
+    WrongType(&'static Ty),
+    TooLong(usize),
+    NotAllowed(&'static [&'static str], &'v Value),
+    UnknownModel(&'v Value),
+    Below(f64, &'v Value),
+    Above(f64, &'v Value),
+    Image(image::ImageError),
+    NotHttp(&'v Value),
+    Size(usize, usize),
+}
+
+impl Problem<'_> {
+    fn violation(self, style: Style, path: &str) -> Violation {
+        let message = match style {
+            Style::Legacy => return Violation::parameter(path, self.legacy_detail()),
+            Style::Standard => match self {
+                Problem::Required => format!("{path} cannot be empty"),
+                Problem::WrongType(ty) => format!("{path} value type is invalid, expected {}", json_type(ty)),
+                Problem::TooLong(max) => format!("{path} is too long, at most {max} characters are allowed"),
+                Problem::NotAllowed(_, v)
+                | Problem::UnknownModel(v)
+                | Problem::Below(_, v)
+                | Problem::Above(_, v)
+                | Problem::NotHttp(v) => format!("{path} value '{}' is invalid", echo(v)),
+                Problem::Image(e) => format!("{path} is invalid: {e}"),
+                Problem::Size(min, max) => format!("{path} must have between {min} and {max} items"),
+            },
+        };
+        Violation { kind: ErrorKind::InvalidParameter, field: path.to_owned(), message, rule: None }
+    }
+
+    fn legacy_detail(&self) -> String {
+        match self {
+            Problem::Required => "is required".to_owned(),
+            Problem::WrongType(ty) => format!("must be {}", type_name(ty)),
+            Problem::TooLong(max) => format!("length must be at most {max} characters"),
+            Problem::NotAllowed(allowed, _) => format!("allowed values: {}", allowed.join(", ")),
+            Problem::UnknownModel(_) => "model is not supported".to_owned(),
+            Problem::Below(min, _) => format!("must be greater than or equal to {min:?}"),
+            Problem::Above(max, _) => format!("must be less than or equal to {max:?}"),
+            Problem::Image(e) => e.to_string(),
+            Problem::NotHttp(_) => "must be an http or https URL".to_owned(),
+            Problem::Size(min, max) => format!("size must be between {min} and {max}"),
+        }
+    }
+}
+
+/// A value as the new-standard messages echo it: text unquoted, anything else as JSON.
+fn echo(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.chars().take(100).collect(),
+        other => other.to_string(),
+    }
+}
+
 /// A rule that relates fields or consults the model support matrix.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
@@ -194,6 +291,9 @@ impl Violation {
 /// A request that passed validation, reduced to what the task engine needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidRequest {
+    /// What the task costs when its table prices it (the new-standard endpoints);
+    /// `None` leaves it to the legacy unit table.
+    pub cost: Option<crate::pricing::Units>,
     /// Resolved model name.
     pub model: &'static str,
     /// Resolved mode; `None` for models without a std/pro split.
@@ -363,6 +463,35 @@ impl<'a> Req<'a> {
     pub fn sound_on(&self) -> bool {
         self.text("sound").is_some_and(|s| s == "on")
     }
+
+    /// A new-standard `settings` value as text.
+    pub fn setting(&self, key: &str) -> Option<Cow<'a, str>> {
+        self.text_at(&format!("settings.{key}"))
+    }
+
+    /// A new-standard boolean setting, `default` when absent.
+    pub fn setting_flag(&self, key: &str, default: bool) -> bool {
+        self.at(&format!("settings.{key}")).and_then(|v| as_bool(v, self.coercion)).unwrap_or(default)
+    }
+
+    /// The new-standard `contents[]` items of type `tag`.
+    pub fn items(&self, tag: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+        let coercion = self.coercion;
+        self.array("contents")
+            .iter()
+            .filter(move |item| item.get("type").and_then(|t| as_text(t, coercion)).is_some_and(|t| t == tag))
+    }
+
+    /// Whether `contents[]` has an item of type `tag`.
+    pub fn has_item(&self, tag: &'a str) -> bool {
+        self.items(tag).next().is_some()
+    }
+
+    /// The request's prompt: top-level `prompt`, or the text of the new-standard
+    /// `prompt` item.
+    pub fn prompt_text(&self) -> Option<Cow<'a, str>> {
+        self.text("prompt").or_else(|| self.items("prompt").next().and_then(|item| self.text_in(item, "text")))
+    }
 }
 
 /// A scalar read as text under `coercion`.
@@ -418,16 +547,18 @@ pub fn validate_with(
             rule: None,
         });
     };
+    let style = spec.style();
     let flag_on = |flag: &str| map.get(flag).and_then(|v| as_bool(v, options.coercion)).unwrap_or(false);
+    let check = Check { spec, style, coercion: options.coercion };
     for field in spec.fields.iter().filter(|f| options.seed_fields || !f.seed_only) {
         if field.ignored_unless.is_some_and(|flag| !flag_on(flag)) {
             continue;
         }
         let present = map.get(field.name).filter(|v| !v.is_null() && v.as_str() != Some(""));
         if let Some(value) = present {
-            check_value(spec, field.name, &field.ty, value, options.coercion)?;
+            check.value(field.name, &field.ty, value)?;
         } else if field.required {
-            return Err(Violation::parameter(field.name, "is required"));
+            return Err(Problem::Required.violation(style, field.name));
         }
     }
     let mut req = spec.view(map, options.coercion);
@@ -440,21 +571,36 @@ pub fn validate_with(
         if !options.seed_fields && rule.class == RuleClass::SeedDialect {
             continue;
         }
-        (rule.check)(&req)
-            .map_err(|detail| Violation { rule: Some(rule.id), ..Violation::parameter(rule.field, detail) })?;
+        (rule.check)(&req).map_err(|detail| {
+            let violation = match style {
+                Style::Legacy => Violation::parameter(rule.field, detail),
+                Style::Standard => Violation {
+                    kind: ErrorKind::InvalidParameter,
+                    field: rule.field.to_owned(),
+                    message: detail,
+                    rule: None,
+                },
+            };
+            Violation { rule: Some(rule.id), ..violation }
+        })?;
     }
-    let watermark = req
-        .get("watermark_info")
-        .and_then(|w| w.get("enabled"))
-        .and_then(|e| as_bool(e, options.coercion))
-        .unwrap_or(false);
+    // The new-standard API takes the task options in `options`; a top-level
+    // `callback_url` there is ignored like any unknown key (PROBE).
+    let option = |key: &str| match style {
+        Style::Legacy => req.text(key),
+        Style::Standard => req.text_at(&format!("options.{key}")),
+    };
+    let watermark_path =
+        if style == Style::Standard { "options.watermark_info.enabled" } else { "watermark_info.enabled" };
+    let watermark = req.at(watermark_path).and_then(|e| as_bool(e, options.coercion)).unwrap_or(false);
     let owned = |v: Option<Cow<'_, str>>| v.filter(|s| !s.is_empty()).map(Cow::into_owned);
     let series = req.text("result_type").is_some_and(|t| t == "series");
     let count = |key: &str, default: f64| req.number(key).unwrap_or(default).clamp(1.0, 9.0) as u32;
     let n = if series { req.number("series_amount").map_or(4, |a| a.clamp(2.0, 9.0) as u32) } else { count("n", 1.0) };
-    let mode = match req.video_model {
-        Some(model) => model.modes.and_then(|modes| modes.iter().copied().find(|m| *m == req.mode)),
-        None => ["std", "pro"].into_iter().find(|m| *m == req.mode),
+    let mode = match (req.video_model, style) {
+        (Some(model), _) => model.modes.and_then(|modes| modes.iter().copied().find(|m| *m == req.mode)),
+        (None, Style::Legacy) => ["std", "pro"].into_iter().find(|m| *m == req.mode),
+        (None, Style::Standard) => ["720p", "1080p", "4k"].into_iter().find(|m| *m == req.mode),
     };
     let faces = req
         .array("face_choose")
@@ -470,12 +616,13 @@ pub fn validate_with(
         })
         .collect();
     Ok(ValidRequest {
+        cost: crate::standard::price(spec, &req),
         model: req.model,
         mode,
         duration_s: req.duration,
-        prompt: req.text("prompt").map(Cow::into_owned),
-        external_task_id: owned(req.text("external_task_id")),
-        callback_url: owned(req.text("callback_url")),
+        prompt: req.prompt_text().map(Cow::into_owned),
+        external_task_id: owned(option("external_task_id")),
+        callback_url: owned(option("callback_url")),
         watermark,
         n,
         series,
@@ -509,95 +656,200 @@ fn duration_ms(spec: &EndpointSpec, req: &Req<'_>) -> u64 {
 
 fn type_name(ty: &Ty) -> &'static str {
     match ty {
-        Ty::Text { .. } | Ty::Str | Ty::Enum(_) | Ty::Model | Ty::Image | Ty::HttpUrl => "a string",
+        Ty::Text { .. } | Ty::Str | Ty::Enum(_) | Ty::Model | Ty::Image | Ty::ImageWithin(_) | Ty::HttpUrl => {
+            "a string"
+        }
         Ty::Float { .. } => "a number",
-        Ty::Int { .. } => "an integer",
+        Ty::Int { .. } | Ty::OneOf(_) => "an integer",
         Ty::Bool => "a boolean",
         Ty::Object(_) => "an object",
-        Ty::Array { .. } => "an array",
+        Ty::Items(_) | Ty::Array { .. } => "an array",
     }
 }
 
-fn check_value(spec: &EndpointSpec, path: &str, ty: &Ty, value: &Value, coercion: Coercion) -> Result<(), Violation> {
-    let wrong_type = || Violation::parameter(path, format!("must be {}", type_name(ty)));
-    match ty {
-        Ty::Text { max_chars } => {
-            let text = as_text(value, coercion).ok_or_else(wrong_type)?;
-            if text.chars().count() > *max_chars {
-                return Err(Violation::parameter(path, format!("length must be at most {max_chars} characters")));
+/// What checking one value needs to know besides the value.
+struct Check<'s> {
+    spec: &'s EndpointSpec,
+    style: Style,
+    coercion: Coercion,
+}
+
+impl Check<'_> {
+    fn value(&self, path: &str, ty: &'static Ty, value: &Value) -> Result<(), Violation> {
+        let fail = |problem: Problem<'_>| problem.violation(self.style, path);
+        let wrong_type = || fail(Problem::WrongType(ty));
+        let coercion = self.coercion;
+        match ty {
+            Ty::Text { max_chars } => {
+                let text = as_text(value, coercion).ok_or_else(wrong_type)?;
+                if text.chars().count() > *max_chars {
+                    return Err(fail(Problem::TooLong(*max_chars)));
+                }
+            }
+            Ty::Str => {
+                as_text(value, coercion).ok_or_else(wrong_type)?;
+            }
+            Ty::Enum(allowed) => {
+                let text = as_text(value, coercion).ok_or_else(wrong_type)?;
+                if !allowed.contains(&text.as_ref()) {
+                    return Err(fail(Problem::NotAllowed(allowed, value)));
+                }
+            }
+            Ty::Model => {
+                let text = as_text(value, coercion).ok_or_else(wrong_type)?;
+                if !text.is_empty() && !self.spec.offers_model(&text) {
+                    return Err(fail(Problem::UnknownModel(value)));
+                }
+            }
+            Ty::Float { min, max } => {
+                let number = as_f64(value, coercion).ok_or_else(wrong_type)?;
+                check_range(number, *min, *max, value).map_err(fail)?;
+            }
+            Ty::Int { min, max } => {
+                let number = as_f64(value, coercion).ok_or_else(wrong_type)?;
+                if number.fract() != 0.0 {
+                    return Err(wrong_type());
+                }
+                check_range(number, *min as f64, *max as f64, value).map_err(fail)?;
+            }
+            Ty::OneOf(allowed) => {
+                let number = as_f64(value, coercion).ok_or_else(wrong_type)?;
+                if number.fract() != 0.0 || !allowed.iter().any(|a| *a as f64 == number) {
+                    return Err(fail(Problem::NotAllowed(&[], value)));
+                }
+            }
+            Ty::Bool => {
+                as_bool(value, coercion).ok_or_else(wrong_type)?;
+            }
+            Ty::Image | Ty::ImageWithin(_) => {
+                let limits = if let Ty::ImageWithin(limits) = ty { limits } else { &COMMON_LIMITS };
+                let text = value.as_str().ok_or_else(wrong_type)?;
+                image::inspect(text, limits).map_err(|e| fail(Problem::Image(e)))?;
+            }
+            Ty::HttpUrl => {
+                let text = value.as_str().ok_or_else(wrong_type)?;
+                if !text.is_empty() && !image::is_http_url(text) {
+                    return Err(fail(Problem::NotHttp(value)));
+                }
+            }
+            Ty::Object(fields) => {
+                let object = value.as_object().ok_or_else(wrong_type)?;
+                self.fields(path, fields, object)?;
+            }
+            Ty::Items(kinds) => self.items(path, ty, kinds, value)?,
+            Ty::Array { item, min, max } => {
+                let items = value.as_array().ok_or_else(wrong_type)?;
+                if items.len() < *min || items.len() > *max {
+                    return Err(fail(Problem::Size(*min, *max)));
+                }
+                for (i, sub) in items.iter().enumerate() {
+                    self.value(&format!("{path}[{i}]"), item, sub)?;
+                }
             }
         }
-        Ty::Str => {
-            as_text(value, coercion).ok_or_else(wrong_type)?;
-        }
-        Ty::Enum(allowed) => {
-            let text = as_text(value, coercion).ok_or_else(wrong_type)?;
-            if !allowed.contains(&text.as_ref()) {
-                return Err(Violation::parameter(path, format!("allowed values: {}", allowed.join(", "))));
+        Ok(())
+    }
+
+    fn fields(&self, path: &str, fields: &'static [Field], object: &Map<String, Value>) -> Result<(), Violation> {
+        for field in fields {
+            let sub_path = format!("{path}.{}", field.name);
+            match object.get(field.name).filter(|v| !v.is_null()) {
+                Some(sub) => self.value(&sub_path, &field.ty, sub)?,
+                None if field.required => return Err(Problem::Required.violation(self.style, &sub_path)),
+                None => {}
             }
         }
-        Ty::Model => {
-            let text = as_text(value, coercion).ok_or_else(wrong_type)?;
-            if !text.is_empty() && !spec.offers_model(&text) {
-                return Err(Violation::parameter(path, "model is not supported"));
-            }
+        Ok(())
+    }
+
+    /// `contents[]`: not empty, every item of a known type with its required fields not
+    /// blank (the recorded `content item of type 'prompt' must have non-blank text`),
+    /// then the counts of each kind.
+    fn items(&self, path: &str, ty: &'static Ty, kinds: &'static [ItemKind], value: &Value) -> Result<(), Violation> {
+        let items = value.as_array().ok_or_else(|| Problem::WrongType(ty).violation(self.style, path))?;
+        if items.is_empty() {
+            return Err(Problem::Required.violation(self.style, path));
         }
-        Ty::Float { min, max } => {
-            let number = as_f64(value, coercion).ok_or_else(wrong_type)?;
-            check_range(path, number, *min, *max)?;
-        }
-        Ty::Int { min, max } => {
-            let number = as_f64(value, coercion).ok_or_else(wrong_type)?;
-            if number.fract() != 0.0 {
-                return Err(wrong_type());
-            }
-            check_range(path, number, *min as f64, *max as f64)?;
-        }
-        Ty::Bool => {
-            as_bool(value, coercion).ok_or_else(wrong_type)?;
-        }
-        Ty::Image => {
-            let text = value.as_str().ok_or_else(wrong_type)?;
-            image::inspect(text, &COMMON_LIMITS).map_err(|e| Violation::parameter(path, e))?;
-        }
-        Ty::HttpUrl => {
-            let text = value.as_str().ok_or_else(wrong_type)?;
-            if !text.is_empty() && !image::is_http_url(text) {
-                return Err(Violation::parameter(path, "must be an http or https URL"));
-            }
-        }
-        Ty::Object(fields) => {
-            let object = value.as_object().ok_or_else(wrong_type)?;
-            for field in *fields {
-                let sub_path = format!("{path}.{}", field.name);
-                match object.get(field.name).filter(|v| !v.is_null()) {
-                    Some(sub) => check_value(spec, &sub_path, &field.ty, sub, coercion)?,
+        let mut counts = vec![0_usize; kinds.len()];
+        for (i, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            let object =
+                item.as_object().ok_or_else(|| Problem::WrongType(&OBJECT).violation(self.style, &item_path))?;
+            let type_path = format!("{item_path}.type");
+            let tag_value = object.get("type").filter(|v| !v.is_null());
+            let tag = tag_value
+                .and_then(|v| as_text(v, self.coercion))
+                .filter(|t| !t.trim().is_empty())
+                .ok_or_else(|| Problem::Required.violation(self.style, &type_path))?;
+            let Some(k) = kinds.iter().position(|kind| kind.tag == tag) else {
+                if KNOWN_ITEM_TYPES.contains(&tag.as_ref()) {
+                    continue;
+                }
+                let shown = tag_value.unwrap_or(&Value::Null);
+                return Err(Problem::NotAllowed(KNOWN_ITEM_TYPES, shown).violation(self.style, &type_path));
+            };
+            counts[k] += 1;
+            let kind = &kinds[k];
+            for field in kind.fields {
+                match object.get(field.name).filter(|v| !v.is_null() && !is_blank(v)) {
+                    Some(sub) => self.value(&format!("{item_path}.{}", field.name), &field.ty, sub)?,
                     None if field.required => {
-                        return Err(Violation::parameter(sub_path, "is required"));
+                        // Recorded: "must have non-blank text", "must have a non-blank url".
+                        let what = if field.name == "text" {
+                            "non-blank text".to_owned()
+                        } else {
+                            format!("a non-blank {}", field.name)
+                        };
+                        return Err(Violation {
+                            kind: ErrorKind::InvalidParameter,
+                            field: format!("{item_path}.{}", field.name),
+                            message: format!("content item of type '{}' must have {what}", kind.tag),
+                            rule: None,
+                        });
                     }
                     None => {}
                 }
             }
         }
-        Ty::Array { item, min, max } => {
-            let items = value.as_array().ok_or_else(wrong_type)?;
-            if items.len() < *min || items.len() > *max {
-                return Err(Violation::parameter(path, format!("size must be between {min} and {max}")));
-            }
-            for (i, sub) in items.iter().enumerate() {
-                check_value(spec, &format!("{path}[{i}]"), item, sub, coercion)?;
-            }
+        for (kind, count) in kinds.iter().zip(counts) {
+            let message = if count > kind.max {
+                format!("contents can have at most {} items of type '{}'", kind.max, kind.tag)
+            } else if count < kind.min {
+                format!("contents must have an item of type '{}'", kind.tag)
+            } else {
+                continue;
+            };
+            return Err(Violation { kind: ErrorKind::InvalidParameter, field: path.to_owned(), message, rule: None });
         }
+        Ok(())
     }
-    Ok(())
 }
 
-fn check_range(path: &str, number: f64, min: f64, max: f64) -> Result<(), Violation> {
+const OBJECT: Ty = Ty::Object(&[]);
+
+/// Whether a value is blank text (the new-standard checks treat it as missing).
+fn is_blank(value: &Value) -> bool {
+    value.as_str().is_some_and(|s| s.trim().is_empty())
+}
+
+/// The JSON type a [`Ty`] expects, as the new-standard messages name it.
+fn json_type(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::Text { .. } | Ty::Str | Ty::Enum(_) | Ty::Model | Ty::Image | Ty::ImageWithin(_) | Ty::HttpUrl => "string",
+        Ty::Float { .. } => "number",
+        Ty::Int { .. } | Ty::OneOf(_) => "integer",
+        Ty::Bool => "boolean",
+        Ty::Object(_) => "object",
+        Ty::Items(_) | Ty::Array { .. } => "array",
+    }
+}
+
+fn check_range(number: f64, min: f64, max: f64, value: &Value) -> Result<(), Problem<'_>> {
     if number < min {
-        return Err(Violation::parameter(path, format!("must be greater than or equal to {min:?}")));
+        return Err(Problem::Below(min, value));
     }
     if number > max {
-        return Err(Violation::parameter(path, format!("must be less than or equal to {max:?}")));
+        return Err(Problem::Above(max, value));
     }
     Ok(())
 }
@@ -731,6 +983,10 @@ fn bad_values(ty: &Ty, path: &str, example: &Value, out: &mut Vec<(String, Strin
                 push("max", json!(above));
             }
         }
+        Ty::OneOf(allowed) => {
+            push("type", json!("not a number"));
+            push("enum", json!(allowed.iter().max().map_or(0, |m| m + 1)));
+        }
         Ty::Bool => push("type", json!("maybe")),
         Ty::Image => {
             push("type", json!(7));
@@ -741,10 +997,25 @@ fn bad_values(ty: &Ty, path: &str, example: &Value, out: &mut Vec<(String, Strin
             push("aspect", json!("$image:png:1000x300"));
             push("max_bytes", json!("$image:png:640x360:pad=10485761"));
         }
+        Ty::ImageWithin(limits) => {
+            let min = limits.min_side;
+            let wide = (f64::from(min) * limits.max_aspect).ceil() as u32 + 100;
+            push("type", json!(7));
+            push("data_uri", json!(format!("data:image/png;base64,$image:png:{}x{min}", min * 2)));
+            push("not_base64", json!("not an image ###"));
+            push("format", json!(format!("$image:gif:{}x{min}", min * 2)));
+            push("min_side", json!(format!("$image:png:{}x{}", min * 2, min - 1)));
+            push("aspect", json!(format!("$image:png:{wide}x{min}")));
+            // A padded image over a large limit would not fit in a request body.
+            if limits.max_bytes <= 16 * 1024 * 1024 {
+                push("max_bytes", json!(format!("$image:png:{}x{min}:pad={}", min * 2, limits.max_bytes + 1)));
+            }
+        }
         Ty::HttpUrl => {
             push("type", json!(7));
             push("scheme", json!("ftp://example.com/hook"));
         }
+        Ty::Items(kinds) => item_cases(kinds, path, example, out),
         Ty::Object(fields) => {
             push("type", json!("not an object"));
             for sub in *fields {
@@ -781,6 +1052,63 @@ fn bad_values(ty: &Ty, path: &str, example: &Value, out: &mut Vec<(String, Strin
                 let mut replaced = example.clone();
                 replaced[0] = bad;
                 out.push((id, field, replaced));
+            }
+        }
+    }
+}
+
+/// The cases of a `contents[]` field: not an array, empty, an unknown type, and per kind
+/// a blank required field, bad field values, one item too many and none where one is
+/// needed. `example` is a valid `contents[]` holding an item of every kind it tests.
+fn item_cases(kinds: &[ItemKind], path: &str, example: &Value, out: &mut Vec<(String, String, Value)>) {
+    let items = example.as_array().cloned().unwrap_or_default();
+    let tag_of = |item: &Value| item.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+    out.push((format!("{path}.type"), path.to_owned(), json!("not an array")));
+    out.push((format!("{path}.empty"), path.to_owned(), json!([])));
+    if let Some(first) = items.first() {
+        let mut unknown = items.clone();
+        unknown[0]["type"] = json!("__not_a_type__");
+        out.push((format!("{path}.unknown_type"), format!("{path}[0].type"), Value::Array(unknown)));
+        let mut untyped = items.clone();
+        if let Some(map) = untyped[0].as_object_mut() {
+            map.remove("type");
+        }
+        out.push((format!("{path}.type_required"), format!("{path}[0].type"), Value::Array(untyped)));
+        debug_assert!(first.is_object());
+    }
+    for kind in kinds {
+        let id = |what: &str| format!("{path}.{}.{what}", kind.tag);
+        let Some(at) = items.iter().position(|item| tag_of(item) == kind.tag) else { continue };
+        for field in kind.fields {
+            if field.required {
+                let mut blank = items.clone();
+                blank[at][field.name] = json!(" ");
+                let message_path = format!("{path}[{at}].{}", field.name);
+                out.push((id(&format!("{}.required", field.name)), message_path, Value::Array(blank)));
+            }
+            let sub_example = items[at].get(field.name).cloned().unwrap_or(Value::Null);
+            let mut nested = Vec::new();
+            bad_values(&field.ty, &format!("{path}[{at}].{}", field.name), &sub_example, &mut nested);
+            for (case, message_path, bad) in nested {
+                let mut replaced = items.clone();
+                replaced[at][field.name] = bad;
+                out.push((
+                    case.replacen(&format!("[{at}]"), &format!(".{}", kind.tag), 1),
+                    message_path,
+                    Value::Array(replaced),
+                ));
+            }
+        }
+        let count = items.iter().filter(|item| tag_of(item) == kind.tag).count();
+        if kind.max < 16 {
+            let mut more = items.clone();
+            more.extend(std::iter::repeat_n(items[at].clone(), kind.max + 1 - count.min(kind.max + 1)));
+            out.push((id("max_items"), path.to_owned(), Value::Array(more)));
+        }
+        if kind.min > 0 {
+            let fewer: Vec<Value> = items.iter().filter(|item| tag_of(item) != kind.tag).cloned().collect();
+            if !fewer.is_empty() {
+                out.push((id("min_items"), path.to_owned(), Value::Array(fewer)));
             }
         }
     }

@@ -91,6 +91,7 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
     default_model: models::DEFAULT_VIDEO_MODEL,
     default_mode: "std",
     seed_fields: &[],
+    standard: None,
     base: r#"{"prompt": "a cat walks on the beach"}"#,
     fields: common_video_fields![
         Field::optional("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
@@ -148,6 +149,7 @@ pub const MULTI_IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     default_model: "kling-v1-6",
     default_mode: "std",
     seed_fields: &[],
+    standard: None,
     base: r#"{"image_list": [{"image": "https://example.com/a.png"}], "prompt": "the two friends wave"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v1-6""#),
@@ -192,6 +194,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     default_model: models::DEFAULT_VIDEO_MODEL,
     default_mode: "std",
     seed_fields: &[],
+    standard: None,
     base: r#"{"image": "https://example.com/first-frame.png"}"#,
     fields: common_video_fields![
         Field::optional("image", Ty::Image, r#""$image:png:640x360""#),

@@ -26,7 +26,9 @@ fn jwt(c: &mut Criterion) {
         header::AUTHORIZATION,
         HeaderValue::from_str(&format!("Bearer {token}")).unwrap_or(HeaderValue::from_static("")),
     );
-    c.bench_function("jwt_verify", |b| b.iter(|| authenticate(black_box(&headers), &accounts, now, 5).is_ok()));
+    c.bench_function("jwt_verify", |b| {
+        b.iter(|| authenticate(black_box(&headers), &accounts, now, 5, kling_mock::auth::Surface::Legacy).is_ok())
+    });
 }
 
 fn validation(c: &mut Criterion) {

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use kling_api::ErrorKind;
 use kling_api::endpoints::PackType;
+use kling_api::pricing::Units;
 use serde::{Deserialize, Serialize};
 
 /// Limits of one pack type.
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct PackLimits {
     /// Units in the pack; `None` is unlimited.
-    pub units: Option<u64>,
+    pub units: Option<Units>,
     /// Most running tasks (slots); `None` is unlimited.
     pub concurrency: Option<u32>,
 }
@@ -62,11 +63,11 @@ pub struct PackState {
     /// Pack type.
     pub pack_type: PackType,
     /// Units at the start; `None` is unlimited.
-    pub total: Option<u64>,
+    pub total: Option<Units>,
     /// Units left; `None` is unlimited.
-    pub remaining: Option<u64>,
+    pub remaining: Option<Units>,
     /// Units charged so far.
-    pub used: u64,
+    pub used: Units,
     /// Slot limit; `None` is unlimited.
     pub concurrency: Option<u32>,
     /// Slots taken by running tasks.
@@ -79,7 +80,7 @@ impl PackState {
             pack_type,
             total: limits.units,
             remaining: limits.units,
-            used: 0,
+            used: Units::ZERO,
             concurrency: limits.concurrency,
             running: 0,
         }
@@ -118,7 +119,7 @@ impl AccountState {
 
     /// Reserves `cost` units and `slots` slots, or says which limit forbids it: the
     /// balance is checked before concurrency.
-    pub fn reserve(&mut self, pack: PackType, cost: u64, slots: u32) -> Result<(), ErrorKind> {
+    pub fn reserve(&mut self, pack: PackType, cost: Units, slots: u32) -> Result<(), ErrorKind> {
         let Some(state) = self.pack_mut(pack) else { return Ok(()) };
         if state.remaining.is_some_and(|left| left < cost) {
             return Err(ErrorKind::InsufficientBalance);
@@ -133,7 +134,7 @@ impl AccountState {
     }
 
     /// Gives back the slots of an ended task, and its units when it failed.
-    pub fn finish(&mut self, pack: PackType, cost: u64, slots: u32, succeeded: bool) {
+    pub fn finish(&mut self, pack: PackType, cost: Units, slots: u32, succeeded: bool) {
         let Some(state) = self.pack_mut(pack) else { return };
         state.running = state.running.saturating_sub(slots);
         if !succeeded {
@@ -178,27 +179,33 @@ mod tests {
 
     #[test]
     fn balance_and_concurrency_are_reserved_and_released() {
-        let limits = Limits { video: PackLimits { units: Some(300), concurrency: Some(1) }, ..Limits::default() };
+        let limits =
+            Limits { video: PackLimits { units: Some(Units::whole(300)), concurrency: Some(1) }, ..Limits::default() };
         let mut account = AccountState::new(&limits);
-        assert_eq!(account.reserve(PackType::Video, 150, 1), Ok(()));
-        assert_eq!(account.reserve(PackType::Video, 150, 1), Err(ErrorKind::ConcurrencyLimit));
-        account.finish(PackType::Video, 150, 1, false);
-        assert_eq!(account.pack(PackType::Video).and_then(|p| p.remaining), Some(300), "failed tasks are refunded");
-        assert_eq!(account.reserve(PackType::Video, 200, 1), Ok(()));
-        account.finish(PackType::Video, 200, 1, true);
-        assert_eq!(account.reserve(PackType::Video, 150, 1), Err(ErrorKind::InsufficientBalance));
-        assert_eq!(account.reserve(PackType::Image, 10_000, 9), Ok(()), "other packs are unlimited");
+        assert_eq!(account.reserve(PackType::Video, Units::whole(150), 1), Ok(()));
+        assert_eq!(account.reserve(PackType::Video, Units::whole(150), 1), Err(ErrorKind::ConcurrencyLimit));
+        account.finish(PackType::Video, Units::whole(150), 1, false);
+        assert_eq!(
+            account.pack(PackType::Video).and_then(|p| p.remaining),
+            Some(Units::whole(300)),
+            "failed tasks are refunded"
+        );
+        assert_eq!(account.reserve(PackType::Video, Units::whole(200), 1), Ok(()));
+        account.finish(PackType::Video, Units::whole(200), 1, true);
+        assert_eq!(account.reserve(PackType::Video, Units::whole(150), 1), Err(ErrorKind::InsufficientBalance));
+        assert_eq!(account.reserve(PackType::Image, Units::whole(10_000), 9), Ok(()), "other packs are unlimited");
     }
 
     #[test]
     fn changing_limits_keeps_what_was_used_and_refunds_never_overflow() {
-        let limits = Limits { video: PackLimits { units: Some(1000), concurrency: None }, ..Limits::default() };
+        let limits =
+            Limits { video: PackLimits { units: Some(Units::whole(1000)), concurrency: None }, ..Limits::default() };
         let mut account = AccountState::new(&limits);
-        assert_eq!(account.reserve(PackType::Video, 150, 1), Ok(()));
-        account.set_limits(PackType::Video, PackLimits { units: Some(300), concurrency: Some(2) });
-        assert_eq!(account.pack(PackType::Video).and_then(|p| p.remaining), Some(150));
-        account.finish(PackType::Video, 150, 1, false);
-        assert_eq!(account.pack(PackType::Video).and_then(|p| p.remaining), Some(300));
+        assert_eq!(account.reserve(PackType::Video, Units::whole(150), 1), Ok(()));
+        account.set_limits(PackType::Video, PackLimits { units: Some(Units::whole(300)), concurrency: Some(2) });
+        assert_eq!(account.pack(PackType::Video).and_then(|p| p.remaining), Some(Units::whole(150)));
+        account.finish(PackType::Video, Units::whole(150), 1, false);
+        assert_eq!(account.pack(PackType::Video).and_then(|p| p.remaining), Some(Units::whole(300)));
         assert_eq!(account.pack(PackType::Video).map(|p| p.running), Some(0));
     }
 }

@@ -44,12 +44,25 @@ pub enum StartError {
     /// The configuration has no account.
     #[error("at least one account is required")]
     NoAccount,
+    /// An API key is bound to an access key no account has.
+    #[error("{0}")]
+    ApiKey(String),
     /// HTTPS was asked for but its certificate could not be set up.
     #[error(transparent)]
     Tls(#[from] TlsError),
     /// The state file cannot be restored.
     #[error(transparent)]
     State(#[from] crate::persist::StateError),
+}
+
+/// The configured API keys, less the development key when the development account is
+/// not configured (a configuration that replaces the accounts drops its key with it).
+fn api_keys_for(config: &Config) -> Vec<crate::auth::ApiKey> {
+    let dev_present = config.accounts.iter().any(|a| a.access_key == crate::config::DEV_ACCESS_KEY);
+    let is_dev_key = |k: &crate::auth::ApiKey| {
+        k.key == crate::config::DEV_API_KEY && k.bound_to.as_deref() == Some(crate::config::DEV_ACCESS_KEY)
+    };
+    config.api_keys.iter().filter(|k| dev_present || !is_dev_key(k)).cloned().collect()
 }
 
 /// A bound, ready-to-serve emulator.
@@ -100,7 +113,9 @@ impl App {
             limits: config.limits.clone(),
         }));
         engine.set_public_url(public_url.clone());
-        let accounts = Accounts::new(config.accounts.iter().map(|a| (a.access_key.as_str(), a.secret_key.as_str())));
+        let accounts = Accounts::new(config.accounts.iter().map(|a| (a.access_key.as_str(), a.secret_key.as_str())))
+            .with_api_keys(&api_keys_for(&config))
+            .map_err(StartError::ApiKey)?;
         let started_ms = restored.as_ref().map_or_else(|| clock.now_ms(), |r| r.packs_started_ms);
         let scenarios = Scenarios::new(config.seed);
         let initial = config.scenarios.clone();

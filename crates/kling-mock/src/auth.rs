@@ -1,6 +1,13 @@
 //! Authentication exactly as REFERENCE.md §a.1 and §e: `Authorization: Bearer <JWT>`,
 //! HS256 signed with the account's secret key, `iss` = access key, `exp`/`nbf` checked
-//! with a small leeway.
+//! with a small leeway; or, since 2026, `Authorization: Bearer <API key>`
+//! (REFERENCE-2026.md §a.1).
+//!
+//! A bearer value is an API key when it is one of the configured keys (an exact lookup,
+//! so a key may look like anything); otherwise it is read as a token. The new-standard
+//! paths take API keys only: anything else there gets 401 / 1002 with the recorded AK/SK
+//! text. On the legacy surface a value that is not JWT-shaped (three dot-separated parts)
+//! gets the recorded `api key not found`.
 //!
 //! | situation | code |
 //! |---|---|
@@ -26,13 +33,33 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AccountId(pub u32);
 
-/// One API account: an access key and its secret.
+/// One API account: an access key and its secret, or an API key alone.
 pub struct Account {
     /// Registry index.
     pub id: AccountId,
-    /// The access key (`iss`).
+    /// The account's name everywhere the emulator shows one (journal, admin API, limits,
+    /// scenarios, state file): the access key (`iss`), or for an account that has only an
+    /// API key, `api-key-` and the key's fingerprint.
     pub access_key: String,
-    key: DecodingKey,
+    /// The secret's decoding key; `None` for an account that has only an API key.
+    key: Option<DecodingKey>,
+}
+
+/// A short, stable name for a secret that never reveals it: the first 12 hex digits of
+/// its SHA-256.
+pub fn fingerprint(secret: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(secret.as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Which surface a request is for: it decides what a bearer value may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// `/v1/**`, `/account/**`: tokens and API keys.
+    Legacy,
+    /// The new-standard paths and `/tasks`: API keys only.
+    Standard,
 }
 
 impl std::fmt::Debug for Account {
@@ -41,10 +68,61 @@ impl std::fmt::Debug for Account {
     }
 }
 
-/// All configured accounts, by access key.
+/// All configured accounts, by access key and by API key.
 #[derive(Debug, Default)]
 pub struct Accounts {
     by_key: HashMap<String, Arc<Account>>,
+    by_api_key: HashMap<String, Arc<Account>>,
+}
+
+/// An API key and, when it belongs to an AK/SK account, that account's access key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    /// The key, as clients send it.
+    pub key: String,
+    /// The access key of the account it shares tasks, packs and limits with.
+    pub bound_to: Option<String>,
+}
+
+impl ApiKey {
+    /// A key of its own account.
+    pub fn new(key: impl Into<String>) -> ApiKey {
+        ApiKey { key: key.into(), bound_to: None }
+    }
+
+    /// A key of the AK/SK account `access_key`.
+    pub fn bound(key: impl Into<String>, access_key: impl Into<String>) -> ApiKey {
+        ApiKey { key: key.into(), bound_to: Some(access_key.into()) }
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKey")
+            .field("fingerprint", &fingerprint(&self.key))
+            .field("bound_to", &self.bound_to)
+            .finish()
+    }
+}
+
+impl std::str::FromStr for ApiKey {
+    type Err = String;
+
+    /// Parses `KEY` or `KEY=ACCESS_KEY`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (key, bound) = match s.split_once('=') {
+            Some((key, access)) => (key, Some(access)),
+            None => (s, None),
+        };
+        if key.trim().is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err("expected KEY or KEY=ACCESS_KEY, the key non-empty and without spaces".to_owned());
+        }
+        match bound {
+            Some("") => Err("KEY=ACCESS_KEY needs the access key after '='".to_owned()),
+            Some(access) => Ok(ApiKey::bound(key, access)),
+            None => Ok(ApiKey::new(key)),
+        }
+    }
 }
 
 impl Accounts {
@@ -54,10 +132,39 @@ impl Accounts {
         for (i, (access, secret)) in pairs.into_iter().enumerate() {
             let id = AccountId(u32::try_from(i).unwrap_or(u32::MAX));
             let account =
-                Account { id, access_key: access.to_owned(), key: DecodingKey::from_secret(secret.as_bytes()) };
+                Account { id, access_key: access.to_owned(), key: Some(DecodingKey::from_secret(secret.as_bytes())) };
             by_key.insert(access.to_owned(), Arc::new(account));
         }
-        Accounts { by_key }
+        Accounts { by_key, by_api_key: HashMap::new() }
+    }
+
+    /// Adds API keys: a bound key shares its AK/SK account, an unbound one is an account
+    /// of its own. A key bound to an access key no account has is an error.
+    pub fn with_api_keys(mut self, keys: &[ApiKey]) -> Result<Accounts, String> {
+        for api_key in keys {
+            let account = match &api_key.bound_to {
+                Some(access) => self.by_key.get(access).cloned().ok_or_else(|| {
+                    format!(
+                        "API key {} is bound to access key {access:?}, which no account has",
+                        fingerprint(&api_key.key)
+                    )
+                })?,
+                None => {
+                    let next = self.by_key.values().chain(self.by_api_key.values()).map(|a| a.id.0 + 1).max();
+                    let name = format!("api-key-{}", fingerprint(&api_key.key));
+                    let account = Arc::new(Account { id: AccountId(next.unwrap_or(0)), access_key: name, key: None });
+                    self.by_key.insert(account.access_key.clone(), account.clone());
+                    account
+                }
+            };
+            self.by_api_key.insert(api_key.key.clone(), account);
+        }
+        Ok(self)
+    }
+
+    /// The account an API key belongs to.
+    pub fn by_api_key(&self, key: &str) -> Option<&Arc<Account>> {
+        self.by_api_key.get(key)
     }
 
     /// The account with this access key.
@@ -86,12 +193,14 @@ fn fail(kind: ErrorKind, message: &str) -> ApiError {
     ApiError::with_message(kind, message)
 }
 
-/// Verifies the Authorization header at `now_s` (Unix seconds) and returns the account.
+/// Verifies the Authorization header at `now_s` (Unix seconds) for a request to
+/// `surface` and returns the account.
 pub fn authenticate(
     headers: &HeaderMap,
     accounts: &Accounts,
     now_s: i64,
     leeway_s: i64,
+    surface: Surface,
 ) -> Result<Arc<Account>, ApiError> {
     let Some(raw) = headers.get(axum::http::header::AUTHORIZATION) else {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
@@ -110,6 +219,15 @@ pub fn authenticate(
     if token.trim().is_empty() {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
     }
+    if let Some(account) = accounts.by_api_key(token) {
+        return Ok(account.clone());
+    }
+    if surface == Surface::Standard {
+        return Err(fail(ErrorKind::AuthInvalid, kling_api::standard::AKSK_REJECTED));
+    }
+    if !looks_like_jwt(token) {
+        return Err(fail(ErrorKind::AuthInvalid, kling_api::standard::API_KEY_NOT_FOUND));
+    }
     let invalid = || fail(ErrorKind::AuthInvalid, "Authorization is invalid");
     let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
     if header.alg != Algorithm::HS256 {
@@ -124,7 +242,8 @@ pub fn authenticate(
     validation.validate_nbf = false;
     validation.validate_aud = false;
     validation.required_spec_claims.clear();
-    let claims = jsonwebtoken::decode::<TimeClaims>(token, &account.key, &validation).map_err(|_| invalid())?.claims;
+    let key = account.key.as_ref().ok_or_else(invalid)?;
+    let claims = jsonwebtoken::decode::<TimeClaims>(token, key, &validation).map_err(|_| invalid())?.claims;
 
     let seconds = |v: &serde_json::Value| v.as_f64().map(|f| f.floor() as i64);
     let exp = claims
@@ -145,6 +264,14 @@ pub fn authenticate(
     Ok(account.clone())
 }
 
+/// Whether a bearer value has the shape of a JWT: three dot-separated base64url parts.
+fn looks_like_jwt(token: &str) -> bool {
+    let parts: Vec<&str> = token.split('.').collect();
+    parts.len() == 3
+        && parts[..2].iter().all(|p| !p.is_empty())
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'='))
+}
+
 /// Extractor for handlers that need an authenticated account.
 #[derive(Debug, Clone)]
 pub struct Authenticated(pub Arc<Account>);
@@ -154,7 +281,9 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let now_s = state.auth_now_ms().div_euclid(1000);
-        let account = authenticate(&parts.headers, &state.accounts, now_s, state.config.jwt_leeway_s)?;
+        let surface =
+            if kling_api::standard::is_standard_path(parts.uri.path()) { Surface::Standard } else { Surface::Legacy };
+        let account = authenticate(&parts.headers, &state.accounts, now_s, state.config.jwt_leeway_s, surface)?;
         if let Some(slot) = parts.extensions.get::<crate::journal::NoteSlot>() {
             slot.0.lock().access_key = Some(account.access_key.clone());
         }

@@ -10,6 +10,7 @@ use kling_api::Dialect;
 use kling_api::rules::ValidationOptions;
 
 use crate::accounts::LimitsConfig;
+pub use crate::auth::ApiKey;
 use crate::latency::LatencyProfile;
 use crate::scenario::Scenario;
 use crate::tls::TlsConfig;
@@ -18,6 +19,9 @@ use crate::tls::TlsConfig;
 pub const DEV_ACCESS_KEY: &str = "kling-mock-dev-access-key";
 /// Secret key of the built-in development account.
 pub const DEV_SECRET_KEY: &str = "kling-mock-dev-secret-key";
+/// API key of the built-in development account (a development key, public like its
+/// secret key).
+pub const DEV_API_KEY: &str = "kling-mock-dev-api-key";
 /// Port used when none is given.
 pub const DEFAULT_PORT: u16 = 8088;
 
@@ -98,6 +102,8 @@ pub struct Config {
     pub port: u16,
     /// Accounts whose tokens are accepted.
     pub accounts: Vec<AccountKeys>,
+    /// API keys: of their own accounts, or bound to one of `accounts`.
+    pub api_keys: Vec<ApiKey>,
     /// Simulated time source.
     pub clock: ClockConfig,
     /// Seed for every random decision (ids, latencies).
@@ -115,6 +121,8 @@ pub struct Config {
     /// Base URL put in result links when no request tells the host (callbacks);
     /// defaults to `http://<bound address>`.
     pub public_url: Option<String>,
+    /// Whether `/tasks` shows tasks created on the legacy surface too (FIDELITY.md).
+    pub tasks_include_legacy: bool,
     /// Most tasks kept; beyond it the oldest finished tasks are evicted.
     pub task_capacity: usize,
     /// How long one callback POST may take.
@@ -166,6 +174,7 @@ impl Default for Config {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: DEFAULT_PORT,
             accounts: vec![AccountKeys::dev()],
+            api_keys: vec![ApiKey::bound(DEV_API_KEY, DEV_ACCESS_KEY)],
             clock: ClockConfig::System { scale: 1.0, start_ms: None },
             seed: 0,
             latency: LatencyProfile::Realistic,
@@ -174,6 +183,7 @@ impl Default for Config {
             auth_clock: AuthClock::Wall,
             validation: ValidationOptions::default(),
             public_url: None,
+            tasks_include_legacy: true,
             task_capacity: 100_000,
             callback_timeout: Duration::from_secs(10),
             dialect: Dialect::Official,

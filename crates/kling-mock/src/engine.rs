@@ -14,8 +14,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use kling_api::endpoints::{Output, PackType};
+use kling_api::pricing::Units;
 use kling_api::rules::{self, ValidRequest};
 use kling_api::wire::{CreatedTask, Face, FaceSession, Task, TaskInfo, TaskStatus};
+use kling_api::wire_standard::{Status, TaskItem, TaskPage};
 use kling_api::{EndpointId, EndpointSpec, ErrorKind, pricing};
 use parking_lot::{Mutex, RwLock};
 use rand::SeedableRng;
@@ -91,7 +93,7 @@ pub struct TaskDetail {
     /// Mode.
     pub mode: Option<&'static str>,
     /// Units charged on success.
-    pub cost: u64,
+    pub cost: Units,
     /// The task's future.
     pub plan: Plan,
     /// The API view.
@@ -210,7 +212,9 @@ impl Engine {
         } else {
             (action.queued.unwrap_or(queued).sample(&mut rng), action.processing.unwrap_or(processing).sample(&mut rng))
         };
-        let cost = u64::from(pricing::unit_cost(spec.id, request.mode, seconds, request.n));
+        let cost = request
+            .cost
+            .unwrap_or_else(|| Units::whole(u64::from(pricing::unit_cost(spec.id, request.mode, seconds, request.n))));
         let slots = if spec.pack == PackType::Image { request.n } else { 1 };
         if store.is_full() {
             return Err(ApiError::with_message(
@@ -462,6 +466,59 @@ impl Engine {
         ids.iter().filter_map(|id| store.get(*id)).map(|t| t.render(base_url, &self.media)).collect()
     }
 
+    /// `account`'s tasks with these ids (or external ids), in the order asked, as
+    /// `/tasks` items; unknown ids are left out. Legacy tasks count only when
+    /// `include_legacy`.
+    pub fn items(
+        &self,
+        account: &Account,
+        keys: &[&str],
+        external: bool,
+        include_legacy: bool,
+        base_url: &str,
+    ) -> Vec<TaskItem> {
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        let ids: Vec<u64> = keys
+            .iter()
+            .filter_map(|key| store.find(account.id, key, external))
+            .filter(|id| store.get(*id).is_some_and(|t| include_legacy || t.is_standard()))
+            .collect();
+        for id in &ids {
+            self.settle_locked(&mut store, *id, now);
+        }
+        ids.iter().filter_map(|id| store.get(*id)).map(|t| t.item(base_url, &self.media)).collect()
+    }
+
+    /// One page of `account`'s tasks by cursor, newest first (`POST /tasks`).
+    pub fn page(&self, account: &Account, query: &TasksQuery, base_url: &str) -> TaskPage {
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        self.settle_due_locked(&mut store, now);
+        let mut matching: Vec<(i64, u64)> = store
+            .iter()
+            .filter(|t| t.account == account.id && (query.include_legacy || t.is_standard()))
+            .filter(|t| (query.start_ms..=query.end_ms).contains(&t.created_at))
+            .filter(|t| query.after.is_none_or(|after| (t.created_at, t.id) < after))
+            .filter(|t| query.statuses.as_ref().is_none_or(|s| s.contains(&Status::of(t.status))))
+            .filter(|t| query.product_types.as_ref().is_none_or(|p| p.contains(&product_type(t.pack))))
+            .map(|t| (t.created_at, t.id))
+            .collect();
+        matching.sort_unstable_by(|a, b| b.cmp(a));
+        let has_more = matching.len() > query.limit;
+        matching.truncate(query.limit);
+        if matching.is_empty() {
+            return TaskPage { result: None, count: 0, next_cursor: None, has_more: false };
+        }
+        let next_cursor = has_more.then(|| {
+            let last = matching[matching.len() - 1];
+            Cursor { start_ms: query.start_ms, end_ms: query.end_ms, after: last }.encode()
+        });
+        let result: Vec<TaskItem> =
+            matching.iter().filter_map(|(_, id)| store.get(*id)).map(|t| t.item(base_url, &self.media)).collect();
+        TaskPage { count: result.len(), result: Some(result), next_cursor, has_more }
+    }
+
     /// Settles every task whose scheduled time has come.
     fn settle_due_locked(&self, store: &mut Store, now: i64) {
         let due: Vec<u64> = {
@@ -493,7 +550,9 @@ impl Engine {
         let mut ended = None;
         while let Some(entered) = task.step(now) {
             if let Some(queue) = queues.get(&id) {
-                let _ = queue.send(task.render(&public_url, &self.media));
+                let body = task.callback_body(&public_url, &self.media);
+                let status = if task.is_standard() { Status::of(entered).as_str() } else { entered.as_str() };
+                let _ = queue.send(crate::callbacks::Callback { task_id: id, status, body });
             }
             if entered.is_terminal() {
                 queues.remove(&id);
@@ -745,6 +804,67 @@ impl Engine {
             matched += 1;
         }
         (page, matched)
+    }
+}
+
+/// What `POST /tasks` asks for, its window and filters resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TasksQuery {
+    /// Oldest creation time listed (Unix ms).
+    pub start_ms: i64,
+    /// Newest creation time listed (Unix ms).
+    pub end_ms: i64,
+    /// Only tasks ordered after this `(created_at, id)` (from a cursor).
+    pub after: Option<(i64, u64)>,
+    /// Most tasks on the page.
+    pub limit: usize,
+    /// Only these statuses.
+    pub statuses: Option<Vec<Status>>,
+    /// Only these product types (`video`, `image`, `try_on`).
+    pub product_types: Option<Vec<&'static str>>,
+    /// Whether tasks created on the legacy surface are listed.
+    pub include_legacy: bool,
+}
+
+/// The product type `/tasks` filters on.
+pub fn product_type(pack: PackType) -> &'static str {
+    match pack {
+        PackType::Video => "video",
+        PackType::Image => "image",
+        PackType::VirtualTryOn => "try_on",
+    }
+}
+
+/// Where the next page of `POST /tasks` starts: the window of the first request (a
+/// cursor overrides the window of later ones) and the last task returned. Opaque to
+/// clients: base64url of `start.end.created_at.id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// The window's start.
+    pub start_ms: i64,
+    /// The window's end.
+    pub end_ms: i64,
+    /// The last task of the previous page.
+    pub after: (i64, u64),
+}
+
+impl Cursor {
+    /// The cursor as clients see it.
+    pub fn encode(&self) -> String {
+        use base64::Engine as _;
+        let text = format!("{}.{}.{}.{}", self.start_ms, self.end_ms, self.after.0, self.after.1);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+    }
+
+    /// A cursor this emulator made, or `None`.
+    pub fn decode(text: &str) -> Option<Cursor> {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let mut parts = text.split('.');
+        let mut next = || parts.next().and_then(|p| p.parse::<i64>().ok());
+        let (start_ms, end_ms, at, id) = (next()?, next()?, next()?, next()?);
+        Some(Cursor { start_ms, end_ms, after: (at, u64::try_from(id).ok()?) })
     }
 }
 

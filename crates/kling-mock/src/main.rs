@@ -13,7 +13,7 @@ use kling_api::Dialect;
 use kling_api::endpoints::PackType;
 use kling_api::rules::{Coercion, ValidationOptions};
 use kling_mock::accounts::LimitsConfig;
-use kling_mock::config::{AccountKeys, AdminConfig, AuthClock, ClockConfig, DEFAULT_PORT};
+use kling_mock::config::{AccountKeys, AdminConfig, ApiKey, AuthClock, ClockConfig, DEFAULT_PORT, DEV_API_KEY};
 use kling_mock::latency::LatencyProfile;
 use kling_mock::persist::RestoreSummary;
 use kling_mock::scenario;
@@ -84,6 +84,23 @@ struct ServeArgs {
     #[arg(long = "account", env = "KLING_MOCK_ACCOUNTS", value_delimiter = ',', value_name = "AK:SK")]
     #[serde(default, rename = "accounts", deserialize_with = "accounts_from_strings")]
     accounts: Vec<AccountKeys>,
+    /// An API key (the new-standard API takes only these): KEY for an account of its own,
+    /// KEY=ACCESS_KEY to share that AK/SK account's tasks, packs and limits; repeatable.
+    /// The development account always has the development API key.
+    #[arg(
+        long = "api-key",
+        env = "KLING_MOCK_API_KEYS",
+        value_delimiter = ',',
+        value_name = "KEY[=AK]",
+        hide_env_values = true
+    )]
+    #[serde(default, rename = "api_keys", deserialize_with = "api_keys_from_strings")]
+    api_keys: Vec<ApiKey>,
+    /// `/tasks` shows only tasks created on the new-standard paths, not those of `/v1`
+    /// (the docs are silent; by default both are shown, see FIDELITY.md).
+    #[arg(long, env = "KLING_MOCK_TASKS_NEW_STANDARD_ONLY")]
+    #[serde(default)]
+    tasks_new_standard_only: bool,
     /// Simulated time runs this many times faster than real time [default: 1].
     #[arg(long, env = "KLING_MOCK_TIME_SCALE", value_name = "F")]
     time_scale: Option<f64>,
@@ -229,6 +246,11 @@ enum LogFormat {
     Json,
 }
 
+fn api_keys_from_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ApiKey>, D::Error> {
+    let raw: Vec<String> = serde::Deserialize::deserialize(d)?;
+    raw.iter().map(|s| s.parse().map_err(serde::de::Error::custom)).collect()
+}
+
 fn accounts_from_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<AccountKeys>, D::Error> {
     let raw: Vec<String> = serde::Deserialize::deserialize(d)?;
     raw.iter().map(|s| s.parse().map_err(serde::de::Error::custom)).collect()
@@ -242,6 +264,8 @@ impl ServeArgs {
             host: self.host.or(file.host),
             port: self.port.or(file.port),
             accounts: if self.accounts.is_empty() { file.accounts } else { self.accounts },
+            api_keys: if self.api_keys.is_empty() { file.api_keys } else { self.api_keys },
+            tasks_new_standard_only: self.tasks_new_standard_only || file.tasks_new_standard_only,
             time_scale: self.time_scale.or(file.time_scale),
             seed: self.seed.or(file.seed),
             latency: self.latency.or(file.latency),
@@ -294,7 +318,7 @@ impl ServeArgs {
         let mut limits = self.limits.unwrap_or_default();
         for setting in &self.units {
             let mut pack = limits.default.of(setting.pack);
-            pack.units = Some(setting.value);
+            pack.units = Some(kling_api::pricing::Units::whole(setting.value));
             limits.default.set(setting.pack, pack);
         }
         for setting in &self.concurrency {
@@ -313,10 +337,17 @@ impl ServeArgs {
         } else {
             ClockConfig::System { scale, start_ms: self.clock_start }
         };
+        let accounts = if self.accounts.is_empty() { defaults.accounts } else { self.accounts };
+        let mut api_keys = self.api_keys;
+        if accounts.contains(&AccountKeys::dev()) {
+            api_keys.extend(defaults.api_keys);
+        }
         Ok(Config {
             host: self.host.unwrap_or(defaults.host),
             port: self.port.unwrap_or(DEFAULT_PORT),
-            accounts: if self.accounts.is_empty() { defaults.accounts } else { self.accounts },
+            accounts,
+            api_keys,
+            tasks_include_legacy: !self.tasks_new_standard_only,
             clock,
             seed: self.seed.unwrap_or_else(rand::random),
             latency: self.latency.unwrap_or(defaults.latency),
@@ -415,12 +446,24 @@ fn banner(
             "  development account: access key {}  secret key {}\n\n  try it (token valid 24 h):\n    TOKEN={token}\n    {curl} {base_url}/v1/videos/text2video -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"prompt\": \"a cat on the beach\"}}'\n",
             dev.access_key, dev.secret_key
         ));
+        out.push_str(&format!(
+            "\n  development API key (the new-standard API takes only API keys): {DEV_API_KEY}\n    {curl} {base_url}/text-to-video/kling-3.0 -H \"Authorization: Bearer {DEV_API_KEY}\" -H 'Content-Type: application/json' -d '{{\"prompt\": \"a cat on the beach\"}}'\n    {curl} '{base_url}/tasks?task_ids=<id>' -H \"Authorization: Bearer {DEV_API_KEY}\"\n"
+        ));
     } else {
         let keys: Vec<&str> = config.accounts.iter().map(|a| a.access_key.as_str()).collect();
         out.push_str(&format!(
             "  accounts (access keys): {}\n  a token for curl: kling-mock token --account AK:SK\n",
             keys.join(", ")
         ));
+    }
+    let configured: Vec<String> = config
+        .api_keys
+        .iter()
+        .filter(|k| k.key != DEV_API_KEY)
+        .map(|k| kling_mock::auth::fingerprint(&k.key))
+        .collect();
+    if !configured.is_empty() {
+        out.push_str(&format!("  API keys (fingerprints): {}\n", configured.join(", ")));
     }
     if let Some(path) = &config.state_file {
         match restored {

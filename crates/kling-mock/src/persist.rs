@@ -119,7 +119,7 @@ struct TaskEntry {
     series: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     callback_url: Option<String>,
-    cost: u64,
+    cost: kling_api::pricing::Units,
     created_at: i64,
     status: TaskStatus,
     #[serde(default, skip_serializing_if = "String::is_empty")]

@@ -80,6 +80,7 @@ pub async fn serve(
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(ConnectInfo(handle.clone()));
+            collapse_slashes(&mut request);
             // The path only: a query may carry credentials, and headers are never logged.
             let (method, path, remote) = (request.method().clone(), request.uri().path().to_owned(), handle.remote);
             let answer = tower::ServiceExt::oneshot(router.clone(), request);
@@ -138,4 +139,29 @@ pub async fn bound_request(body_limit: usize, request: Request, next: Next) -> R
         .into_response();
     }
     next.run(request).await
+}
+
+/// Collapses runs of `/` in the path, as the real gateway does: Kuaishou's own ComfyUI
+/// client queries `/v1/images/kolors-virtual-try-on//{id}` on every try-on.
+fn collapse_slashes<B>(request: &mut Request<B>) {
+    let path = request.uri().path();
+    if !path.contains("//") {
+        return;
+    }
+    let mut collapsed = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && collapsed.ends_with('/')) {
+            collapsed.push(c);
+        }
+    }
+    if let Some(query) = request.uri().query() {
+        collapsed = format!("{collapsed}?{query}");
+    }
+    let mut parts = request.uri().clone().into_parts();
+    if let Ok(path_and_query) = collapsed.parse() {
+        parts.path_and_query = Some(path_and_query);
+        if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+            *request.uri_mut() = uri;
+        }
+    }
 }

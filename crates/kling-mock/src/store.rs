@@ -156,6 +156,12 @@ impl Store {
             .or_else(|| self.external.get(&(account, key.to_owned())).copied().filter(owned))
     }
 
+    /// The task of `account` with this id (or external id), on any endpoint.
+    pub fn find(&self, account: AccountId, key: &str, external: bool) -> Option<u64> {
+        let id = if external { self.external.get(&(account, key.to_owned())).copied() } else { key.parse().ok() };
+        id.filter(|id| self.tasks.get(id).is_some_and(|t| t.account == account))
+    }
+
     /// The task that produced video `video_id`, if it belongs to `account`.
     pub fn video_task(&self, account: AccountId, video_id: &str) -> Option<&TaskRecord> {
         let video_id = uuid::Uuid::try_parse(video_id).ok()?;

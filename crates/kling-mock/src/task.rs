@@ -8,8 +8,10 @@
 
 use kling_api::EndpointId;
 use kling_api::endpoints::{Output, PackType};
+use kling_api::pricing::Units;
 use kling_api::rules::ValidRequest;
 use kling_api::wire::{Audio, Element, Image, Task, TaskInfo, TaskResult, TaskStatus, Video, Voice, WatermarkInfo};
+use kling_api::wire_standard::{Billing, Status, TaskItem, TaskOutput};
 
 use crate::audio::{self, AudioFormat};
 use crate::auth::AccountId;
@@ -56,7 +58,7 @@ pub struct TaskRecord {
     /// which keeps a million stored tasks within a gigabyte).
     pub request: TaskParams,
     /// Units charged on success.
-    pub cost: u64,
+    pub cost: Units,
     /// Simulated creation time (ms).
     pub created_at: i64,
     /// Current status.
@@ -228,6 +230,76 @@ impl TaskRecord {
 }
 
 impl TaskRecord {
+    /// Whether the task was created on the new-standard surface.
+    pub fn is_standard(&self) -> bool {
+        kling_api::endpoints::spec(self.endpoint).standard.is_some()
+    }
+
+    /// The task as `/tasks` and new-standard callbacks show it: the same state and
+    /// results as [`TaskRecord::render`], spoken in the new form. `billing` appears once
+    /// the task has ended (PROBE: none while running; `"0"` for a failed one).
+    pub fn item(&self, base_url: &str, media: &Media) -> TaskItem {
+        let task = self.render(base_url, media);
+        let mut outputs = Vec::new();
+        if let Some(result) = task.task_result {
+            outputs.extend(result.videos.into_iter().map(|v| TaskOutput::Video {
+                id: v.id,
+                url: v.url,
+                watermark_url: v.watermark_url,
+                duration: v.duration,
+            }));
+            outputs.extend(
+                result
+                    .images
+                    .into_iter()
+                    .chain(result.series_images)
+                    .map(|i| TaskOutput::Image { url: i.url, watermark_url: i.watermark_url }),
+            );
+            outputs.extend(result.audios.into_iter().filter_map(|a| {
+                Some(TaskOutput::Audio {
+                    id: a.id,
+                    mp3_url: a.url_mp3.or(a.url)?,
+                    wav_url: a.url_wav.unwrap_or_default(),
+                    mp3_duration: a.duration_mp3.or(a.duration).unwrap_or_default(),
+                    wav_duration: a.duration_wav.unwrap_or_default(),
+                })
+            }));
+        }
+        let package_type = match self.pack {
+            PackType::Video => "video",
+            PackType::Image | PackType::VirtualTryOn => "image",
+        };
+        let billing = match self.status {
+            TaskStatus::Succeed | TaskStatus::Failed => vec![Billing {
+                charge_type: "unit".to_owned(),
+                amount: if self.status == TaskStatus::Succeed { self.cost.to_string() } else { "0".to_owned() },
+                package_type: Some(package_type.to_owned()),
+            }],
+            TaskStatus::Submitted | TaskStatus::Processing => Vec::new(),
+        };
+        TaskItem {
+            id: task.task_id,
+            status: Status::of(self.status),
+            outputs,
+            message: task.task_status_msg,
+            create_time: self.created_at,
+            update_time: self.updated_at,
+            external_id: self.request.external_task_id.clone(),
+            billing,
+        }
+    }
+
+    /// The body of a callback for the task's current state, in the form of the surface
+    /// it was created on.
+    pub fn callback_body(&self, base_url: &str, media: &Media) -> Vec<u8> {
+        let body = if self.is_standard() {
+            serde_json::to_vec(&self.item(base_url, media))
+        } else {
+            serde_json::to_vec(&self.render(base_url, media))
+        };
+        body.unwrap_or_default()
+    }
+
     /// The id of the audio a succeeded audio task delivers.
     pub fn audio_id(&self) -> String {
         match self.output {
@@ -373,7 +445,7 @@ mod tests {
                 callback_url: None,
             },
 
-            cost: 150,
+            cost: Units::whole(150),
             created_at: 1_000,
             status: TaskStatus::Submitted,
             status_msg: String::new(),

@@ -32,7 +32,7 @@ fn millis(name: &str, raw: Option<&str>) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::with_message(ErrorKind::InvalidParameter, format!("{name}: must be Unix milliseconds")))
 }
 
-fn pack_name(pack: PackType, total: u64) -> String {
+fn pack_name(pack: PackType, total: kling_api::pricing::Units) -> String {
     let kind = match pack {
         PackType::Video => "Video Generation",
         PackType::Image => "Image Generation",
@@ -57,7 +57,7 @@ pub(super) async fn costs(ctx: Ctx, query: Result<Query<CostsQuery>, QueryReject
         .filter_map(|p| p.total.map(|total| (p, total)))
         .filter(|_| effective <= end && invalid >= start)
         .map(|(p, total)| {
-            let remaining = p.remaining.unwrap_or(0);
+            let remaining = p.remaining.unwrap_or_default();
             let id = format!(
                 "{:016x}{:016x}",
                 crate::ids::mix(u64::from(ctx.account.id.0)),
@@ -67,12 +67,16 @@ pub(super) async fn costs(ctx: Ctx, query: Result<Query<CostsQuery>, QueryReject
                 resource_pack_name: pack_name(p.pack_type, total),
                 resource_pack_id: id,
                 resource_pack_type: ResourcePackType::DecreasingTotal,
-                total_quantity: total as f64,
-                remaining_quantity: remaining as f64,
+                total_quantity: total.as_f64(),
+                remaining_quantity: remaining.as_f64(),
                 purchase_time: effective,
                 effective_time: effective,
                 invalid_time: invalid,
-                status: if remaining == 0 { ResourcePackStatus::RunOut } else { ResourcePackStatus::Online },
+                status: if remaining == kling_api::pricing::Units::ZERO {
+                    ResourcePackStatus::RunOut
+                } else {
+                    ResourcePackStatus::Online
+                },
             }
         })
         .filter(|p| query.resource_pack_name.as_deref().is_none_or(|name| p.resource_pack_name == name))

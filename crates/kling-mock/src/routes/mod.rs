@@ -8,6 +8,7 @@ mod dashboard;
 mod library;
 mod media;
 mod seed;
+mod standard;
 mod tasks;
 
 use std::sync::Arc;
@@ -29,7 +30,14 @@ use crate::state::AppState;
 /// The emulator's router.
 pub fn router(state: Arc<AppState>) -> Router {
     let mut api = Router::new();
-    for spec in ENDPOINTS {
+    for operation in kling_api::standard::OPERATIONS {
+        api = api.route(
+            &format!("/{operation}/{{model}}"),
+            post(move |ctx, path, body| standard::create(operation, ctx, path, body)),
+        );
+    }
+    api = api.route("/tasks", get(standard::by_ids).post(standard::by_cursor));
+    for spec in ENDPOINTS.iter().filter(|spec| spec.standard.is_none()) {
         if !spec.output.is_queryable() {
             api = api.route(spec.path, post(move |ctx, body| tasks::synchronous(spec, ctx, body)));
             continue;

@@ -80,9 +80,18 @@ impl Ctx {
         let text = |key: &str| {
             body.and_then(|b| b.get(key)).and_then(|v| rules::as_text(v, self.state.config.validation.coercion))
         };
+        // The new-standard body has its prompt in `contents` and its mode is the resolution.
+        let standard = kling_api::endpoints::by_name(endpoint).filter(|e| e.standard.is_some());
+        let view = standard.zip(body.and_then(Value::as_object)).map(|(spec, map)| spec.view(map, Default::default()));
         let model = text("model_name").filter(|m| !m.is_empty());
-        let mode = text("mode").filter(|m| !m.is_empty());
-        let prompt = text("prompt");
+        let mode = match &view {
+            Some(view) => Some(view.mode.clone()),
+            None => text("mode").filter(|m| !m.is_empty()),
+        };
+        let prompt = match &view {
+            Some(view) => view.prompt_text(),
+            None => text("prompt"),
+        };
         let now_ms = self.state.clock.now_ms();
         let facts = Facts {
             operation,
@@ -281,7 +290,7 @@ fn page_param(name: &str, raw: Option<&str>, (min, max, default): (usize, usize,
 }
 
 /// The request body as JSON: content type, size and syntax checked, noted for the journal.
-fn json_body(ctx: &Ctx, body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
+pub(super) fn json_body(ctx: &Ctx, body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
     require_json(&ctx.headers)?;
     let body = body.map_err(|rejection| body_error(&rejection, ctx.state.config.body_limit))?;
     ctx.note.0.lock().request_body = Some(body.clone());

@@ -54,7 +54,10 @@ pub struct LimitsPatch {
 impl LimitsPatch {
     /// `current` with the keys this patch sets replaced.
     pub fn apply(&self, current: PackLimits) -> PackLimits {
-        PackLimits { units: self.units.or(current.units), concurrency: self.concurrency.or(current.concurrency) }
+        PackLimits {
+            units: self.units.map(kling_api::pricing::Units::whole).or(current.units),
+            concurrency: self.concurrency.or(current.concurrency),
+        }
     }
 }
 

@@ -1,0 +1,181 @@
+//! The new-standard API (REFERENCE-2026.md §a): `POST /<operation>/<model>` creates a
+//! task on the endpoint the path names, `GET /tasks` finds tasks by id and `POST /tasks`
+//! lists them by cursor. The same engine, clock, scenarios and accounts as the legacy
+//! routes; only the wire form differs (kling-api `standard` and `wire_standard`).
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query};
+use axum::response::Response;
+use kling_api::ErrorKind;
+use kling_api::standard::{self, TASK_FILTERS, TASK_IDS_MAX, TASK_IDS_REQUIRED, TASKS_LIMIT, TASKS_WINDOW_MS};
+use kling_api::wire_standard::{Created, Status};
+use serde_json::Value;
+
+use super::tasks::{Ctx, json_body};
+use super::{base_url, success};
+use crate::engine::{Cursor, TasksQuery};
+use crate::error::ApiError;
+use crate::scenario::Decision;
+use crate::scenario::file::Operation;
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::with_message(ErrorKind::InvalidParameter, message)
+}
+
+/// `POST /<operation>/<model>`: a create on the endpoint the segments name; any other
+/// model answers the recorded `model is not supported`.
+pub(super) async fn create(
+    operation: &'static str,
+    ctx: Ctx,
+    Path(model): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let mut decision = Decision::default();
+    let answer = async {
+        let spec = standard::by_segments(operation, &model).ok_or_else(|| invalid(standard::MODEL_NOT_SUPPORTED))?;
+        let value = json_body(&ctx, body)?;
+        decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
+        let request = ctx.validate(spec, &value)?;
+        let created = ctx.state.engine.create(&ctx.account, spec, request, &decision.action)?;
+        Ok(success(
+            ctx.request_id.0,
+            Created {
+                id: created.task_id,
+                status: Status::Submitted,
+                message: String::new(),
+                create_time: created.created_at,
+                update_time: created.updated_at,
+                external_id: created.task_info.external_task_id,
+            },
+        ))
+    }
+    .await;
+    ctx.deliver(&decision, answer)
+}
+
+/// Query of `GET /tasks`.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct IdsQuery {
+    task_ids: Option<String>,
+    external_task_ids: Option<String>,
+}
+
+/// `GET /tasks?task_ids=a,b` or `?external_task_ids=...`: the account's tasks with
+/// these ids, in the order asked; unknown ids are left out (an unknown id alone answers
+/// `data: []`, recorded).
+pub(super) async fn by_ids(ctx: Ctx, query: Result<Query<IdsQuery>, QueryRejection>) -> Response {
+    let mut decision = Decision::default();
+    let answer = async {
+        let Query(query) = query.map_err(|e| invalid(e.body_text()))?;
+        let given = |v: &Option<String>| v.as_deref().filter(|s| !s.trim().is_empty()).map(str::to_owned);
+        let (list, external) = match (given(&query.task_ids), given(&query.external_task_ids)) {
+            (Some(_), Some(_)) => {
+                return Err(invalid("task_ids and external_task_ids cannot be used at the same time"));
+            }
+            (Some(ids), None) => (ids, false),
+            (None, Some(ids)) => (ids, true),
+            (None, None) => return Err(invalid(TASK_IDS_REQUIRED)),
+        };
+        let keys: Vec<&str> = list.split(',').map(str::trim).filter(|k| !k.is_empty()).collect();
+        if keys.len() > TASK_IDS_MAX {
+            let name = if external { "external_task_ids" } else { "task_ids" };
+            return Err(invalid(format!("{name} can have at most {TASK_IDS_MAX} ids, got {}", keys.len())));
+        }
+        decision = ctx.scenarios(Operation::Query, "", "", None).await?;
+        let base = base_url(&ctx.headers, &ctx.state);
+        let include_legacy = ctx.state.config.tasks_include_legacy;
+        Ok(success(ctx.request_id.0, ctx.state.engine.items(&ctx.account, &keys, external, include_legacy, &base)))
+    }
+    .await;
+    ctx.deliver(&decision, answer)
+}
+
+/// `POST /tasks`: the account's tasks by cursor, newest first.
+pub(super) async fn by_cursor(ctx: Ctx, body: Result<Bytes, BytesRejection>) -> Response {
+    let mut decision = Decision::default();
+    let answer = async {
+        let empty = body.as_ref().is_ok_and(|b| b.iter().all(u8::is_ascii_whitespace));
+        let value = if empty { Value::Object(Default::default()) } else { json_body(&ctx, body)? };
+        let query = tasks_query(&value, ctx.state.clock.now_ms(), ctx.state.config.tasks_include_legacy)?;
+        decision = ctx.scenarios(Operation::List, "", "", None).await?;
+        let base = base_url(&ctx.headers, &ctx.state);
+        Ok(success(ctx.request_id.0, ctx.state.engine.page(&ctx.account, &query, &base)))
+    }
+    .await;
+    ctx.deliver(&decision, answer)
+}
+
+/// Reads the body of `POST /tasks`: times in ms as numbers or digit strings (the pages
+/// type them both ways), the window defaulting to the 30 days before `end_time` (default
+/// now), a cursor overriding the window, `limit` within [`TASKS_LIMIT`], and filters on
+/// the keys and values of [`TASK_FILTERS`].
+fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQuery, ApiError> {
+    let object = body.as_object().ok_or_else(|| invalid("request body value type is invalid, expected object"))?;
+    let field = |key: &str| object.get(key).filter(|v| !v.is_null() && v.as_str() != Some(""));
+    let bad = |key: &str, v: &Value| {
+        let shown = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+        invalid(format!("{key} value '{shown}' is invalid"))
+    };
+    let millis = |key: &str| -> Result<Option<i64>, ApiError> {
+        let Some(v) = field(key) else { return Ok(None) };
+        let parsed = match v {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) if s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+            _ => None,
+        };
+        parsed.filter(|ms| *ms >= 0).map(Some).ok_or_else(|| bad(key, v))
+    };
+    let (min, max, default) = TASKS_LIMIT;
+    let limit = match field("limit") {
+        None => default,
+        Some(v) => v
+            .as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| bad("limit", v))?,
+    };
+    let mut statuses = None;
+    let mut product_types = None;
+    if let Some(filters) = field("filters") {
+        let filters = filters.as_array().ok_or_else(|| invalid("filters value type is invalid, expected array"))?;
+        for (i, filter) in filters.iter().enumerate() {
+            let key_value = filter.get("key").unwrap_or(&Value::Null);
+            let (key, allowed) = TASK_FILTERS
+                .iter()
+                .find(|(k, _)| key_value.as_str() == Some(*k))
+                .ok_or_else(|| bad(&format!("filters[{i}].key"), key_value))?;
+            let values = filter
+                .get("values")
+                .and_then(Value::as_array)
+                .ok_or_else(|| invalid(format!("filters[{i}].values value type is invalid, expected array")))?;
+            let mut chosen = Vec::new();
+            for (j, v) in values.iter().enumerate() {
+                let known = allowed.iter().find(|a| v.as_str() == Some(**a));
+                chosen.push(*known.ok_or_else(|| bad(&format!("filters[{i}].values[{j}]"), v))?);
+            }
+            if *key == "status" {
+                let parsed = chosen.iter().filter_map(|c| Status::ALL.into_iter().find(|s| s.as_str() == *c)).collect();
+                statuses = Some(parsed);
+            } else {
+                product_types = Some(chosen);
+            }
+        }
+    }
+    let (start_ms, end_ms, after) = match field("cursor") {
+        Some(v) => {
+            let cursor = v.as_str().and_then(Cursor::decode).ok_or_else(|| bad("cursor", v))?;
+            (cursor.start_ms, cursor.end_ms, Some(cursor.after))
+        }
+        None => {
+            let end_ms = millis("end_time")?.unwrap_or(now_ms);
+            let start_ms = millis("start_time")?.unwrap_or(end_ms.saturating_sub(TASKS_WINDOW_MS));
+            if end_ms < start_ms {
+                return Err(invalid("end_time must be later than start_time"));
+            }
+            (start_ms, end_ms, None)
+        }
+    };
+    Ok(TasksQuery { start_ms, end_ms, after, limit, statuses, product_types, include_legacy })
+}
