@@ -71,8 +71,15 @@ pub async fn send(http: &reqwest::Client, target: &Target, check: &Check) -> Res
     let url = format!("{}{}", target.base_url, check.path);
     let method = reqwest::Method::from_bytes(check.method.as_bytes()).unwrap_or(reqwest::Method::GET);
     let mut request = http.request(method, url);
-    if let Some(token) = token(check.token, target) {
-        request = request.bearer_auth(token);
+    let standard = kling_api::standard::is_standard_path(check.path.split('?').next().unwrap_or(""));
+    match (&target.api_key, check.token) {
+        // The new-standard paths take API keys only.
+        (Some(key), TokenKind::Valid) if standard => request = request.bearer_auth(key),
+        _ => {
+            if let Some(token) = token(check.token, target) {
+                request = request.bearer_auth(token);
+            }
+        }
     }
     if let Some(body) = &check.body {
         request = request.header("content-type", "application/json").body(payload(body));

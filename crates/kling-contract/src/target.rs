@@ -25,6 +25,9 @@ pub struct Target {
     pub access_key: String,
     /// Secret key (never printed).
     pub secret_key: String,
+    /// API key (never printed): the new-standard paths take nothing else. From
+    /// `KLING_API_KEY` when set; the development key for emulators.
+    pub api_key: Option<String>,
     /// What kind of server it is.
     pub kind: TargetKind,
     /// The emulator, when in-process.
@@ -51,6 +54,7 @@ impl Target {
             base_url: running.base_url.clone(),
             access_key: DEV_ACCESS_KEY.to_owned(),
             secret_key: DEV_SECRET_KEY.to_owned(),
+            api_key: Some(kling_mock::config::DEV_API_KEY.to_owned()),
             kind: TargetKind::InProcess,
             emulator: Some(running),
             make_prerequisites: true,
@@ -63,6 +67,10 @@ impl Target {
             base_url: base_url.trim_end_matches('/').to_owned(),
             access_key: access_key.to_owned(),
             secret_key: secret_key.to_owned(),
+            api_key: std::env::var("KLING_API_KEY")
+                .ok()
+                .filter(|k| !k.is_empty())
+                .or_else(|| (kind != TargetKind::Real).then(|| kling_mock::config::DEV_API_KEY.to_owned())),
             kind,
             emulator: None,
             make_prerequisites: false,

@@ -98,13 +98,19 @@ proptest! {
         let cases = stateless_cases();
         let (spec, case) = &cases[index % cases.len()];
         let Some(body) = checks::body(spec, &case.reject) else { return Ok(()) };
+        // The new-standard messages echo values instead of naming fields: the answer must
+        // be the table's own message for the same body.
+        let expected = spec
+            .standard
+            .and_then(|_| kling_api::rules::validate(spec, &body, &Default::default()).err())
+            .map_or_else(|| case.field.clone(), |v| v.message);
         let check = post(spec, body);
         let (status, answer) = run(&check);
         let wire = case.kind.official();
         let repro = curl(&check, &world().target.base_url);
         prop_assert_eq!(status, wire.http, "{} {}: {}\n{}", spec.name, case.id, answer, repro);
         prop_assert_eq!(answer["code"].as_u64(), Some(u64::from(wire.code)), "{}\n{}", answer, repro);
-        prop_assert!(answer["message"].as_str().unwrap_or("").contains(&case.field), "{}\n{}", answer, repro);
+        prop_assert!(answer["message"].as_str().unwrap_or("").contains(&expected), "{}\n{}", answer, repro);
     }
 
     #[test]
