@@ -173,15 +173,7 @@ impl Builder {
             .with("requestBody", body)
             .with("security", json!([{API_KEY: []}]))
             .with_errors(true)
-            .with(
-                "callbacks",
-                json!({"taskStatus": {"{$request.body#/options/callback_url}": {"post": {
-                    "summary": "POSTed on every status change, body like an item of `GET /tasks`",
-                    "security": [],
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": item}}},
-                    "responses": {"200": {"description": "Any 2xx acknowledges the callback"}},
-                }}}}),
-            );
+            .with("callbacks", callbacks("options/callback_url", "body like an item of `GET /tasks`", item));
             paths.insert(spec.path.to_owned(), json!({"post": create}));
             return;
         }
@@ -211,15 +203,7 @@ impl Builder {
         .with("requestBody", body)
         .with_errors(true);
         if spec.fields.iter().any(|f| f.name == "callback_url") {
-            create = create.with(
-                "callbacks",
-                json!({"taskStatus": {"{$request.body#/callback_url}": {"post": {
-                    "summary": "POSTed on every status change, body like the query's `data`",
-                    "security": [],
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": task_ref}}},
-                    "responses": {"200": {"description": "Any 2xx acknowledges the callback"}},
-                }}}}),
-            );
+            create = create.with("callbacks", callbacks("callback_url", "body like the query's `data`", task_ref));
         }
         let list_op =
             operation(&tag, &format!("list_{id}"), "The account's tasks of this endpoint, newest first.", list)
@@ -699,6 +683,16 @@ fn field_schema(spec: &EndpointSpec, field: &Field, ty: &Ty) -> Value {
             "maxItems": max,
         }),
     }
+}
+
+/// The callbacks object of a create whose body names its URL at `pointer`.
+fn callbacks(pointer: &str, body: &str, schema: Value) -> Value {
+    json!({"taskStatus": {format!("{{$request.body#/{pointer}}}"): {"post": {
+        "summary": format!("POSTed on every status change, {body}"),
+        "security": [],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": schema}}},
+        "responses": {"200": {"description": "Any 2xx acknowledges the callback"}},
+    }}}})
 }
 
 fn image_schema(limits: &crate::image::ImageLimits) -> Value {

@@ -168,8 +168,13 @@ pub struct ItemKind {
     pub min: usize,
     /// Most items of this kind a request may have.
     pub max: usize,
-    /// A valid item of this kind, as JSON.
-    pub example: &'static str,
+}
+
+impl ItemKind {
+    /// Items of type `tag` with `fields`, `min..=max` of them per request.
+    pub const fn new(tag: &'static str, fields: &'static [Field], min: usize, max: usize) -> ItemKind {
+        ItemKind { tag, fields, min, max }
+    }
 }
 
 /// `type` values the new-standard validator knows on every endpoint (PROBE's list of

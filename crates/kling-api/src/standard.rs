@@ -60,44 +60,21 @@ const ASPECT_RATIOS: &[&str] = &["16:9", "9:16", "1:1"];
 const DURATIONS_3_15: Ty = Ty::Int { min: 3, max: 15 };
 const DURATIONS_5_10: Ty = Ty::OneOf(&[5, 10]);
 
-const fn text_item(max_chars: usize, min: usize) -> ItemKind {
-    ItemKind {
-        tag: "prompt",
-        fields: if max_chars == 3072 { &[PROMPT_TEXT_3072] } else { &[PROMPT_TEXT_2500] },
-        min,
-        max: 1,
-        example: r#"{"type": "prompt", "text": "a cat walks on the beach"}"#,
-    }
+const PROMPT_2500: &[Field] = &[Field::required("text", Ty::Text { max_chars: 2500 }, r#""a cat""#)];
+const PROMPT_3072: &[Field] = &[Field::required("text", Ty::Text { max_chars: 3072 }, r#""a cat""#)];
+/// The `prompt` item: at most one, `min` of them required.
+const fn prompt_item(text: &'static [Field], min: usize) -> ItemKind {
+    ItemKind::new("prompt", text, min, 1)
 }
-const PROMPT_TEXT_2500: Field = Field::required("text", Ty::Text { max_chars: 2500 }, r#""a cat""#);
-const PROMPT_TEXT_3072: Field = Field::required("text", Ty::Text { max_chars: 3072 }, r#""a cat""#);
 const IMAGE_URL: Field = Field::required("url", IMAGE, r#""https://example.com/frame.png""#);
 const VIDEO_URL: Field = Field::required("url", Ty::HttpUrl, r#""https://example.com/clip.mp4""#);
 const ITEM_ID: Field = Field::optional("id", Ty::Str, r#""image_1""#);
-const FIRST_FRAME: ItemKind = ItemKind {
-    tag: "first_frame",
-    fields: &[IMAGE_URL],
-    min: 1,
-    max: 1,
-    example: r#"{"type": "first_frame", "url": "https://example.com/first.png"}"#,
-};
-const LAST_FRAME: ItemKind = ItemKind {
-    tag: "last_frame",
-    fields: &[IMAGE_URL],
-    min: 0,
-    max: 1,
-    example: r#"{"type": "last_frame", "url": "https://example.com/last.png"}"#,
-};
+const FIRST_FRAME: ItemKind = ItemKind::new("first_frame", &[IMAGE_URL], 1, 1);
+const LAST_FRAME: ItemKind = ItemKind::new("last_frame", &[IMAGE_URL], 0, 1);
 const ELEMENT_FIELDS: &[Field] =
     &[Field::optional("element_id", Ty::Str, r#""1""#), Field::required("id", Ty::Str, r#""element_1""#)];
 const fn element_item(max: usize) -> ItemKind {
-    ItemKind {
-        tag: "element",
-        fields: ELEMENT_FIELDS,
-        min: 0,
-        max,
-        example: r#"{"type": "element", "element_id": "1", "id": "element_1"}"#,
-    }
+    ItemKind::new("element", ELEMENT_FIELDS, 0, max)
 }
 
 /// The request's length in seconds: `settings.duration`, or the endpoint's default.
@@ -448,7 +425,7 @@ standard_endpoint!(
     IMAGE_TO_VIDEO_30_TURBO, ImageToVideo30Turbo, "image-to-video", "kling-3.0-turbo", aliases: &[],
     default_duration: 5, price: "kling-3.0-turbo", always_audio: true,
     fields: &[
-        Field::required("contents", Ty::Items(&[text_item(2500, 0), FIRST_FRAME]), I2V_CONTENTS),
+        Field::required("contents", Ty::Items(&[prompt_item(PROMPT_2500, 0), FIRST_FRAME]), I2V_CONTENTS),
         settings(&[
             Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),
             Field::optional("duration", DURATIONS_3_15, "10"),
@@ -489,7 +466,7 @@ standard_endpoint!(
     fields: &[
         Field::required(
             "contents",
-            Ty::Items(&[text_item(3072, 0), FIRST_FRAME, LAST_FRAME, element_item(3)]),
+            Ty::Items(&[prompt_item(PROMPT_3072, 0), FIRST_FRAME, LAST_FRAME, element_item(3)]),
             r#"[{"type": "prompt", "text": "@element_1 walks"}, {"type": "first_frame", "url": "$image:png:640x360"}, {"type": "last_frame", "url": "https://example.com/last.png"}, {"type": "element", "element_id": "1", "id": "element_1"}]"#,
         ),
         settings(&[
@@ -505,20 +482,8 @@ standard_endpoint!(
     base: I2V_BASE,
 );
 
-const MOTION_IMAGE: ItemKind = ItemKind {
-    tag: "image",
-    fields: &[IMAGE_URL],
-    min: 1,
-    max: 1,
-    example: r#"{"type": "image", "url": "https://example.com/person.png"}"#,
-};
-const MOTION_VIDEO: ItemKind = ItemKind {
-    tag: "video",
-    fields: &[VIDEO_URL],
-    min: 1,
-    max: 1,
-    example: r#"{"type": "video", "url": "https://example.com/dance.mp4"}"#,
-};
+const MOTION_IMAGE: ItemKind = ItemKind::new("image", &[IMAGE_URL], 1, 1);
+const MOTION_VIDEO: ItemKind = ItemKind::new("video", &[VIDEO_URL], 1, 1);
 const MOTION_SETTINGS: Field = Field::required(
     "settings",
     Ty::Object(&[
@@ -537,7 +502,7 @@ standard_endpoint!(
     fields: &[
         Field::required(
             "contents",
-            Ty::Items(&[text_item(2500, 0), MOTION_IMAGE, MOTION_VIDEO, element_item(1)]),
+            Ty::Items(&[prompt_item(PROMPT_2500, 0), MOTION_IMAGE, MOTION_VIDEO, element_item(1)]),
             r#"[{"type": "prompt", "text": "@element_1 dances"}, {"type": "image", "url": "$image:png:640x360"}, {"type": "video", "url": "https://example.com/dance.mp4"}, {"type": "element", "element_id": "1", "id": "element_1"}]"#,
         ),
         MOTION_SETTINGS,
@@ -547,30 +512,12 @@ standard_endpoint!(
     base: MOTION_BASE,
 );
 
-const REFER_IMAGE: ItemKind = ItemKind {
-    tag: "refer_image",
-    fields: &[IMAGE_URL, ITEM_ID],
-    min: 0,
-    max: 7,
-    example: r#"{"type": "refer_image", "url": "https://example.com/ref.png", "id": "image_2"}"#,
-};
-const FEATURE_VIDEO: ItemKind = ItemKind {
-    tag: "feature_video",
-    fields: &[VIDEO_URL, ITEM_ID],
-    min: 0,
-    max: 1,
-    example: r#"{"type": "feature_video", "url": "https://example.com/clip.mp4", "id": "video_1"}"#,
-};
-const BASE_VIDEO: ItemKind = ItemKind {
-    tag: "base_video",
-    fields: &[VIDEO_URL, ITEM_ID],
-    min: 0,
-    max: 1,
-    example: r#"{"type": "base_video", "url": "https://example.com/clip.mp4", "id": "video_1"}"#,
-};
+const REFER_IMAGE: ItemKind = ItemKind::new("refer_image", &[IMAGE_URL, ITEM_ID], 0, 7);
+const FEATURE_VIDEO: ItemKind = ItemKind::new("feature_video", &[VIDEO_URL, ITEM_ID], 0, 1);
+const BASE_VIDEO: ItemKind = ItemKind::new("base_video", &[VIDEO_URL, ITEM_ID], 0, 1);
 const OMNI_FRAME_FIELDS: &[Field] = &[IMAGE_URL, ITEM_ID];
-const OMNI_FIRST: ItemKind = ItemKind { fields: OMNI_FRAME_FIELDS, min: 0, ..FIRST_FRAME };
-const OMNI_LAST: ItemKind = ItemKind { fields: OMNI_FRAME_FIELDS, ..LAST_FRAME };
+const OMNI_FIRST: ItemKind = ItemKind::new("first_frame", OMNI_FRAME_FIELDS, 0, 1);
+const OMNI_LAST: ItemKind = ItemKind::new("last_frame", OMNI_FRAME_FIELDS, 0, 1);
 const OMNI_CONTENTS: &str = r#"[{"type": "prompt", "text": "@image_2 in the style of @image_1"}, {"type": "first_frame", "url": "$image:png:640x360", "id": "image_1"}, {"type": "refer_image", "url": "https://example.com/ref.png", "id": "image_2"}, {"type": "element", "element_id": "1", "id": "element_1"}]"#;
 
 /// A last frame needs a first frame ("first frame only" and "first + last" only).
@@ -628,7 +575,7 @@ standard_endpoint!(
     fields: &[
         Field::required(
             "contents",
-            Ty::Items(&[text_item(3072, 1), OMNI_FIRST, OMNI_LAST, REFER_IMAGE, FEATURE_VIDEO, BASE_VIDEO, element_item(7)]),
+            Ty::Items(&[prompt_item(PROMPT_3072, 1), OMNI_FIRST, OMNI_LAST, REFER_IMAGE, FEATURE_VIDEO, BASE_VIDEO, element_item(7)]),
             OMNI_CONTENTS,
         ),
         settings(&[
@@ -693,7 +640,7 @@ standard_endpoint!(
     fields: &[
         Field::required(
             "contents",
-            Ty::Items(&[text_item(2500, 1), OMNI_FIRST, OMNI_LAST, REFER_IMAGE, FEATURE_VIDEO, BASE_VIDEO, element_item(7)]),
+            Ty::Items(&[prompt_item(PROMPT_2500, 1), OMNI_FIRST, OMNI_LAST, REFER_IMAGE, FEATURE_VIDEO, BASE_VIDEO, element_item(7)]),
             r#"[{"type": "prompt", "text": "@image_2 in the style of @image_1"}, {"type": "first_frame", "url": "$image:png:640x360", "id": "image_1"}, {"type": "refer_image", "url": "https://example.com/ref.png", "id": "image_2"}]"#,
         ),
         settings(&[
@@ -760,19 +707,18 @@ standard_endpoint!(
     base: T2V_BASE,
 );
 
-const VOICE_ITEM: ItemKind = ItemKind {
-    tag: "voice",
-    fields: &[Field::required("voice_id", Ty::Str, r#""ai_shatang""#), Field::required("id", Ty::Str, r#""1""#)],
-    min: 0,
-    max: 2,
-    example: r#"{"type": "voice", "voice_id": "ai_shatang", "id": "1"}"#,
-};
+const VOICE_ITEM: ItemKind = ItemKind::new(
+    "voice",
+    &[Field::required("voice_id", Ty::Str, r#""ai_shatang""#), Field::required("id", Ty::Str, r#""1""#)],
+    0,
+    2,
+);
 
 standard_endpoint!(
     IMAGE_TO_VIDEO_26, ImageToVideo26, "image-to-video", "kling-2.6", aliases: &[],
     default_duration: 5, price: "kling-2.6", always_audio: false,
     fields: &[
-        Field::required("contents", Ty::Items(&[text_item(2500, 0), FIRST_FRAME, LAST_FRAME, VOICE_ITEM]), I2V_FRAMES)
+        Field::required("contents", Ty::Items(&[prompt_item(PROMPT_2500, 0), FIRST_FRAME, LAST_FRAME, VOICE_ITEM]), I2V_FRAMES)
             .within(r#"{"settings": {"resolution": "1080p"}}"#),
         settings(&[
             Field::optional("audio", Ty::Enum(&["native", "off"]), r#""off""#),
@@ -809,7 +755,7 @@ standard_endpoint!(
     MOTION_CONTROL_26, MotionControl26, "motion-control", "kling-2.6", aliases: &[],
     default_duration: 5, price: "kling-2.6", always_audio: false,
     fields: &[
-        Field::required("contents", Ty::Items(&[text_item(2500, 0), MOTION_IMAGE, MOTION_VIDEO]), MOTION_CONTENTS),
+        Field::required("contents", Ty::Items(&[prompt_item(PROMPT_2500, 0), MOTION_IMAGE, MOTION_VIDEO]), MOTION_CONTENTS),
         MOTION_SETTINGS,
         OPTIONS,
     ],
@@ -838,7 +784,7 @@ standard_endpoint!(
     IMAGE_TO_VIDEO_25_TURBO, ImageToVideo25Turbo, "image-to-video", "kling-2.5-turbo", aliases: &[],
     default_duration: 5, price: "kling-2.5-turbo", always_audio: false,
     fields: &[
-        Field::required("contents", Ty::Items(&[text_item(2500, 0), FIRST_FRAME, LAST_FRAME]), I2V_FRAMES)
+        Field::required("contents", Ty::Items(&[prompt_item(PROMPT_2500, 0), FIRST_FRAME, LAST_FRAME]), I2V_FRAMES)
             .within(r#"{"settings": {"resolution": "1080p"}}"#),
         settings(&[
             Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),

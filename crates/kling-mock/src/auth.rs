@@ -150,7 +150,8 @@ impl Accounts {
                     )
                 })?,
                 None => {
-                    let next = self.by_key.values().chain(self.by_api_key.values()).map(|a| a.id.0 + 1).max();
+                    // Key-only accounts are in `by_key` too, so this is every account.
+                    let next = self.by_key.values().map(|a| a.id.0 + 1).max();
                     let name = format!("api-key-{}", fingerprint(&api_key.key));
                     let account = Arc::new(Account { id: AccountId(next.unwrap_or(0)), access_key: name, key: None });
                     self.by_key.insert(account.access_key.clone(), account.clone());
