@@ -54,6 +54,7 @@ pub mod prerequisites;
 pub mod pricing;
 pub mod references;
 pub mod requests;
+pub mod requests_standard;
 pub mod rules;
 #[cfg(feature = "samples")]
 pub mod samples;

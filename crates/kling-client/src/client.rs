@@ -26,7 +26,15 @@ use crate::error::{ApiError, Error};
 use crate::retry::retry_after;
 use crate::token::TokenSigner;
 
-/// How [`Client::wait`] polls.
+/// Where a polled task stands.
+pub(crate) enum Polled {
+    Succeeded,
+    Failed,
+    /// Not finished; its status as the API spells it.
+    Running(&'static str),
+}
+
+/// How [`Client::wait`] and [`Client::wait_task`] poll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WaitOptions {
     /// Time between polls (the seed advises 3 to 5 s).
@@ -55,7 +63,7 @@ struct Inner {
 }
 
 /// Whether a failed attempt may have created something on the server.
-fn ambiguous(error: &Error) -> bool {
+pub(crate) fn ambiguous(error: &Error) -> bool {
     matches!(error, Error::Transport(_) | Error::Decode { .. })
 }
 
@@ -98,14 +106,18 @@ impl Client {
     }
 
     /// One attempt: sign, send, decode the envelope.
-    async fn attempt<T: DeserializeOwned>(
+    pub(crate) async fn attempt<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<&(impl Serialize + ?Sized)>,
     ) -> Result<T, Error> {
         let url = format!("{}{path}", self.inner.config.base_url);
-        let mut request = self.inner.http.request(method, url).bearer_auth(self.inner.signer.token()?);
+        let bearer = match &self.inner.config.api_key {
+            Some(key) => key.clone(),
+            None => self.inner.signer.token()?,
+        };
+        let mut request = self.inner.http.request(method, url).bearer_auth(bearer);
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -141,7 +153,7 @@ impl Client {
     /// Runs `op` until it succeeds, fails for good, or the retry policy is spent.
     /// `before_retry` runs before each retry with the error that caused it; it may end the
     /// loop with a value (a create that turns out to have succeeded).
-    async fn with_retries<T, F, Fut, B, BFut>(&self, mut op: F, mut before_retry: B) -> Result<T, Error>
+    pub(crate) async fn with_retries<T, F, Fut, B, BFut>(&self, mut op: F, mut before_retry: B) -> Result<T, Error>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, Error>>,
@@ -287,7 +299,7 @@ impl Client {
         self.read(format!("/v1/general/advanced-presets-elements?pageNum={page}&pageSize={page_size}")).await
     }
 
-    async fn read<T: DeserializeOwned>(&self, path: String) -> Result<T, Error> {
+    pub(crate) async fn read<T: DeserializeOwned>(&self, path: String) -> Result<T, Error> {
         self.with_retries(|| self.attempt::<T>(Method::GET, &path, None::<&()>), |_| async { Ok(None) }).await
     }
 
@@ -314,28 +326,54 @@ impl Client {
         endpoint: EndpointId,
         task_id: &str,
         options: WaitOptions,
-        mut progress: impl FnMut(&Task),
+        progress: impl FnMut(&Task),
     ) -> Result<Task, Error> {
+        self.poll(
+            task_id,
+            options,
+            || self.get(endpoint, task_id),
+            progress,
+            |task| match task.task_status {
+                TaskStatus::Succeed => Polled::Succeeded,
+                TaskStatus::Failed => Polled::Failed,
+                TaskStatus::Submitted | TaskStatus::Processing => Polled::Running(task.task_status.as_str()),
+            },
+            |task| Error::TaskFailed {
+                task_id: task.task_id.clone(),
+                message: task.task_status_msg.clone(),
+                task: Box::new(task),
+            },
+        )
+        .await
+    }
+
+    /// The polling loop of both surfaces: `fetch` until `judge` says the task finished.
+    pub(crate) async fn poll<T, Fut>(
+        &self,
+        task_id: &str,
+        options: WaitOptions,
+        mut fetch: impl FnMut() -> Fut,
+        mut progress: impl FnMut(&T),
+        judge: impl Fn(&T) -> Polled,
+        failed: impl FnOnce(T) -> Error,
+    ) -> Result<T, Error>
+    where
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
         let started = Instant::now();
         loop {
-            let task = self.get(endpoint, task_id).await?;
+            let task = fetch().await?;
             progress(&task);
-            match task.task_status {
-                TaskStatus::Succeed => return Ok(task),
-                TaskStatus::Failed => {
-                    return Err(Error::TaskFailed {
-                        task_id: task.task_id.clone(),
-                        message: task.task_status_msg.clone(),
-                        task: Box::new(task),
-                    });
-                }
-                TaskStatus::Submitted | TaskStatus::Processing => {}
-            }
+            let status = match judge(&task) {
+                Polled::Succeeded => return Ok(task),
+                Polled::Failed => return Err(failed(task)),
+                Polled::Running(status) => status,
+            };
             if started.elapsed() + options.interval > options.deadline {
                 return Err(Error::Deadline {
-                    task_id: task.task_id,
+                    task_id: task_id.to_owned(),
                     waited: started.elapsed(),
-                    status: task.task_status.as_str().to_owned(),
+                    status: status.to_owned(),
                 });
             }
             tokio::time::sleep(options.interval).await;

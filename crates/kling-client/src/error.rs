@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use kling_api::wire::Task;
+use kling_api::wire_standard::TaskItem;
 use kling_api::{Dialect, ErrorKind};
 
 /// An error envelope answered by the service.
@@ -59,6 +60,19 @@ pub enum Error {
         /// The task as last seen.
         task: Box<Task>,
     },
+    /// A new-standard task ended in `failed`.
+    #[error("task {task_id} failed: {message}")]
+    StandardTaskFailed {
+        /// The task id.
+        task_id: String,
+        /// Its `message`.
+        message: String,
+        /// The task as last seen.
+        task: Box<TaskItem>,
+    },
+    /// `/tasks` does not hold the task: the id is unknown to this account.
+    #[error("task {0} is not among the account's tasks")]
+    UnknownTask(String),
     /// A task did not finish before the deadline.
     #[error("task {task_id} did not finish within {waited:?} (last status {status})")]
     Deadline {
@@ -155,14 +169,14 @@ impl Error {
         )
     }
 
-    /// The task or resource does not exist (1203, HTTP 404).
+    /// The task or resource does not exist (1203, HTTP 404; a task `/tasks` lacks).
     pub fn is_not_found(&self) -> bool {
-        self.kind() == Some(ErrorKind::ResourceNotFound)
+        matches!(self, Error::UnknownTask(_)) || self.kind() == Some(ErrorKind::ResourceNotFound)
     }
 
     /// A waited-for task ended in `failed`.
     pub fn is_task_failed(&self) -> bool {
-        matches!(self, Error::TaskFailed { .. })
+        matches!(self, Error::TaskFailed { .. } | Error::StandardTaskFailed { .. })
     }
 }
 

@@ -36,7 +36,14 @@
 //!   [`Client::clear_selection`], [`Client::preview_selection`]), [`Client::delete_voice`],
 //!   [`Client::delete_element`], [`Client::image_recognize`]; the presets are paged by
 //!   [`Client::preset_voices`] and [`Client::preset_elements`].
-//! - [`Config`]: base URL, keys, timeouts, token lifetime, dialect, [`RetryPolicy`].
+//! - The new-standard API (API keys only): [`StandardTasks`] per endpoint
+//!   (`client.text_to_video_30()`, `client.omni_video_30()`, ... or
+//!   [`Client::standard`]) creates and runs tasks from a
+//!   [`kling_api::requests_standard::StandardRequest`]; [`Client::task_item`],
+//!   [`Client::tasks_by_ids`], [`Client::tasks_by_external_ids`], [`Client::task_page`],
+//!   [`Client::task_stream`] (cursor paging as a stream) and [`Client::wait_task`] read
+//!   `/tasks`, which holds the tasks of every surface.
+//! - [`Config`]: base URL, API key or access and secret keys, timeouts, token lifetime, dialect, [`RetryPolicy`].
 //! - [`Error`]: one error type; `is_retryable`, `is_auth`, `is_balance`,
 //!   `is_invalid_request`, `is_moderation`, ... follow the official table and the dialect.
 //! - Request types come from [`kling_api::requests`], responses from [`kling_api::wire`].
@@ -56,6 +63,7 @@ mod clock;
 mod config;
 mod error;
 mod retry;
+mod standard;
 mod token;
 
 pub use client::{Client, Tasks, WaitOptions};
@@ -63,4 +71,5 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error};
 pub use retry::RetryPolicy;
+pub use standard::StandardTasks;
 pub use token::TokenSigner;
