@@ -4,6 +4,11 @@
 //
 //   KLING_BASE_URL=http://127.0.0.1:8088 KLING_AI_ACCESS_KEY=kling-mock-dev-access-key \
 //   KLING_AI_SECRET_KEY=kling-mock-dev-secret-key node kling.mjs "a calm sunrise" sunrise.mp4
+//
+// With an API key instead, the same steps on Kling 3.0 through the new-standard API
+// (POST /text-to-video/kling-3.0, GET /tasks), and the units the task was billed:
+//
+//   KLING_BASE_URL=http://127.0.0.1:8088 KLING_API_KEY=kling-mock-dev-api-key node kling.mjs "a calm sunrise" sunrise.mp4
 
 import { createHmac } from "node:crypto";
 import { writeFile } from "node:fs/promises";
@@ -12,6 +17,7 @@ import { pathToFileURL } from "node:url";
 
 /** Codes worth retrying (official guidance): rate limit, concurrency limit, 5xxx. */
 export const RETRYABLE_CODES = new Set([1302, 1303, 5000, 5001, 5002]);
+const DEFAULT_BASE_URL = "https://api-singapore.klingai.com";
 
 /** An answer with a non-zero `code`. */
 export class KlingError extends Error {
@@ -27,10 +33,10 @@ export class KlingError extends Error {
   }
 }
 
-/** The task ended `failed`; `task.task_status_msg` says why. */
+/** The task ended `failed`; `task.task_status_msg` (a `/tasks` item: `message`) says why. */
 export class TaskFailed extends Error {
   constructor(task) {
-    super(`task ${task.task_id} failed: ${task.task_status_msg ?? ""}`);
+    super(`task ${task.task_id ?? task.id} failed: ${task.task_status_msg ?? task.message ?? ""}`);
     this.task = task;
   }
 }
@@ -60,7 +66,7 @@ export class Kling {
 
   static fromEnv(options) {
     const env = process.env;
-    return new Kling(env.KLING_BASE_URL ?? "https://api-singapore.klingai.com", env.KLING_AI_ACCESS_KEY, env.KLING_AI_SECRET_KEY, options);
+    return new Kling(env.KLING_BASE_URL ?? DEFAULT_BASE_URL, env.KLING_AI_ACCESS_KEY, env.KLING_AI_SECRET_KEY, options);
   }
 
   token() {
@@ -131,7 +137,101 @@ export class Kling {
   }
 }
 
+/**
+ * The same client with an API key (`Authorization: Bearer <key>`, nothing to sign) for the
+ * new-standard API: one `POST /<operation>/<model>` per model and `/tasks` to query every task.
+ * The new paths refuse AK/SK tokens (401 / 1002); the key also works on the `/v1` methods.
+ */
+export class KlingApiKey extends Kling {
+  constructor(baseUrl, apiKey, options) {
+    super(baseUrl, undefined, undefined, options);
+    this.apiKey = apiKey;
+  }
+
+  static fromEnv(options) {
+    return new KlingApiKey(process.env.KLING_BASE_URL ?? DEFAULT_BASE_URL, process.env.KLING_API_KEY, options);
+  }
+
+  token() {
+    return this.apiKey;
+  }
+
+  /** Submits a task on `model`; `settings` such as { duration: 5, resolution: "720p" }, `options` such as { external_task_id }. */
+  createTextToVideo(prompt, { model = "kling-3.0", settings, options } = {}) {
+    return this.request("POST", `/text-to-video/${model}`, { prompt, ...(settings && { settings }), ...(options && { options }) });
+  }
+
+  /** Up to 20 tasks by id or by external id (one kind per call); unknown ids are simply absent. */
+  getTasks({ taskIds = [], externalTaskIds = [] } = {}) {
+    if (!taskIds.length === !externalTaskIds.length) throw new TypeError("give taskIds or externalTaskIds");
+    const query = taskIds.length ? { task_ids: taskIds.join(",") } : { external_task_ids: externalTaskIds.join(",") };
+    return this.request("GET", `/tasks?${new URLSearchParams(query)}`);
+  }
+
+  /** One task by its `id` or by your `external_task_id`; throws when there is none. */
+  async getTask({ taskId, externalTaskId }) {
+    const [task] = await this.getTasks(taskId ? { taskIds: [taskId] } : { externalTaskIds: [externalTaskId] });
+    if (!task) throw new Error(`no task ${taskId ?? externalTaskId}`);
+    return task;
+  }
+
+  /** Polls `GET /tasks?task_ids=` until the task ends; `beforePoll` replaces the real wait, as in `wait`. */
+  async waitTask(taskId, { pollMs = 5000, timeoutMs = 1_800_000, beforePoll } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const task = await this.getTask({ taskId });
+      if (task.status === "succeeded") return task;
+      if (task.status === "failed") throw new TaskFailed(task);
+      if (Date.now() > deadline) throw new Error(`task ${taskId} still ${task.status}`);
+      await (beforePoll ? beforePoll() : this.sleep(pollMs));
+    }
+  }
+
+  /**
+   * One page, newest first: { result, count, next_cursor, has_more }; the last page has no
+   * `next_cursor` and an empty one no `result`. `filters` as { status: ["succeeded"] }, sent as
+   * [{ key: "status", values: [...] }].
+   */
+  listTasks({ limit = 100, cursor, filters = {} } = {}) {
+    const list = Object.entries(filters).map(([key, values]) => ({ key, values }));
+    return this.request("POST", "/tasks", { limit, ...(cursor && { cursor }), ...(list.length && { filters: list }) });
+  }
+
+  /** Every matching task, newest first, page by page through `next_cursor`. */
+  async *iterTasks({ limit = 100, filters } = {}) {
+    for (let cursor; ; ) {
+      const page = await this.listTasks({ limit, cursor, filters });
+      yield* page.result ?? [];
+      if (!page.has_more) return;
+      cursor = page.next_cursor;
+    }
+  }
+}
+
+/**
+ * Units a `/tasks` item was charged, per pack type: { video: 3 }. Amounts are decimal strings
+ * ("1.8"), summed in thousandths; a failed task shows 0; `billing` is empty until the task ends.
+ */
+export function billedUnits(task) {
+  const thousandths = {};
+  for (const { charge_type, amount, package_type } of task.billing ?? []) {
+    if (charge_type === "unit") thousandths[package_type] = (thousandths[package_type] ?? 0) + Math.round(Number(amount) * 1000);
+  }
+  return Object.fromEntries(Object.entries(thousandths).map(([pack, n]) => [pack, n / 1000]));
+}
+
+async function mainApiKey(prompt, dest) {
+  const kling = KlingApiKey.fromEnv();
+  const created = await kling.createTextToVideo(prompt, { settings: { duration: 5, resolution: "720p" } });
+  console.log(`task ${created.id} ${created.status}`);
+  const task = await kling.waitTask(created.id);
+  const video = task.outputs.find((output) => output.type === "video");
+  console.log(`${dest}: ${await kling.download(video.url, dest)} bytes, ${video.duration} s`);
+  for (const [pack, units] of Object.entries(billedUnits(task))) console.log(`billed ${units} units from the ${pack} pack`);
+}
+
 async function main([prompt = "a calm sunrise over the ocean", dest = "result.mp4"]) {
+  if (process.env.KLING_API_KEY) return mainApiKey(prompt, dest);
   const kling = Kling.fromEnv();
   const created = await kling.createText2Video(prompt, { model_name: "kling-v1", duration: "5" });
   console.log(`task ${created.task_id} ${created.task_status}`);

@@ -5,12 +5,19 @@ the video. Works against the real API and against kling-mock alike.
     export KLING_AI_ACCESS_KEY=kling-mock-dev-access-key
     export KLING_AI_SECRET_KEY=kling-mock-dev-secret-key
     python kling_example.py "a calm sunrise over the ocean" sunrise.mp4
+
+With an API key instead, the same steps on Kling 3.0 through the new-standard API
+(`POST /text-to-video/kling-3.0`, `GET /tasks`), and the units the task was billed:
+
+    export KLING_API_KEY=kling-mock-dev-api-key
+    python kling_example.py "a calm sunrise over the ocean" sunrise.mp4
 """
 
 import os
 import random
 import sys
 import time
+from decimal import Decimal
 
 import jwt  # PyJWT
 import requests
@@ -18,6 +25,7 @@ import requests
 # Codes worth retrying (official guidance): rate limit, concurrency limit, 5xxx.
 RETRYABLE_CODES = {1302, 1303, 5000, 5001, 5002}
 TERMINAL_STATUSES = {"succeed", "failed"}
+DEFAULT_BASE_URL = "https://api-singapore.klingai.com"
 
 
 class KlingError(Exception):
@@ -36,10 +44,12 @@ class KlingError(Exception):
 
 
 class TaskFailed(Exception):
-    """The task ended `failed`; `task_status_msg` says why. Retrying the same input rarely helps."""
+    """The task ended `failed`; `task_status_msg` (a `/tasks` item: `message`) says why. Retrying
+    the same input rarely helps."""
 
     def __init__(self, task):
-        super().__init__(f"task {task['task_id']} failed: {task.get('task_status_msg', '')}")
+        task_id = task.get("task_id", task.get("id"))
+        super().__init__(f"task {task_id} failed: {task.get('task_status_msg', task.get('message', ''))}")
         self.task = task
 
 
@@ -72,7 +82,7 @@ class Kling:
 
     @classmethod
     def from_env(cls, **kwargs):
-        return cls(os.environ.get("KLING_BASE_URL", "https://api-singapore.klingai.com"),
+        return cls(os.environ.get("KLING_BASE_URL", DEFAULT_BASE_URL),
                    os.environ["KLING_AI_ACCESS_KEY"], os.environ["KLING_AI_SECRET_KEY"], **kwargs)
 
     def token(self):
@@ -144,9 +154,111 @@ class Kling:
         return written
 
 
+class KlingApiKey(Kling):
+    """The same client with an API key (`Authorization: Bearer <key>`, nothing to sign) for the
+    new-standard API: one `POST /<operation>/<model>` per model and `/tasks` to query every task.
+    The new paths refuse AK/SK tokens (401 / 1002); the key also works on the `/v1` methods."""
+
+    def __init__(self, base_url, api_key, **kwargs):
+        super().__init__(base_url, None, None, **kwargs)
+        self.api_key = api_key
+
+    @classmethod
+    def from_env(cls, **kwargs):
+        return cls(os.environ.get("KLING_BASE_URL", DEFAULT_BASE_URL), os.environ["KLING_API_KEY"], **kwargs)
+
+    def token(self):
+        return self.api_key
+
+    def create_text_to_video(self, prompt, model="kling-3.0", settings=None, **options):
+        """Submits a task on `model`; `settings` such as {"duration": 5, "resolution": "720p"},
+        `options` any of external_task_id, callback_url... Answers {id, status, message, ...}."""
+        body = {"prompt": prompt}
+        if settings:
+            body["settings"] = settings
+        if options:
+            body["options"] = options
+        return self.request("POST", f"/text-to-video/{model}", body)
+
+    def get_tasks(self, task_ids=(), external_task_ids=()):
+        """Up to 20 tasks by id or by external id (one kind per call); unknown ids are simply absent."""
+        if bool(task_ids) == bool(external_task_ids):
+            raise ValueError("give task_ids or external_task_ids")
+        if task_ids:
+            return self.request("GET", "/tasks", params={"task_ids": ",".join(task_ids)})
+        return self.request("GET", "/tasks", params={"external_task_ids": ",".join(external_task_ids)})
+
+    def get_task(self, task_id=None, external_task_id=None):
+        """One task by its `id` or by your `external_task_id`; LookupError when there is none."""
+        found = self.get_tasks([task_id] if task_id else (), [external_task_id] if external_task_id else ())
+        if not found:
+            raise LookupError(f"no task {task_id or external_task_id}")
+        return found[0]
+
+    def wait_task(self, task_id, poll_interval=5.0, timeout=1800.0, before_poll=None):
+        """Polls `GET /tasks?task_ids=` until the task ends; returns it when it succeeded, raises
+        TaskFailed otherwise. `before_poll` replaces the real wait, as in `wait`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            task = self.get_task(task_id)
+            if task["status"] == "succeeded":
+                return task
+            if task["status"] == "failed":
+                raise TaskFailed(task)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"task {task_id} still {task['status']} after {timeout} s")
+            (before_poll or (lambda: self.sleep(poll_interval)))()
+
+    def list_tasks(self, limit=100, cursor=None, **filters):
+        """One page, newest first: {result, count, next_cursor, has_more}; the last page has no
+        `next_cursor` and an empty one no `result`. `filters` as key=values, e.g.
+        status=["succeeded", "failed"] (sent as [{"key": "status", "values": [...]}])."""
+        body = {"limit": limit}
+        if cursor:
+            body["cursor"] = cursor
+        if filters:
+            body["filters"] = [{"key": key, "values": list(values)} for key, values in filters.items()]
+        return self.request("POST", "/tasks", body)
+
+    def iter_tasks(self, limit=100, **filters):
+        """Every matching task, newest first, page by page through `next_cursor`."""
+        cursor = None
+        while True:
+            page = self.list_tasks(limit, cursor, **filters)
+            yield from page.get("result", [])
+            if not page.get("has_more"):
+                return
+            cursor = page["next_cursor"]
+
+
+def billed_units(task):
+    """Units a `/tasks` item was charged, per pack type: {"video": Decimal("3")}. Amounts are
+    decimal strings ("1.8"); a failed task shows "0"; `billing` is empty until the task ends."""
+    totals = {}
+    for charge in task.get("billing", []):
+        if charge["charge_type"] == "unit":
+            pack = charge["package_type"]
+            totals[pack] = totals.get(pack, Decimal(0)) + Decimal(charge["amount"])
+    return totals
+
+
+def main_api_key(prompt, dest):
+    kling = KlingApiKey.from_env()
+    created = kling.create_text_to_video(prompt, settings={"duration": 5, "resolution": "720p"})
+    print(f"task {created['id']} {created['status']}")
+    task = kling.wait_task(created["id"])
+    video = next(output for output in task["outputs"] if output["type"] == "video")
+    size = kling.download(video["url"], dest)
+    print(f"{dest}: {size} bytes, {video['duration']} s")
+    for pack, units in billed_units(task).items():
+        print(f"billed {units} units from the {pack} pack")
+
+
 def main(argv):
     prompt = argv[1] if len(argv) > 1 else "a calm sunrise over the ocean"
     dest = argv[2] if len(argv) > 2 else "result.mp4"
+    if os.environ.get("KLING_API_KEY"):
+        return main_api_key(prompt, dest)
     kling = Kling.from_env()
     created = kling.create_text2video(prompt, model_name="kling-v1", duration="5")
     print(f"task {created['task_id']} {created['task_status']}")

@@ -1,76 +1,16 @@
 // The example integration against kling-mock: success and download, an exhausted balance,
 // moderation, retries through a busy service, and the same client over HTTPS. Each test starts the binary on a free
-// port with a fixed seed and a manual clock, so nothing waits in real time.
+// port with a fixed seed and a manual clock (../test-support/emulator.mjs), so nothing waits in real time.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { after, test } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { test } from "node:test";
+import { pathToFileURL } from "node:url";
 
 import { Kling, KlingError, makeToken } from "../kling.mjs";
-
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const ACCESS_KEY = "kling-mock-dev-access-key";
-const SECRET_KEY = "kling-mock-dev-secret-key";
-const running = [];
-
-after(() => running.forEach((child) => child.kill()));
-
-function binary() {
-  const target = process.env.CARGO_TARGET_DIR ?? join(REPO, "target");
-  const candidates = [process.env.KLING_MOCK_BIN, join(target, "debug", "kling-mock")];
-  const found = candidates.find((c) => c && existsSync(c));
-  if (!found) throw new Error("kling-mock binary not found: run `cargo build -p kling-mock` or set KLING_MOCK_BIN");
-  return found;
-}
-
-/** Starts kling-mock with `args`; resolves to its base URL and admin helpers. */
-async function startEmulator(...args) {
-  const child = spawn(binary(), ["--port", "0", "--seed", "7", "--manual-clock", "--clock-start", "1767225600000", ...args], {
-    cwd: REPO,
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  running.push(child);
-  // One listener from the start: readline emits a chunk's lines at once, and a listener
-  // added later would miss them. With --tls the banner goes on to name the certificate.
-  const lines = createInterface({ input: child.stdout });
-  const exited = new Promise((_, fail) => child.once("exit", (code) => fail(new Error(`kling-mock exited with ${code}`))));
-  let gotFirst, gotCertificate;
-  const firstLine = new Promise((ok) => (gotFirst = ok));
-  const certificateLine = new Promise((ok) => (gotCertificate = ok));
-  lines.on("line", (line) => {
-    gotFirst(line);
-    const [, path] = line.split("TLS certificate to trust: ");
-    if (path) gotCertificate(path.trim());
-  });
-  const first = await Promise.race([firstLine, exited]);
-  assert.match(first, /listening on https?:\/\//);
-  const baseUrl = first.split(" ").at(-1);
-  if (baseUrl.startsWith("https://")) {
-    return { baseUrl, certificate: await Promise.race([certificateLine, exited]) };
-  }
-  const admin = async (method, path, body, contentType = "application/json") => {
-    const response = await fetch(`${baseUrl}/__admin${path}`, { method, body, headers: { "content-type": contentType } });
-    assert.equal(response.status, 200, await response.clone().text());
-    return response.json();
-  };
-  return {
-    baseUrl,
-    advance: (seconds) => admin("POST", "/clock/advance", JSON.stringify({ seconds })),
-    scenario: (toml) => admin("PUT", "/scenarios", toml, "application/toml"),
-  };
-}
-
-function recordingSleep() {
-  const delays = [];
-  const sleep = async (ms) => void delays.push(ms);
-  return { delays, sleep };
-}
+import { ACCESS_KEY, REPO, SECRET_KEY, recordingSleep, runNode, startEmulator } from "../test-support/emulator.mjs";
 
 test("the token is an HS256 JWT the emulator accepts", async () => {
   const token = makeToken(ACCESS_KEY, SECRET_KEY, 1800, 1_700_000_000);
@@ -149,18 +89,6 @@ test("gives up when the service stays busy", async () => {
   kling.maxRetries = 3;
   assert.equal((await kling.createText2Video("queued work")).task_status, "submitted");
 });
-
-/** Runs an ES module `script` in a new node process with `env` added; resolves to its exit code and output. */
-function runNode(script, env) {
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output = { stdout: "", stderr: "" };
-  child.stdout.on("data", (chunk) => (output.stdout += chunk));
-  child.stderr.on("data", (chunk) => (output.stderr += chunk));
-  return new Promise((ok) => child.on("close", (code) => ok({ code, ...output })));
-}
 
 test("the same client over HTTPS trusts the certificate the emulator prints", async () => {
   const { baseUrl, certificate } = await startEmulator("--tls");

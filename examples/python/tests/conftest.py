@@ -16,6 +16,7 @@ sys.path.insert(0, str(EXAMPLE_DIR))
 
 DEV_ACCESS_KEY = "kling-mock-dev-access-key"
 DEV_SECRET_KEY = "kling-mock-dev-secret-key"
+DEV_API_KEY = "kling-mock-dev-api-key"  # the development account's API key
 
 
 def binary():
@@ -75,6 +76,16 @@ class Emulator:
             self.process.kill()
         self.process.stdout.close()
         self.log.close()
+
+
+class FakeSleep:
+    """Records backoff delays instead of sleeping them."""
+
+    def __init__(self):
+        self.delays = []
+
+    def __call__(self, seconds):
+        self.delays.append(seconds)
 
 
 @pytest.fixture

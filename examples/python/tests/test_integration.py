@@ -5,18 +5,8 @@ client over HTTPS."""
 import pytest
 import requests
 
-from conftest import DEV_ACCESS_KEY, DEV_SECRET_KEY
+from conftest import DEV_ACCESS_KEY, DEV_SECRET_KEY, FakeSleep
 from kling_example import Kling, KlingError
-
-
-class FakeSleep:
-    """Records backoff delays instead of sleeping them."""
-
-    def __init__(self):
-        self.delays = []
-
-    def __call__(self, seconds):
-        self.delays.append(seconds)
 
 
 def client(emulator, **kwargs):
