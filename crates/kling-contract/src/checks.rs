@@ -26,6 +26,10 @@ pub enum TokenKind {
     UnknownKey,
     /// `alg: none`.
     AlgNone,
+    /// A valid AK/SK token, sent even where an API key is expected.
+    AkSk,
+    /// An API key the server does not know.
+    UnknownApiKey,
 }
 
 /// One request and what kind of answer it is about.
@@ -62,6 +66,40 @@ fn free_get(id: String, path: String) -> Check {
     Check { id, method: "GET", path, body: None, token: TokenKind::Valid, billable: false, cost: 0 }
 }
 
+/// The query API of every task (`/tasks`), which only takes API keys: lookups, the
+/// cursor list, its limits, and every other kind of credential refused.
+fn task_checks() -> Vec<Check> {
+    use kling_api::standard::{TASK_IDS_MAX, TASKS_LIMIT};
+    let post = |id: &str, body: Value, token: TokenKind| Check {
+        id: format!("tasks/{id}"),
+        method: "POST",
+        path: "/tasks".into(),
+        body: Some(body),
+        token,
+        billable: false,
+        cost: 0,
+    };
+    let too_many = (0..=TASK_IDS_MAX).map(|i| format!("86688945669878{i:04}")).collect::<Vec<_>>().join(",");
+    let mut checks = vec![
+        free_get("tasks/by-unknown-id".into(), "/tasks?task_ids=866889456698785798".into()),
+        free_get("tasks/by-unknown-external-id".into(), "/tasks?external_task_ids=kling-contract-unknown".into()),
+        free_get("tasks/ids-required".into(), "/tasks".into()),
+        free_get("tasks/too-many-ids".into(), format!("/tasks?task_ids={too_many}")),
+        post("list", serde_json::json!({"limit": 1}), TokenKind::Valid),
+        post("reject/limit", serde_json::json!({"limit": TASKS_LIMIT.1 + 1}), TokenKind::Valid),
+        post("reject/cursor", serde_json::json!({"cursor": "not-a-cursor"}), TokenKind::Valid),
+        post("reject/filter", serde_json::json!({"filters": [{"key": "colour", "values": ["red"]}]}), TokenKind::Valid),
+    ];
+    for token in [TokenKind::Missing, TokenKind::AkSk, TokenKind::Expired, TokenKind::UnknownApiKey] {
+        checks.push(post(&format!("auth/{}", token_name(token)), serde_json::json!({"limit": 1}), token));
+    }
+    checks
+}
+
+fn token_name(token: TokenKind) -> String {
+    serde_json::to_value(token).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
 /// Every check, in a stable order.
 pub fn all() -> Vec<Check> {
     let mut checks = Vec::new();
@@ -75,10 +113,7 @@ pub fn all() -> Vec<Check> {
     ];
     for token in tokens {
         checks.push(Check {
-            id: format!(
-                "auth/{}",
-                serde_json::to_value(token).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-            ),
+            id: format!("auth/{}", token_name(token)),
             method: "GET",
             path: "/v1/videos/text2video?pageNum=1&pageSize=1".to_owned(),
             body: None,
@@ -87,6 +122,9 @@ pub fn all() -> Vec<Check> {
             cost: 0,
         });
     }
+    let unknown_api_key = Check { token: TokenKind::UnknownApiKey, ..checks[0].clone() };
+    checks.push(Check { id: "auth/unknown_api_key".into(), ..unknown_api_key });
+    checks.extend(task_checks());
     checks.push(free_get("account/costs".into(), "/account/costs?start_time=0&end_time=4102444800000".into()));
     checks.push(free_get("presets-voices/list".into(), "/v1/general/presets-voices?pageNum=1&pageSize=5".into()));
     checks.push(free_get(

@@ -32,7 +32,10 @@ pub fn token(kind: TokenKind, target: &Target) -> Option<String> {
     let ak = target.access_key.as_str();
     match kind {
         TokenKind::Missing => None,
-        TokenKind::Valid => sign(json!({"iss": ak, "exp": now + 1800, "nbf": now - 5}), &target.secret_key),
+        TokenKind::UnknownApiKey => Some("kling-contract-unknown-api-key".to_owned()),
+        TokenKind::Valid | TokenKind::AkSk => {
+            sign(json!({"iss": ak, "exp": now + 1800, "nbf": now - 5}), &target.secret_key)
+        }
         TokenKind::Expired => sign(json!({"iss": ak, "exp": now - 3600, "nbf": now - 7200}), &target.secret_key),
         TokenKind::NotYetValid => sign(json!({"iss": ak, "exp": now + 7200, "nbf": now + 3600}), &target.secret_key),
         TokenKind::UnknownKey => {

@@ -24,5 +24,6 @@ pub mod exchange;
 pub mod prepare;
 pub mod progress;
 pub mod replay;
+pub mod schema;
 pub mod shape;
 pub mod target;
