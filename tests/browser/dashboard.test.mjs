@@ -20,6 +20,7 @@ const ARTIFACTS = process.env.KLING_MOCK_ARTIFACTS || path.join(process.env.CARG
 const REQUIRED = process.env.KLING_MOCK_REQUIRE_TOOLS === "1";
 const ADMIN_TOKEN = "dashboard-admin-token";
 const SECRET_KEY = "kling-mock-dev-secret-key";
+const API_KEY = "kling-mock-dev-api-key";
 const T2V = "/v1/videos/text2video";
 
 async function playwright() {
@@ -59,7 +60,7 @@ async function admin(base, method, route, body) {
   return response.json();
 }
 
-test("a task created over HTTP appears on the dashboard and moves to succeed live", async (t) => {
+test("a task created over HTTP appears on the dashboard and moves to succeed live; a new-standard task shows its outputs and billing", async (t) => {
   const pw = await playwright();
   const missing = [
     !existsSync(CHROMIUM) && `chromium (${CHROMIUM})`,
@@ -156,6 +157,23 @@ test("a task created over HTTP appears on the dashboard and moves to succeed liv
   await page.locator(`#tasks tr[data-task-id="${running}"][data-status="processing"]`).waitFor({ timeout: 5_000 });
   await page.locator("#tasks tr[data-status]").nth(3).waitFor({ timeout: 5_000 });
   assert.deepEqual(elsewhere, [], "the page fetched something from elsewhere");
+
+  // A new-standard task shows as its owner sees it in /tasks: status word, outputs, billing.
+  const keyed = await fetch(`${base}/text-to-video/kling-3.0`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ prompt: "a paper boat on a river", settings: { duration: 5 } }),
+  }).then((r) => r.json());
+  assert.equal(keyed.code, 0, JSON.stringify(keyed));
+  await admin(base, "POST", "/clock/advance", { seconds: 3600 });
+  const standardRow = page.locator(`#tasks tr[data-task-id="${keyed.data.id}"][data-surface="standard"]`);
+  await standardRow.and(page.locator('[data-status="succeed"]')).waitFor({ timeout: 5_000 });
+  assert.equal(await standardRow.locator(".status").textContent(), "succeeded");
+  assert.match(await standardRow.locator(".output a").first().textContent(), /^video 5/);
+  assert.equal(await standardRow.locator(".billing").first().textContent(), "3 video");
+  const video = await fetch(await standardRow.locator(".output a").first().getAttribute("href"));
+  assert.equal(video.status, 200, "the output link downloads");
+  assert.ok(!(await page.content()).includes(API_KEY), "the page shows an API key");
 
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, "dashboard.png"), fullPage: true });

@@ -98,6 +98,10 @@ pub struct TaskDetail {
     pub plan: Plan,
     /// The API view.
     pub task: Task,
+    /// For a task created on the new-standard surface: its `/tasks` item (outputs,
+    /// billing), as its owner sees it there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<TaskItem>,
 }
 
 /// A state an operator can force a task into.
@@ -658,6 +662,7 @@ impl Engine {
             cost: t.cost,
             plan: t.plan.clone(),
             task: t.render(base_url, &self.media),
+            item: t.is_standard().then(|| t.item(base_url, &self.media)),
         }
     }
 

@@ -95,19 +95,35 @@
     return el("div", { class: "timeline" }, bar, steps);
   }
 
+  // A new-standard task as its owner sees it in /tasks: its status word, its outputs as
+  // links, and what it was billed.
+  function itemCells(item) {
+    const outputs = (item.outputs || []).map((output) => {
+      const link = output.url || output.mp3_url || output.wav_url;
+      const label = `${output.type}${output.duration ? ` ${output.duration}s` : ""}`;
+      return el("div", { class: "output" }, link ? el("a", { href: link, target: "_blank", rel: "noreferrer" }, label) : label);
+    });
+    const billing = (item.billing || []).map((b) => el("div", { class: "billing" }, `${b.amount} ${b.package_type || b.charge_type}`));
+    return { outputs, billing };
+  }
+
   function renderTasks(snap) {
     const body = $("tasks").tBodies[0];
     const rows = snap.tasks.map((detail) => {
       const task = detail.task;
-      const external = task.task_info && task.task_info.external_task_id;
-      return el("tr", { "data-task-id": task.task_id, "data-status": task.task_status },
-        el("td", { class: "mono" }, task.task_id, external ? el("div", { class: "muted" }, `external ${external}`) : null),
-        el("td", {}, el("span", { class: `status ${task.task_status}` }, task.task_status),
-          task.task_status_msg ? el("div", { class: "msg" }, task.task_status_msg) : null),
-        el("td", {}, detail.endpoint),
+      const item = detail.item;
+      const external = item ? item.external_id : task.task_info && task.task_info.external_task_id;
+      const status = item ? item.status : task.task_status;
+      const message = item ? item.message : task.task_status_msg;
+      const shown = item ? itemCells(item) : { outputs: [], billing: [] };
+      return el("tr", { "data-task-id": task.task_id, "data-status": task.task_status, "data-surface": item ? "standard" : "legacy" },
+        el("td", { class: "mono" }, task.task_id, external ? el("div", { class: "muted" }, `external ${external}`) : null, shown.outputs),
+        el("td", {}, el("span", { class: `status ${task.task_status}` }, status),
+          message ? el("div", { class: "msg" }, message) : null),
+        el("td", {}, detail.endpoint, item ? el("div", { class: "muted" }, "new-standard") : null),
         el("td", {}, detail.model, detail.mode ? el("span", { class: "muted" }, ` · ${detail.mode}`) : null),
         el("td", { class: "mono" }, detail.access_key),
-        el("td", {}, detail.cost),
+        el("td", {}, shown.billing.length ? shown.billing : detail.cost),
         el("td", {}, timeline(detail, snap.clock.now_ms)));
     });
     body.replaceChildren(...rows);
