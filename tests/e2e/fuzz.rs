@@ -11,7 +11,7 @@ use base64::Engine as _;
 use kling_api::ENDPOINTS;
 use kling_e2e::raw::{self, RawReply};
 use kling_e2e::{TestApp, dev_token, now_s, sign};
-use kling_mock::config::{DEV_ACCESS_KEY, DEV_SECRET_KEY};
+use kling_mock::config::{DEV_ACCESS_KEY, DEV_API_KEY, DEV_SECRET_KEY};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
@@ -50,6 +50,9 @@ fn paths() -> Vec<String> {
         "/__admin/clock/advance".to_owned(),
         "/__admin/stats".to_owned(),
         "/v1/videos".to_owned(),
+        "/tasks".to_owned(),
+        "/tasks?task_ids=866889456698785798,1".to_owned(),
+        "/omni-video/kling-v3-omni".to_owned(),
     ];
     for spec in ENDPOINTS {
         out.push(spec.path.to_owned());
@@ -98,6 +101,8 @@ fn authorization() -> impl Strategy<Value = Option<Vec<u8>>> {
     );
     prop_oneof![
         12 => Just(Some(valid().into_bytes())),
+        6 => Just(Some(format!("Bearer {DEV_API_KEY}").into_bytes())),
+        1 => "[a-z0-9-]{0,4}".prop_map(|s| Some(format!("Bearer {DEV_API_KEY}{s}").into_bytes())),
         1 => Just(None),
         1 => Just(Some(none.into_bytes())),
         1 => Just(Some(expired.into_bytes())),
@@ -183,10 +188,50 @@ fn mutated_body() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// A valid-looking new-standard body with random values in `settings`, `options` and one
+/// `contents[]` item.
+fn mutated_standard_body() -> impl Strategy<Value = Vec<u8>> {
+    let names = [
+        "resolution",
+        "duration",
+        "aspect_ratio",
+        "audio",
+        "multi_shot",
+        "seed",
+        "character_orientation",
+        "type",
+        "text",
+        "url",
+        "id",
+        "element_id",
+        "voice_id",
+        "callback_url",
+        "external_task_id",
+        "watermark_info",
+    ];
+    let patch = || prop::collection::btree_map(prop::sample::select(names.to_vec()), json_value(), 0..3);
+    (patch(), patch(), patch()).prop_map(|(settings, item, options)| {
+        let first = json!({"type": "prompt", "text": "a cat @image_1"});
+        let mut frame = json!({"type": "first_frame", "url": "https://example.com/a.png", "id": "image_1"});
+        for (key, value) in item {
+            frame[key] = value;
+        }
+        json!({
+            "prompt": "a cat",
+            "contents": [first, frame],
+            "settings": Value::Object(settings.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
+            "options": Value::Object(options.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
+        })
+        .to_string()
+        .into_bytes()
+    })
+}
+
 fn body() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         2 => Just(Vec::new()),
         4 => mutated_body(),
+        3 => mutated_standard_body(),
         3 => json_value().prop_map(|v| v.to_string().into_bytes()),
         1 => (1usize..6000).prop_map(|depth| format!("{}{}", "[".repeat(depth), "]".repeat(depth)).into_bytes()),
         1 => (1usize..3000).prop_map(|depth| format!("{}1{}", "{\"prompt\":".repeat(depth), "}".repeat(depth)).into_bytes()),

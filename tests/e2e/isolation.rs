@@ -5,6 +5,10 @@
 //! unknown one, refused foreign uses change nothing, and the owner's same request is
 //! answered differently (so the refusal is about ownership, not a bad body).
 //!
+//! Every account also has an API key (one account has nothing else), creates tasks on the
+//! new-standard paths with it, and must find in `/tasks` exactly its own tasks of both
+//! surfaces, by id, by its own external ids and by cursor, and never another account's.
+//!
 //! What an account owns is an [`Owned`] value; each kind lists the foreign uses that must
 //! be refused in [`foreign_uses`], and how its owner comes to own one is in [`run`].
 
@@ -13,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use kling_api::EndpointSpec;
 use kling_api::endpoints::{ENDPOINTS, Output};
 use kling_e2e::{Reply, TestApp, token};
+use kling_mock::auth::ApiKey;
 use kling_mock::{AccountKeys, Config};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
@@ -24,6 +29,8 @@ enum Op {
     /// Create a task on an endpoint (index into [`creatable`]), maybe with an external id
     /// from a small shared pool, so that accounts reuse each other's names.
     Create { endpoint: usize, external: Option<u8> },
+    /// The same on a new-standard endpoint (index into [`standard`]), with the API key.
+    CreateStandard { endpoint: usize, external: Option<u8> },
     /// Move simulated time an hour: every task finishes.
     Advance,
     /// Open an identify-face session on one of the account's videos.
@@ -45,6 +52,11 @@ enum Owned {
     Audio { id: String },
 }
 
+/// The new-standard create endpoints.
+fn standard() -> Vec<&'static EndpointSpec> {
+    ENDPOINTS.iter().filter(|e| e.standard.is_some()).collect()
+}
+
 /// Endpoints whose minimal body needs no earlier state, and that make tasks.
 fn creatable() -> Vec<&'static EndpointSpec> {
     ENDPOINTS.iter().filter(|e| e.has_legacy_routes() && !e.base.contains("\"$")).collect()
@@ -62,6 +74,8 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (0..creatable().len(), proptest::option::of(0u8..4))
             .prop_map(|(endpoint, external)| Op::Create { endpoint, external }),
         2 => proptest::sample::select(library_makers()).prop_map(|endpoint| Op::Create { endpoint, external: None }),
+        3 => (0..standard().len(), proptest::option::of(0u8..4))
+            .prop_map(|(endpoint, external)| Op::CreateStandard { endpoint, external }),
         2 => Just(Op::Advance),
         2 => (0usize..8).prop_map(|video| Op::IdentifyFace { video }),
         2 => (0usize..8).prop_map(|video| Op::InitSelection { video }),
@@ -72,6 +86,44 @@ fn keys(n: usize) -> Vec<(String, String)> {
     (0..n).map(|i| (format!("iso-ak-{i}"), format!("iso-sk-{i}"))).collect()
 }
 
+/// The API key of account `i`: bound to its AK/SK pair, except for the last account, which
+/// has an unbound key and nothing else.
+fn api_key(i: usize) -> String {
+    format!("iso-api-key-{i}")
+}
+
+/// Each account's credentials: the bearer value for the legacy surface (a token, or the
+/// key for the key-only account) and its API key.
+struct Credentials {
+    legacy: Vec<String>,
+    api_keys: Vec<String>,
+}
+
+impl Credentials {
+    /// `accounts` accounts, the last of them key-only.
+    fn new(accounts: usize) -> Credentials {
+        let legacy = (0..accounts)
+            .map(|i| if i + 1 == accounts { api_key(i) } else { token(&format!("iso-ak-{i}"), &format!("iso-sk-{i}")) })
+            .collect();
+        Credentials { legacy, api_keys: (0..accounts).map(api_key).collect() }
+    }
+
+    fn config(accounts: usize) -> Config {
+        let mut config = Config::for_tests();
+        config.accounts = keys(accounts - 1).into_iter().map(|(ak, sk)| AccountKeys::new(ak, sk)).collect();
+        config.api_keys = (0..accounts)
+            .map(|i| {
+                if i + 1 == accounts {
+                    ApiKey::new(api_key(i))
+                } else {
+                    ApiKey::bound(api_key(i), format!("iso-ak-{i}"))
+                }
+            })
+            .collect();
+        config
+    }
+}
+
 /// The world as the test believes it is: what each account owns.
 #[derive(Debug, Default)]
 struct Model {
@@ -79,7 +131,13 @@ struct Model {
 }
 
 impl Model {
+    /// The account's tasks of the legacy surface.
     fn tasks(&self, account: usize) -> impl Iterator<Item = (&'static EndpointSpec, &str, Option<&str>)> {
+        self.all_tasks(account).filter(|t| t.0.standard.is_none())
+    }
+
+    /// The account's tasks of both surfaces.
+    fn all_tasks(&self, account: usize) -> impl Iterator<Item = (&'static EndpointSpec, &str, Option<&str>)> {
         self.owned.get(&account).into_iter().flatten().filter_map(|o| match o {
             Owned::Task { endpoint, id, external } => Some((*endpoint, id.as_str(), external.as_deref())),
             _ => None,
@@ -100,13 +158,33 @@ impl Model {
 }
 
 /// Plays the history; checks each step against the model as it goes.
-async fn run(app: &TestApp, tokens: &[String], history: &[(usize, Op)]) -> Model {
+async fn run(app: &TestApp, credentials: &Credentials, history: &[(usize, Op)]) -> Model {
+    let tokens = &credentials.legacy;
     let endpoints = creatable();
     let mut model = Model::default();
     for (actor, op) in history {
         let actor = actor % tokens.len();
         let token = &tokens[actor];
         match op {
+            Op::CreateStandard { endpoint, external } => {
+                let specs = standard();
+                let spec = specs[endpoint % specs.len()];
+                let mut body: Value = serde_json::from_str(spec.base).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+                kling_api::samples::materialize(&mut body);
+                let external = external.map(|n| format!("ext-{n}"));
+                if let (Some(name), Some(map)) = (&external, body.as_object_mut()) {
+                    map.insert("options".into(), json!({"external_task_id": name}));
+                }
+                let reply = app.post_as(&credentials.api_keys[actor], spec.path, &body).await;
+                // External ids are unique per account across both surfaces.
+                let taken = external.as_deref().is_some_and(|name| model.all_tasks(actor).any(|t| t.2 == Some(name)));
+                if taken {
+                    reply.assert_error(400, 1201);
+                    continue;
+                }
+                let id = reply.assert_ok()["id"].as_str().unwrap_or_default().to_owned();
+                model.owned.entry(actor).or_default().push(Owned::Task { endpoint: spec, id, external });
+            }
             Op::Create { endpoint, external } => {
                 let spec = endpoints[endpoint % endpoints.len()];
                 let mut body: Value = serde_json::from_str(spec.base).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
@@ -116,7 +194,7 @@ async fn run(app: &TestApp, tokens: &[String], history: &[(usize, Op)]) -> Model
                     map.insert("external_task_id".into(), json!(name));
                 }
                 let reply = app.post_as(token, spec.path, &body).await;
-                let taken = external.as_deref().is_some_and(|name| model.tasks(actor).any(|t| t.2 == Some(name)));
+                let taken = external.as_deref().is_some_and(|name| model.all_tasks(actor).any(|t| t.2 == Some(name)));
                 if taken {
                     // Only the actor's own names are taken; other accounts' never are.
                     reply.assert_error(400, 1201);
@@ -261,6 +339,8 @@ fn foreign_uses(owned: &Owned) -> Vec<Use> {
         r#use
     };
     match owned {
+        // New-standard tasks are read through /tasks only: see check_task_query.
+        Owned::Task { endpoint, .. } if endpoint.standard.is_some() => Vec::new(),
         Owned::Task { endpoint, id, .. } => vec![Use {
             what: format!("read task {id} of {}", endpoint.name),
             request: Request::Get {
@@ -335,7 +415,54 @@ fn shape(reply: &Reply, ids: &[&str]) -> (u16, i64, String) {
     (reply.status, reply.code(), message)
 }
 
-async fn check_isolation(app: &TestApp, tokens: &[String], model: &Model) {
+/// `/tasks` through `key`: by ids, by external ids, and every page of the cursor list.
+async fn tasks_seen(app: &TestApp, key: &str, query: &str) -> BTreeSet<String> {
+    let ids = |data: &Value| -> Vec<String> {
+        data.as_array().into_iter().flatten().filter_map(|t| t["id"].as_str().map(str::to_owned)).collect()
+    };
+    if !query.is_empty() {
+        return ids(app.get_as(key, &format!("/tasks?{query}")).await.assert_ok()).into_iter().collect();
+    }
+    let mut seen = BTreeSet::new();
+    let mut body = json!({"limit": 3});
+    loop {
+        let page = app.post_as(key, "/tasks", &body).await;
+        let data = page.assert_ok();
+        for id in ids(&data["result"]) {
+            assert!(seen.insert(id), "a task twice in the cursor list");
+        }
+        match data["next_cursor"].as_str() {
+            Some(cursor) if data["has_more"] == true => body = json!({"limit": 3, "cursor": cursor}),
+            _ => return seen,
+        }
+    }
+}
+
+/// Each API key finds in `/tasks` exactly its account's tasks of both surfaces, and
+/// another account's ids and external ids as if they did not exist.
+async fn check_task_query(app: &TestApp, credentials: &Credentials, model: &Model) {
+    for (account, key) in credentials.api_keys.iter().enumerate() {
+        let own: BTreeSet<String> = model.all_tasks(account).map(|t| t.1.to_owned()).collect();
+        assert_eq!(tasks_seen(app, key, "").await, own, "the cursor list of account {account}");
+        for owner in model.owned.keys() {
+            for (_, id, external) in model.all_tasks(*owner) {
+                let by_id = tasks_seen(app, key, &format!("task_ids={id}")).await;
+                let expected: BTreeSet<String> = own.iter().filter(|o| *o == id).cloned().collect();
+                assert_eq!(by_id, expected, "account {account} asking for task {id} of account {owner}");
+                if let Some(name) = external {
+                    let by_name = tasks_seen(app, key, &format!("external_task_ids={name}")).await;
+                    let mine: BTreeSet<String> =
+                        model.all_tasks(account).filter(|t| t.2 == Some(name)).map(|t| t.1.to_owned()).collect();
+                    assert_eq!(by_name, mine, "external id {name} resolved across accounts");
+                }
+            }
+        }
+    }
+}
+
+async fn check_isolation(app: &TestApp, credentials: &Credentials, model: &Model) {
+    check_task_query(app, credentials, model).await;
+    let tokens = &credentials.legacy;
     // What every owner sees before anyone else tries anything.
     let mut before = Vec::new();
     for (owner, token) in tokens.iter().enumerate() {
@@ -368,7 +495,9 @@ async fn check_isolation(app: &TestApp, tokens: &[String], model: &Model) {
         for (owner, owned) in model.owned.iter().filter(|(owner, _)| **owner != attacker) {
             for item in owned {
                 // External ids resolve to the attacker's own task of that name, or to nothing.
-                if let Owned::Task { endpoint, external: Some(name), .. } = item {
+                if let Owned::Task { endpoint, external: Some(name), .. } = item
+                    && endpoint.standard.is_none()
+                {
                     let reply = app.get_as(token, &format!("{}/{name}", endpoint.path)).await;
                     match model.tasks(attacker).find(|t| t.0.path == endpoint.path && t.2 == Some(name.as_str())) {
                         Some((_, own, _)) => {
@@ -445,6 +574,7 @@ async fn check_isolation(app: &TestApp, tokens: &[String], model: &Model) {
 /// The name of an owned thing's kind, to count which kinds the cases covered.
 fn kind(owned: &Owned) -> &'static str {
     match owned {
+        Owned::Task { endpoint, .. } if endpoint.standard.is_some() => "new-standard task",
         Owned::Task { .. } => "task",
         Owned::Video { .. } => "video",
         Owned::Session { .. } => "session",
@@ -457,7 +587,7 @@ fn kind(owned: &Owned) -> &'static str {
 
 /// Every kind of [`Owned`]: the run fails unless each was owned in some case, so a
 /// regression that stops an account from owning one cannot pass by skipping its checks.
-const KINDS: [&str; 7] = ["audio", "element", "selection", "session", "task", "video", "voice"];
+const KINDS: [&str; 8] = ["audio", "element", "new-standard task", "selection", "session", "task", "video", "voice"];
 
 #[test]
 fn no_key_touches_another_accounts_tasks_videos_sessions_voices_elements_or_audios() {
@@ -471,10 +601,8 @@ fn no_key_touches_another_accounts_tasks_videos_sessions_voices_elements_or_audi
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
         runtime.block_on(async {
-            let mut config = Config::for_tests();
-            config.accounts = keys(accounts).into_iter().map(|(ak, sk)| AccountKeys::new(ak, sk)).collect();
-            let app = TestApp::spawn_with(config).await;
-            let tokens: Vec<String> = keys(accounts).iter().map(|(ak, sk)| token(ak, sk)).collect();
+            let app = TestApp::spawn_with(Credentials::config(accounts)).await;
+            let credentials = Credentials::new(accounts);
             // Every history ends with finished tasks, so videos exist to be misused, and each
             // account then opens sessions on one of its videos when it has any.
             let mut history = history;
@@ -483,9 +611,9 @@ fn no_key_touches_another_accounts_tasks_videos_sessions_voices_elements_or_audi
                 history.push((account, Op::IdentifyFace { video: account }));
                 history.push((account, Op::InitSelection { video: account }));
             }
-            let model = run(&app, &tokens, &history).await;
+            let model = run(&app, &credentials, &history).await;
             covered.borrow_mut().extend(model.owned.values().flatten().map(kind));
-            check_isolation(&app, &tokens, &model).await;
+            check_isolation(&app, &credentials, &model).await;
         });
         Ok(())
     });

@@ -189,3 +189,54 @@ async fn a_restored_unfinished_task_still_sends_its_callbacks() {
     assert_eq!(statuses, ["processing", "succeed"]);
     let _ = std::fs::remove_dir_all(state.parent().unwrap_or(&state));
 }
+
+/// What `key` finds in `/tasks`: the cursor list and its tasks by external id.
+async fn seen(app: &TestApp, key: &str) -> (Value, Value) {
+    let list = data(app, &app.post_as(key, "/tasks", &json!({"limit": 50})).await);
+    let by_external = data(app, &app.get_as(key, "/tasks?external_task_ids=std-0,std-1").await);
+    (list, by_external)
+}
+
+/// New-standard tasks come back with their outputs and billing, for the API keys that made
+/// them: a key bound to an AK/SK account, the development key, and a key-only account.
+/// The keys themselves are never written.
+#[tokio::test]
+async fn a_restart_restores_new_standard_tasks_for_their_api_keys() {
+    use kling_mock::auth::ApiKey;
+    use kling_mock::config::DEV_API_KEY;
+    let state = state_path("standard");
+    let keyed = |state: &Path| {
+        let mut config = config(state, &[DEV, OTHER]);
+        config.api_keys.push(ApiKey::bound("other-api-key", OTHER.0));
+        config.api_keys.push(ApiKey::new("solo-api-key"));
+        config
+    };
+    let app = TestApp::spawn_with(keyed(&state)).await;
+    let keys = [DEV_API_KEY, "other-api-key", "solo-api-key"];
+    for (i, key) in keys.iter().enumerate() {
+        for n in 0..2 {
+            let body =
+                json!({"prompt": format!("task {n} of key {i}"), "options": {"external_task_id": format!("std-{n}")}});
+            app.post_as(key, "/text-to-video/kling-3.0", &body).await.assert_ok();
+        }
+        app.advance(if i == 0 { 3600 } else { 1 });
+    }
+    let mut before = Vec::new();
+    for key in keys {
+        before.push(seen(&app, key).await);
+    }
+    assert!(before.iter().all(|(list, found)| list["count"] == 2 && found.as_array().map(Vec::len) == Some(2)));
+    assert!(before[0].0.to_string().contains("\"billing\""), "finished tasks carry their billing");
+    app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
+    let saved = std::fs::read_to_string(&state).unwrap_or_default();
+    for key in keys {
+        assert!(!saved.contains(key), "an API key was written to the state file");
+    }
+
+    let app = TestApp::spawn_with(keyed(&state)).await;
+    for (key, before) in keys.into_iter().zip(before) {
+        assert_eq!(seen(&app, key).await, before, "the tasks of {key} after the restart");
+    }
+    let duplicate = json!({"prompt": "again", "options": {"external_task_id": "std-0"}});
+    app.post_as("solo-api-key", "/text-to-video/kling-3.0", &duplicate).await.assert_error(400, 1201);
+}

@@ -1,5 +1,5 @@
-//! Soak under faults: many concurrent clients create tasks on loopback, and poll each
-//! until it ends, while scenarios
+//! Soak under faults: many concurrent clients create tasks on loopback (half of them on
+//! the new-standard surface with API keys), and poll each until it ends, while scenarios
 //! inject every kind of fault (rejections, late failures, holds, delays, dropped and
 //! reset connections, malformed and truncated bodies). Afterwards every accepted task has
 //! reached a terminal state, no task is lost or duplicated (by `external_task_id`), each
@@ -18,6 +18,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::routing::post;
 use kling_e2e::{TestApp, token};
+use kling_mock::auth::ApiKey;
 use kling_mock::config::ClockConfig;
 use kling_mock::latency::LatencyProfile;
 use kling_mock::{AccountKeys, Config};
@@ -128,22 +129,93 @@ struct Received {
     violations: Mutex<Vec<String>>,
 }
 
-/// 0 submitted, 1 processing, 2 terminal.
+/// 0 submitted, 1 processing, 2 terminal (in the words of both surfaces).
 fn rank(status: Option<&str>) -> Option<u8> {
     match status {
         Some("submitted") => Some(0),
         Some("processing") => Some(1),
-        Some("succeed" | "failed") => Some(2),
+        Some("succeed" | "succeeded" | "failed") => Some(2),
         _ => None,
     }
 }
 
+/// Which surface a client speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Surface {
+    /// `/v1/videos/text2video` with a token.
+    Legacy,
+    /// `/text-to-video/kling-3.0` and `/tasks` with an API key.
+    Standard,
+}
+
+impl Surface {
+    fn create_path(self) -> &'static str {
+        match self {
+            Surface::Legacy => "/v1/videos/text2video",
+            Surface::Standard => "/text-to-video/kling-3.0",
+        }
+    }
+
+    fn body(self, external: &str, callback_url: &str) -> Value {
+        let prompt = format!("soak {external}");
+        match self {
+            Surface::Legacy => json!({"prompt": prompt, "external_task_id": external, "callback_url": callback_url}),
+            Surface::Standard => {
+                json!({"prompt": prompt, "options": {"external_task_id": external, "callback_url": callback_url}})
+            }
+        }
+    }
+
+    /// The id of a created task in a create answer.
+    fn created_id(self, reply: &Value) -> Option<&str> {
+        match self {
+            Surface::Legacy => reply["data"]["task_id"].as_str(),
+            Surface::Standard => reply["data"]["id"].as_str(),
+        }
+    }
+
+    fn query_url(self, base: &str, id: &str) -> String {
+        match self {
+            Surface::Legacy => format!("{base}/v1/videos/text2video/{id}"),
+            Surface::Standard => format!("{base}/tasks?task_ids={id}"),
+        }
+    }
+
+    fn find_url(self, base: &str, external: &str) -> String {
+        match self {
+            Surface::Legacy => format!("{base}/v1/videos/text2video/{external}"),
+            Surface::Standard => format!("{base}/tasks?external_task_ids={external}"),
+        }
+    }
+
+    /// The task in a query answer (`None` when the answer holds none).
+    fn task(self, reply: &Value) -> Option<&Value> {
+        match self {
+            Surface::Legacy => reply.get("data").filter(|d| d.is_object()),
+            Surface::Standard => reply["data"].get(0),
+        }
+    }
+}
+
+/// A task as a callback or a query shows it, in either form: id, status, external id,
+/// last update.
+fn task_fields(task: &Value) -> (u64, Option<&str>, String, i64) {
+    let id = task.get("task_id").or_else(|| task.get("id")).and_then(Value::as_str);
+    let status = task.get("task_status").or_else(|| task.get("status")).and_then(Value::as_str);
+    let external = task["task_info"]["external_task_id"].as_str().or_else(|| task["external_id"].as_str());
+    let updated_at = task.get("updated_at").or_else(|| task.get("update_time")).and_then(Value::as_i64);
+    (
+        id.and_then(|id| id.parse().ok()).unwrap_or(0),
+        status,
+        external.unwrap_or_default().to_owned(),
+        updated_at.unwrap_or(0),
+    )
+}
+
 async fn receive(State(received): State<Arc<Received>>, Json(task): Json<Value>) -> &'static str {
-    let id = task["task_id"].as_str().and_then(|id| id.parse().ok()).unwrap_or(0);
-    let external = task["task_info"]["external_task_id"].as_str().unwrap_or_default().to_owned();
-    let updated_at = task["updated_at"].as_i64().unwrap_or(0);
-    let violation = match rank(task["task_status"].as_str()) {
-        None => Some(format!("{id}: callback with status {}", task["task_status"])),
+    let (id, status, external, updated_at) = task_fields(&task);
+    let violation = match rank(status) {
+        None => Some(format!("{id}: callback with status {status:?}")),
         Some(rank) => {
             let mut by_task = received.by_task.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             match by_task.insert(id, Seen { external: external.clone(), rank, updated_at }) {
@@ -188,11 +260,11 @@ enum Created {
     Unknown,
 }
 
-async fn create(http: &reqwest::Client, url: &str, token: &str, body: &Value) -> Created {
-    let Ok(response) = http.post(url).bearer_auth(token).json(body).send().await else { return Created::Unknown };
+async fn create(http: &reqwest::Client, url: &str, surface: Surface, bearer: &str, body: &Value) -> Created {
+    let Ok(response) = http.post(url).bearer_auth(bearer).json(body).send().await else { return Created::Unknown };
     let status = response.status().as_u16();
     let Ok(reply) = response.json::<Value>().await else { return Created::Unknown };
-    match (status, reply["code"].as_i64(), reply["data"]["task_id"].as_str()) {
+    match (status, reply["code"].as_i64(), surface.created_id(&reply)) {
         (200, Some(0), Some(id)) => Created::Accepted(id.to_owned()),
         (_, Some(code), _) if code != 0 => Created::Refused,
         _ => Created::Unknown,
@@ -200,15 +272,14 @@ async fn create(http: &reqwest::Client, url: &str, token: &str, body: &Value) ->
 }
 
 /// The task with this external id, asked until the server answers cleanly.
-async fn find(http: &reqwest::Client, base: &str, token: &str, external: &str) -> Option<String> {
+async fn find(http: &reqwest::Client, base: &str, surface: Surface, bearer: &str, external: &str) -> Option<String> {
     for _ in 0..20 {
-        let Ok(response) = http.get(format!("{base}/v1/videos/text2video/{external}")).bearer_auth(token).send().await
-        else {
+        let Ok(response) = http.get(surface.find_url(base, external)).bearer_auth(bearer).send().await else {
             continue;
         };
         let Ok(reply) = response.json::<Value>().await else { continue };
         match reply["code"].as_i64() {
-            Some(0) => return reply["data"]["task_id"].as_str().map(str::to_owned),
+            Some(0) => return surface.task(&reply).map(|task| task_fields(task).0.to_string()),
             Some(1203) => return None,
             _ => {}
         }
@@ -218,18 +289,18 @@ async fn find(http: &reqwest::Client, base: &str, token: &str, external: &str) -
 
 /// Polls a task until it is terminal, as a client does; a task still running after 2 s
 /// of real time (held until released) is released through the admin API.
-async fn wait_terminal(http: &reqwest::Client, base: &str, token: &str, id: &str) {
+async fn wait_terminal(http: &reqwest::Client, base: &str, surface: Surface, bearer: &str, id: &str) {
     let started = Instant::now();
     let mut released = false;
     loop {
-        let reply = match http.get(format!("{base}/v1/videos/text2video/{id}")).bearer_auth(token).send().await {
+        let reply = match http.get(surface.query_url(base, id)).bearer_auth(bearer).send().await {
             Ok(response) => response.json::<Value>().await.unwrap_or(Value::Null),
             Err(_) => Value::Null,
         };
-        match reply["data"]["task_status"].as_str() {
-            Some("succeed" | "failed") => return,
-            Some(_) => {}
-            None => panic!("task {id} vanished while running: {reply}"),
+        match surface.task(&reply).map(|task| rank(task_fields(task).1)) {
+            Some(Some(2)) => return,
+            Some(Some(_)) => {}
+            _ => panic!("task {id} vanished while running: {reply}"),
         }
         if !released && started.elapsed() > Duration::from_secs(2) {
             let url = format!("{base}/__admin/tasks/{id}/release");
@@ -245,6 +316,8 @@ async fn soak(params: Params) -> Figures {
     let keys: Vec<(String, String)> = (0..ACCOUNTS).map(|i| (format!("soak-ak-{i}"), format!("soak-sk-{i}"))).collect();
     let mut config = Config::for_tests();
     config.accounts = keys.iter().map(|(ak, sk)| AccountKeys::new(ak, sk)).collect();
+    config.api_keys =
+        keys.iter().enumerate().map(|(i, (ak, _))| ApiKey::bound(format!("soak-api-key-{i}"), ak)).collect();
     config.clock = ClockConfig::System { scale: params.time_scale, start_ms: None };
     config.latency = LatencyProfile::Fast;
     config.task_capacity = params.capacity;
@@ -280,11 +353,15 @@ async fn soak(params: Params) -> Figures {
     });
 
     let started = Instant::now();
-    let url = format!("{}/v1/videos/text2video", app.base);
     let mut clients = Vec::new();
     for client in 0..params.clients {
-        let (url, base, callback_url) = (url.clone(), app.base.clone(), callback_url.clone());
-        let token = tokens[client % ACCOUNTS].clone();
+        let surface = if client % 2 == 0 { Surface::Legacy } else { Surface::Standard };
+        let (base, callback_url) = (app.base.clone(), callback_url.clone());
+        let url = format!("{base}{}", surface.create_path());
+        let token = match surface {
+            Surface::Legacy => tokens[client % ACCOUNTS].clone(),
+            Surface::Standard => format!("soak-api-key-{}", client % ACCOUNTS),
+        };
         let (limit, duration) = (params.tasks_per_client, params.duration);
         clients.push(tokio::spawn(async move {
             let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap_or_default();
@@ -293,19 +370,18 @@ async fn soak(params: Params) -> Figures {
             while limit.map_or(started.elapsed() < duration, |limit| n < limit) {
                 let external = format!("soak-{client}-{n}");
                 n += 1;
-                let body = json!({"prompt": format!("soak {external}"), "external_task_id": external,
-                    "callback_url": callback_url});
-                let id = match create(&http, &url, &token, &body).await {
+                let body = surface.body(&external, &callback_url);
+                let id = match create(&http, &url, surface, &token, &body).await {
                     Created::Accepted(id) => Some(id),
                     Created::Refused => None,
                     Created::Unknown => {
                         outcome.2 += 1;
-                        find(&http, &base, &token, &external).await
+                        find(&http, &base, surface, &token, &external).await
                     }
                 };
                 match id {
                     Some(id) => {
-                        wait_terminal(&http, &base, &token, &id).await;
+                        wait_terminal(&http, &base, surface, &token, &id).await;
                         outcome.0 += 1;
                         outcome.3.push((external, id));
                     }
