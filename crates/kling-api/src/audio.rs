@@ -2,7 +2,7 @@
 //! for a video, and speech (TTS) in a voice of the caller.
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Rule, RuleClass, Ty, VIDEO_ID, VIDEO_ID_OR_URL};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Rule, RuleClass, Ty, VIDEO_ID, VIDEO_ID_OR_URL};
 
 /// `POST /v1/audio/text-to-audio`.
 pub const TEXT_TO_AUDIO: EndpointSpec = EndpointSpec {
@@ -34,6 +34,7 @@ pub const TEXT_TO_AUDIO: EndpointSpec = EndpointSpec {
             }
             _ => Ok(()),
         },
+        expressed: Expressed::Unstated,
         accept: r#"{"duration": 3.7}"#,
         reject: r#"{"duration": 3.75}"#,
     }],
@@ -93,6 +94,7 @@ pub const TTS: EndpointSpec = EndpointSpec {
             Some(v) if !r.known.voice(&v) => Err(format!("voice {v} does not exist")),
             _ => Ok(()),
         },
+        expressed: Expressed::Unstated,
         accept: r#"{"voice_id": "uk_man2"}"#,
         reject: r#"{"voice_id": "no-such-voice"}"#,
     }],

@@ -1,7 +1,7 @@
 //! Rule table of the avatar endpoint (REFERENCE.md §3.8): a portrait that speaks an audio.
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO};
 
 /// `POST /v1/videos/avatar/image2video`.
 pub const AVATAR: EndpointSpec = EndpointSpec {
@@ -33,6 +33,7 @@ pub const AVATAR: EndpointSpec = EndpointSpec {
             summary: "exactly one of audio_id and sound_file",
             class: RuleClass::Structural,
             check: |r| crate::rules::exactly_one(r, "audio_id", "sound_file"),
+            expressed: Expressed::ExactlyOne("audio_id", "sound_file"),
             accept: r#"{"sound_file": null, "audio_id": "$audio_id"}"#,
             reject: r#"{"sound_file": null}"#,
         },
@@ -47,6 +48,7 @@ pub const AVATAR: EndpointSpec = EndpointSpec {
                 }
                 _ => Ok(()),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"sound_file": null, "audio_id": "$audio_id"}"#,
             reject: r#"{"sound_file": null, "audio_id": "no-such-audio"}"#,
         },
@@ -61,6 +63,7 @@ pub const AVATAR: EndpointSpec = EndpointSpec {
                 }
                 _ => Ok(()),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"sound_file": "https://example.com/media/audios/12s/speech.mp3"}"#,
             reject: r#"{"sound_file": "https://example.com/media/audios/1s/speech.mp3"}"#,
         },

@@ -7,7 +7,7 @@
 //! ([`crate::rules::ValidationOptions::strict_catalogues`]); FIDELITY.md records why.
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Req, Rule, RuleClass, Ty};
 
 /// How many images a scene animates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +113,7 @@ pub const EFFECTS: EndpointSpec = EndpointSpec {
                 Some(_) => Ok(()),
                 None => Err(format!("{} is not an effect scene", r.text("effect_scene").unwrap_or_default())),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"effect_scene": "bloombloom"}"#,
             reject: r#"{"effect_scene": "No Such Scene!"}"#,
         },
@@ -133,6 +134,7 @@ pub const EFFECTS: EndpointSpec = EndpointSpec {
                 }
                 Ok(())
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"effect_scene": "dizzydizzy", "input": {"image": "https://example.com/a.png"}}"#,
             reject: r#"{"effect_scene": "dizzydizzy", "input": {"image": null, "images": ["https://example.com/a.png", "https://example.com/b.png"]}}"#,
         },
@@ -147,6 +149,7 @@ pub const EFFECTS: EndpointSpec = EndpointSpec {
                 }
                 Err("this scene takes exactly two images in input.images".into())
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"effect_scene": "hug_pro", "input": {"image": null, "images": ["https://example.com/a.png", "https://example.com/b.png"]}}"#,
             reject: r#"{"effect_scene": "hug_pro", "input": {"image": "https://example.com/a.png"}}"#,
         },

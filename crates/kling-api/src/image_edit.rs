@@ -2,7 +2,7 @@
 //! virtual try-on (§3.16).
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Rule, RuleClass, Ty, WATERMARK_INFO};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Rule, RuleClass, Ty, WATERMARK_INFO};
 
 const RATIOS: &[&str] = &["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"];
 const SUBJECT: Ty = Ty::Object(&[Field::required("subject_image", Ty::Image, r#""https://example.com/subject.png""#)]);
@@ -80,6 +80,7 @@ pub const EXPAND: EndpointSpec = EndpointSpec {
                 Ok(())
             }
         },
+        expressed: Expressed::Unstated,
         accept: r#"{"up_expansion_ratio": 0.5, "down_expansion_ratio": 0.5, "left_expansion_ratio": 0.5, "right_expansion_ratio": 0.0}"#,
         reject: r#"{"up_expansion_ratio": 0.5, "down_expansion_ratio": 0.5, "left_expansion_ratio": 0.5, "right_expansion_ratio": 0.1}"#,
     }],

@@ -2,7 +2,9 @@
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType, SeedField};
 use crate::image::{COMMON_LIMITS, ImageInput, inspect};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references};
+use crate::rules::{
+    CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references,
+};
 use crate::video::{ELEMENT, ELEMENT_REFERENCES, IMAGE_ITEM};
 
 const IMAGE_RATIOS: &[&str] = &["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"];
@@ -72,6 +74,7 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
                     _ => Err("must be an integer between 2 and 9, or \"auto\"".into()),
                 },
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"result_type": "series", "series_amount": "auto"}"#,
             reject: r#"{"result_type": "series", "series_amount": 10}"#,
         },
@@ -88,6 +91,7 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"image_list": [{"image": "https://example.com/1.png"}, {"image": "https://example.com/2.png"}, {"image": "https://example.com/3.png"}, {"image": "https://example.com/4.png"}, {"image": "https://example.com/5.png"}], "element_list": [{"element_id": 1}, {"element_id": 2}, {"element_id": 3}, {"element_id": 4}, {"element_id": 5}]}"#,
             reject: r#"{"image_list": [{"image": "https://example.com/1.png"}, {"image": "https://example.com/2.png"}, {"image": "https://example.com/3.png"}, {"image": "https://example.com/4.png"}, {"image": "https://example.com/5.png"}, {"image": "https://example.com/6.png"}], "element_list": [{"element_id": 1}, {"element_id": 2}, {"element_id": 3}, {"element_id": 4}, {"element_id": 5}]}"#,
         },
@@ -97,6 +101,7 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
             summary: "every <<<image_N>>> names an entry of image_list",
             class: RuleClass::Structural,
             check: |r| check_references(r, "image", r.array("image_list").len(), "image_list"),
+            expressed: Expressed::Unstated,
             accept: r#"{"prompt": "<<<image_1>>> in the snow", "image_list": [{"image": "https://example.com/a.png"}]}"#,
             reject: r#"{"prompt": "<<<image_2>>> in the snow", "image_list": [{"image": "https://example.com/a.png"}]}"#,
         },
@@ -113,6 +118,7 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
                 )),
                 _ => Ok(()),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"image": "$image:png:640x360", "mask_image": "$image:png:640x360"}"#,
             reject: r#"{"image": "$image:png:640x360", "mask_image": "$image:png:800x450"}"#,
         },
@@ -154,6 +160,7 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
     ],
     rules: &[
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 12}]}"#,
             reject: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 987654321}]}"#,
             ..crate::references::ELEMENTS_EXIST
@@ -170,6 +177,7 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"negative_prompt": "fog"}"#,
             reject: r#"{"negative_prompt": "fog", "image": "https://example.com/ref.png"}"#,
         },
@@ -185,6 +193,7 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1-5", "image_reference": "face", "image": "https://example.com/face.png"}"#,
             reject: r#"{"model_name": "kling-v1-5", "image_reference": "face"}"#,
         },
@@ -201,6 +210,7 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1-5", "image": "https://example.com/ref.png", "image_reference": "subject", "human_fidelity": 0.3}"#,
             reject: r#"{"model_name": "kling-v1-5", "image": "https://example.com/ref.png", "image_reference": "face", "human_fidelity": 0.3}"#,
         },
@@ -216,6 +226,7 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1-5", "image": "https://example.com/ref.png", "image_reference": "subject"}"#,
             reject: r#"{"model_name": "kling-v1", "image": "https://example.com/ref.png", "image_reference": "subject"}"#,
         },
@@ -231,6 +242,7 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 2}]}"#,
             reject: r#"{"model_name": "kling-v1", "element_list": [{"element_id": 2}]}"#,
         },

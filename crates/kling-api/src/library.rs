@@ -6,7 +6,7 @@
 //! [`crate::references::Known`].
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Rule, RuleClass, Ty, exactly_one};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Rule, RuleClass, Ty, exactly_one};
 
 /// Shortest and longest sample a custom voice is made from (ms).
 pub const VOICE_SAMPLE_MS: (u64, u64) = (5_000, 30_000);
@@ -37,6 +37,7 @@ pub const CUSTOM_VOICES: EndpointSpec = EndpointSpec {
         summary: "exactly one of voice_url and video_id",
         class: RuleClass::Structural,
         check: |r| exactly_one(r, "voice_url", "video_id"),
+        expressed: Expressed::ExactlyOne("voice_url", "video_id"),
         accept: r#"{"voice_url": null, "video_id": "$video_id"}"#,
         reject: r#"{"voice_url": null}"#,
     }],
@@ -115,6 +116,7 @@ pub const CUSTOM_ELEMENTS: EndpointSpec = EndpointSpec {
                 Some("image_refer") if !r.present("element_image_list") => Err("is required for image_refer".into()),
                 _ => Ok(()),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"reference_type": "image_refer"}"#,
             reject: r#"{"reference_type": "image_refer", "element_image_list": null}"#,
         },
@@ -127,6 +129,7 @@ pub const CUSTOM_ELEMENTS: EndpointSpec = EndpointSpec {
                 Some("video_refer") if !r.present("element_video_list") => Err("is required for video_refer".into()),
                 _ => Ok(()),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"reference_type": "video_refer", "element_image_list": null, "element_video_list": {"refer_videos": [{"video_url": "https://example.com/turn.mp4"}]}}"#,
             reject: r#"{"reference_type": "video_refer", "element_image_list": null}"#,
         },
@@ -139,6 +142,7 @@ pub const CUSTOM_ELEMENTS: EndpointSpec = EndpointSpec {
                 Some(v) if !v.is_empty() && !r.known.voice(&v) => Err(format!("voice {v} does not exist")),
                 _ => Ok(()),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"element_voice_id": "uk_boy1"}"#,
             reject: r#"{"element_voice_id": "no-such-voice"}"#,
         },

@@ -5,7 +5,7 @@
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::media::emulator_video_ms;
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO};
 
 const LEGACY_INPUT: Ty = Ty::Object(&[
     Field::optional("video_id", Ty::Str, r#""$video_id""#),
@@ -59,6 +59,7 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
                     Err("video_id or video_url is required".into())
                 }
             },
+            expressed: Expressed::Within("input", &Expressed::AtLeastOne("video_id", "video_url")),
             accept: r#"{"input": {"video_url": null, "video_id": "$video_id"}}"#,
             reject: r#"{"input": {"video_url": null}}"#,
         },
@@ -74,6 +75,7 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"input": {"text": "good morning"}}"#,
             reject: r#"{"input": {"text": null}}"#,
         },
@@ -89,6 +91,7 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"input": {"voice_id": "ai_kaiya"}}"#,
             reject: r#"{"input": {"voice_id": null}}"#,
         },
@@ -102,6 +105,7 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
                 Some(v) if legacy_mode(r) == "text2video" && !r.known.voice(&v) => Err("Voice id not found".into()),
                 _ => Ok(()),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"input": {"voice_id": "oversea_male1"}}"#,
             reject: r#"{"input": {"voice_id": "no-such-voice"}}"#,
         },
@@ -117,6 +121,7 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"input": {"mode": "audio2video", "audio_type": "url", "audio_url": "https://example.com/voice.mp3"}}"#,
             reject: r#"{"input": {"mode": "audio2video", "audio_url": "https://example.com/voice.mp3"}}"#,
         },
@@ -139,6 +144,7 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
                     _ => Ok(()),
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"input": {"mode": "audio2video", "audio_type": "file", "audio_file": "SUQzBAAAAAAA"}}"#,
             reject: r#"{"input": {"mode": "audio2video", "audio_type": "file"}}"#,
         },
@@ -175,6 +181,7 @@ pub const IDENTIFY_FACE: EndpointSpec = EndpointSpec {
                 }
                 _ => Ok(()),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"video_url": "http://127.0.0.1/media/videos/60s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4"}"#,
             reject: r#"{"video_url": "http://127.0.0.1/media/videos/61s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4"}"#,
         },
@@ -231,6 +238,7 @@ pub const ADVANCED_LIP_SYNC: EndpointSpec = EndpointSpec {
                 }
                 Ok(())
             },
+            expressed: Expressed::EachOf("face_choose", &Expressed::ExactlyOne("audio_id", "sound_file")),
             accept: r#"{"face_choose": [{"face_id": "$face_id", "audio_id": "audio-9", "sound_start_time": 0, "sound_end_time": 3000, "sound_insert_time": 0}]}"#,
             reject: r#"{"face_choose": [{"face_id": "$face_id", "audio_id": "audio-9", "sound_file": "https://example.com/voice.mp3", "sound_start_time": 0, "sound_end_time": 3000, "sound_insert_time": 0}]}"#,
         },
@@ -249,6 +257,7 @@ pub const ADVANCED_LIP_SYNC: EndpointSpec = EndpointSpec {
                 }
                 Ok(())
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"face_choose": [{"face_id": "$face_id", "sound_file": "https://example.com/voice.mp3", "sound_start_time": 1000, "sound_end_time": 3000, "sound_insert_time": 0}]}"#,
             reject: r#"{"face_choose": [{"face_id": "$face_id", "sound_file": "https://example.com/voice.mp3", "sound_start_time": 1000, "sound_end_time": 2999, "sound_insert_time": 0}]}"#,
         },

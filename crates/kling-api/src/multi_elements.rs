@@ -8,7 +8,8 @@
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::rules::{
-    CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, VIDEO_ID, VIDEO_ID_OR_URL, WATERMARK_INFO,
+    CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Req, Rule, RuleClass, Ty, VIDEO_ID, VIDEO_ID_OR_URL,
+    WATERMARK_INFO,
 };
 use crate::video::IMAGE_ITEM;
 
@@ -133,6 +134,7 @@ pub const MULTI_ELEMENTS: EndpointSpec = EndpointSpec {
             summary: "addition takes 1-2 images, swap exactly 1, removal none",
             class: RuleClass::Structural,
             check: image_count,
+            expressed: Expressed::Unstated,
             accept: r#"{"edit_mode": "addition", "image_list": [{"image": "https://example.com/a.png"}, {"image": "https://example.com/b.png"}], "prompt": "add <<<image_1>>> and <<<image_2>>> to <<<video_1>>>"}"#,
             reject: r#"{"edit_mode": "swap", "image_list": [{"image": "https://example.com/a.png"}, {"image": "https://example.com/b.png"}], "prompt": "swap in <<<image_1>>>"}"#,
         },
@@ -142,6 +144,7 @@ pub const MULTI_ELEMENTS: EndpointSpec = EndpointSpec {
             summary: "every <<<image_N>>> names an entry of image_list",
             class: RuleClass::Structural,
             check: |r| crate::rules::check_references(r, "image", r.array("image_list").len(), "image_list"),
+            expressed: Expressed::Unstated,
             accept: r#"{"edit_mode": "swap", "image_list": [{"image": "https://example.com/a.png"}], "prompt": "swap in <<<image_1>>>"}"#,
             reject: r#"{"edit_mode": "swap", "image_list": [{"image": "https://example.com/a.png"}], "prompt": "swap in <<<image_2>>>"}"#,
         },
@@ -151,6 +154,7 @@ pub const MULTI_ELEMENTS: EndpointSpec = EndpointSpec {
             summary: "the only video is <<<video_1>>>",
             class: RuleClass::Structural,
             check: |r| crate::rules::check_references(r, "video", 1, "the session's video"),
+            expressed: Expressed::Unstated,
             accept: r#"{"prompt": "clean up <<<video_1>>>"}"#,
             reject: r#"{"prompt": "clean up <<<video_2>>>"}"#,
         },

@@ -1,7 +1,9 @@
 //! Rule table of omni-video (REFERENCE.md §3.4).
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references};
+use crate::rules::{
+    CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, check_references,
+};
 use crate::video::{
     DURATIONS, ELEMENT, ELEMENT_REFERENCES, MULTI_PROMPT_DURATION_RANGE, MULTI_PROMPT_DURATION_SUM,
     MULTI_PROMPT_REQUIRED, PROMPT_REQUIRED, SHOT, SHOT_TYPE_REQUIRED,
@@ -84,21 +86,25 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
         crate::references::ELEMENTS_EXIST,
         PROMPT_REQUIRED,
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence"}"#,
             reject: r#"{"model_name": "kling-v3-omni", "multi_shot": true}"#,
             ..SHOT_TYPE_REQUIRED
         },
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "5"}]}"#,
             reject: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "customize", "duration": "5"}"#,
             ..MULTI_PROMPT_REQUIRED
         },
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "5"}]}"#,
             reject: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "6"}]}"#,
             ..MULTI_PROMPT_DURATION_RANGE
         },
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "2"}, {"index": 2, "prompt": "b", "duration": "3"}]}"#,
             reject: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "2"}, {"index": 2, "prompt": "b", "duration": "2"}]}"#,
             ..MULTI_PROMPT_DURATION_SUM
@@ -113,6 +119,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                 (first, end) if first > 1 || end > 1 => Err("at most one first_frame and one end_frame".into()),
                 _ => Ok(()),
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"image_list": [{"image_url": "https://example.com/a.png", "type": "first_frame"}, {"image_url": "https://example.com/b.png", "type": "end_frame"}]}"#,
             reject: r#"{"image_list": [{"image_url": "https://example.com/b.png", "type": "end_frame"}]}"#,
         },
@@ -129,6 +136,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence", "image_list": [{"image_url": "https://example.com/a.png"}]}"#,
             reject: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence", "image_list": [{"image_url": "https://example.com/a.png", "type": "first_frame"}]}"#,
         },
@@ -149,6 +157,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"image_list": [{"image_url": "https://example.com/a.png"}, {"image_url": "https://example.com/b.png"}], "element_list": [{"element_id": 1}, {"element_id": 2}], "video_list": [{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]}"#,
             reject: r#"{"image_list": [{"image_url": "https://example.com/a.png"}, {"image_url": "https://example.com/b.png"}, {"image_url": "https://example.com/c.png"}], "element_list": [{"element_id": 1}, {"element_id": 2}], "video_list": [{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]}"#,
         },
@@ -164,6 +173,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"image_list": [{"image_url": "https://example.com/a.png", "type": "first_frame"}], "element_list": [{"element_id": 1}, {"element_id": 2}, {"element_id": 3}]}"#,
             reject: r#"{"image_list": [{"image_url": "https://example.com/a.png", "type": "first_frame"}], "element_list": [{"element_id": 1}, {"element_id": 2}, {"element_id": 3}, {"element_id": 4}]}"#,
         },
@@ -179,6 +189,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"sound": "off", "video_list": [{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]}"#,
             reject: r#"{"sound": "on", "model_name": "kling-v3-omni", "video_list": [{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]}"#,
         },
@@ -195,6 +206,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"video_list": [{"video_url": "https://example.com/ref.mp4", "refer_type": "base"}], "image_list": [{"image_url": "https://example.com/a.png"}]}"#,
             reject: r#"{"video_list": [{"video_url": "https://example.com/ref.mp4", "refer_type": "base"}], "image_list": [{"image_url": "https://example.com/a.png", "type": "first_frame"}]}"#,
         },
@@ -211,6 +223,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                     Err("is required without a first frame or a base video".into())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"aspect_ratio": null, "image_list": [{"image_url": "https://example.com/a.png", "type": "first_frame"}]}"#,
             reject: r#"{"aspect_ratio": null}"#,
         },
@@ -220,6 +233,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
             summary: "every <<<image_N>>> names an entry of image_list",
             class: RuleClass::Structural,
             check: |r| check_references(r, "image", r.array("image_list").len(), "image_list"),
+            expressed: Expressed::Unstated,
             accept: r#"{"prompt": "<<<image_1>>> smiles", "image_list": [{"image_url": "https://example.com/a.png"}]}"#,
             reject: r#"{"prompt": "<<<image_2>>> smiles", "image_list": [{"image_url": "https://example.com/a.png"}]}"#,
         },
@@ -230,6 +244,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
             summary: "<<<video_1>>> needs a video in video_list",
             class: RuleClass::Structural,
             check: |r| check_references(r, "video", r.array("video_list").len(), "video_list"),
+            expressed: Expressed::Unstated,
             accept: r#"{"prompt": "restyle <<<video_1>>>", "video_list": [{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]}"#,
             reject: r#"{"prompt": "restyle <<<video_1>>>"}"#,
         },
@@ -256,6 +271,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                     ))
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "duration": "15"}"#,
             reject: r#"{"model_name": "kling-video-o1", "duration": "7"}"#,
         },
@@ -277,6 +293,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "image_list": [{"image_url": "https://example.com/a.png", "type": "first_frame"}, {"image_url": "https://example.com/b.png"}, {"image_url": "https://example.com/c.png"}]}"#,
             reject: r#"{"model_name": "kling-video-o1", "image_list": [{"image_url": "https://example.com/a.png", "type": "first_frame"}, {"image_url": "https://example.com/b.png"}, {"image_url": "https://example.com/c.png"}]}"#,
         },
@@ -288,6 +305,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
             check: |r| {
                 if r.flag("multi_shot") && is_o1(r) { Err("not supported by kling-video-o1".into()) } else { Ok(()) }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence"}"#,
             reject: r#"{"model_name": "kling-video-o1", "multi_shot": true, "shot_type": "intelligence"}"#,
         },

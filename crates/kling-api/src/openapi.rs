@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 
 use crate::endpoints::{EndpointSpec, Output, PAGE_NUM, PAGE_SIZE};
 use crate::image::COMMON_LIMITS;
-use crate::rules::{Field, RuleClass, Ty};
+use crate::rules::{Expressed, Field, RuleClass, Ty};
 use crate::wire::{
     AccountCosts, CreatedTask, ElementDeletion, Envelope, ErrorBody, FaceSession, Recognition, SelectionResult,
     SelectionSession, Task, VoiceDeletion,
@@ -558,7 +558,16 @@ fn request_schema(spec: &EndpointSpec) -> Value {
             description.push_str(&format!("\n- `{}`: {}", rule.field, rule.summary));
         }
     }
+    let expressed: Vec<Value> = spec
+        .rules
+        .iter()
+        .filter(|r| r.class != RuleClass::SeedDialect && r.expressed != Expressed::Unstated)
+        .map(|r| expressed_schema(&r.expressed))
+        .collect();
     if let Value::Object(map) = &mut schema {
+        if !expressed.is_empty() {
+            map.insert("allOf".to_owned(), Value::Array(expressed));
+        }
         map.insert("title".to_owned(), json!(request_name(spec.id)));
         map.insert("description".to_owned(), json!(description));
         map.insert("x-kling-rules".to_owned(), Value::Array(rules));
@@ -695,9 +704,29 @@ fn callbacks(pointer: &str, body: &str, schema: Value) -> Value {
     }}}})
 }
 
+/// A cross-field rule in JSON Schema terms (see [`Expressed::holds`] for its meaning).
+fn expressed_schema(expressed: &Expressed) -> Value {
+    let present = |key: &str| json!({"required": [key], "properties": {key: {"not": {"enum": ["", [], null]}}}});
+    match expressed {
+        Expressed::Unstated => json!({}),
+        Expressed::ExactlyOne(a, b) => json!({"oneOf": [
+            {"allOf": [present(a), {"not": present(b)}]},
+            {"allOf": [present(b), {"not": present(a)}]},
+        ]}),
+        Expressed::AtLeastOne(a, b) => json!({"anyOf": [present(a), present(b)]}),
+        Expressed::Within(key, inner) => json!({"properties": {*key: expressed_schema(inner)}}),
+        Expressed::EachOf(key, inner) => json!({"properties": {*key: {"items": expressed_schema(inner)}}}),
+    }
+}
+
 fn image_schema(limits: &crate::image::ImageLimits) -> Value {
     json!({
         "type": "string",
+        "anyOf": [
+            {"title": "URL", "pattern": "^https?://[^/?#\\s]+"},
+            {"title": "Base64", "pattern": "^[A-Za-z0-9+/]+={0,2}$", "contentEncoding": "base64",
+             "contentMediaType": "image/*"},
+        ],
         "description": format!(
             "An image: an http(s) URL, or raw Base64 without a `data:` prefix. JPG or PNG, at most {} MB, \
              sides at least {} px, aspect ratio between 1:{} and {}:1.",

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::rules::{Req, Rule, RuleClass};
+use crate::rules::{Expressed, Req, Rule, RuleClass};
 use crate::voices::LIP_SYNC_VOICES;
 
 /// Lookups of referable things for one account.
@@ -120,6 +120,7 @@ pub const ELEMENTS_EXIST: Rule = Rule {
     summary: "every element_id names a preset element or an element of the account",
     class: RuleClass::Structural,
     check: elements_exist,
+    expressed: Expressed::Unstated,
     accept: r#"{"element_list": [{"element_id": 12}]}"#,
     reject: r#"{"element_list": [{"element_id": 987654321}]}"#,
 };
@@ -131,6 +132,7 @@ pub const VOICES_EXIST: Rule = Rule {
     summary: "every voice_id names a preset voice or a voice of the account",
     class: RuleClass::Structural,
     check: voices_exist,
+    expressed: Expressed::Unstated,
     accept: r#"{"voice_list": [{"voice_id": "uk_man2"}]}"#,
     reject: r#"{"voice_list": [{"voice_id": "no-such-voice"}]}"#,
 };

@@ -265,10 +265,52 @@ pub struct Rule {
     pub class: RuleClass,
     /// Returns the message detail when the rule is broken.
     pub check: fn(&Req<'_>) -> Result<(), String>,
+    /// The rule in the terms JSON Schema has, when it has them, so the OpenAPI document
+    /// states it and a schema-driven fuzzer never builds a body it breaks.
+    pub expressed: Expressed,
     /// JSON merge patch onto the base request that satisfies this rule.
     pub accept: &'static str,
     /// JSON merge patch onto the base request that breaks this rule and no other.
     pub reject: &'static str,
+}
+
+/// A cross-field rule as JSON Schema can say it: which alternatives must be present. A
+/// field counts as present as [`Req::present`] has it: given, not null, not `""` or `[]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expressed {
+    /// JSON Schema cannot say it (model support, references, sums, media): the document
+    /// states it in words.
+    Unstated,
+    /// Exactly one of the two fields.
+    ExactlyOne(&'static str, &'static str),
+    /// One or both of the two fields.
+    AtLeastOne(&'static str, &'static str),
+    /// The inner rule, applied to the object at this key (when the key is there).
+    Within(&'static str, &'static Expressed),
+    /// The inner rule, applied to every item of the array at this key.
+    EachOf(&'static str, &'static Expressed),
+}
+
+impl Expressed {
+    /// Whether `body` satisfies the rule (the reference the OpenAPI schema is checked
+    /// against).
+    pub fn holds(&self, body: &Value) -> bool {
+        let present = |key: &str| match body.get(key) {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(_) => true,
+        };
+        match self {
+            Expressed::Unstated => true,
+            Expressed::ExactlyOne(a, b) => present(a) != present(b),
+            Expressed::AtLeastOne(a, b) => present(a) || present(b),
+            Expressed::Within(key, inner) => body.get(*key).is_none_or(|v| !v.is_object() || inner.holds(v)),
+            Expressed::EachOf(key, inner) => {
+                body.get(*key).and_then(Value::as_array).is_none_or(|items| items.iter().all(|v| inner.holds(v)))
+            }
+        }
+    }
 }
 
 /// A rejected request: the error kind and a message that names the field and the rule.
@@ -1141,6 +1183,7 @@ pub const VIDEO_ID_OR_URL: Rule = Rule {
     summary: "exactly one of video_id and video_url",
     class: RuleClass::Structural,
     check: |r| exactly_one(r, "video_id", "video_url"),
+    expressed: Expressed::ExactlyOne("video_id", "video_url"),
     accept: r#"{"video_url": null, "video_id": "$video_id"}"#,
     reject: r#"{"video_url": null}"#,
 };

@@ -13,7 +13,9 @@ use std::borrow::Cow;
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::image::ImageLimits;
 use crate::pricing::{self, Feature, Units};
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, ItemKind, Req, Rule, RuleClass, Ty, WATERMARK_INFO};
+use crate::rules::{
+    CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, ItemKind, Req, Rule, RuleClass, Ty, WATERMARK_INFO,
+};
 
 /// What a new-standard endpoint adds to its [`EndpointSpec`].
 #[derive(Debug)]
@@ -307,6 +309,7 @@ macro_rules! standard_rule {
             summary: $summary,
             class: RuleClass::Structural,
             check: $check,
+            expressed: Expressed::Unstated,
             accept: $accept,
             reject: $reject,
         }

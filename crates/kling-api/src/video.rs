@@ -3,7 +3,7 @@
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::models::{self, Combo, VideoModel};
 use crate::rules::{
-    CALLBACK_URL, EXTERNAL_TASK_ID, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, prompt_references,
+    CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Req, Rule, RuleClass, Ty, WATERMARK_INFO, prompt_references,
 };
 
 pub(crate) const DURATIONS: &[&str] = &["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
@@ -122,6 +122,7 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
                 let voices = !prompt_references(&r.text("prompt").unwrap_or_default(), "voice").is_empty();
                 support(r, "voice references", voices, |m| m.voices)
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "prompt": "<<<voice_1>>> sings"}"#,
             reject: r#"{"model_name": "kling-v3", "sound": "on", "prompt": "<<<voice_1>>> sings"}"#,
         },
@@ -131,6 +132,7 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
             summary: "camera_control only where the model supports it (kling-v1 std 5 s)",
             class: RuleClass::ModelSupport,
             check: |r| support(r, "camera_control", r.present("camera_control"), |m| m.camera_control_t2v),
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "camera_control": {"type": "simple", "config": {"zoom": 3}}}"#,
             reject: r#"{"model_name": "kling-v1-6", "mode": "std", "duration": "5", "camera_control": {"type": "simple", "config": {"zoom": 3}}}"#,
         },
@@ -215,11 +217,13 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     ],
     rules: &[
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 12}]}"#,
             reject: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 987654321}]}"#,
             ..crate::references::ELEMENTS_EXIST
         },
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "voice_list": [{"voice_id": "uk_man2"}]}"#,
             reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "voice_list": [{"voice_id": "no-such-voice"}]}"#,
             ..crate::references::VOICES_EXIST
@@ -236,6 +240,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     Err("at least one of image and image_tail is required".into())
                 }
             },
+            expressed: Expressed::AtLeastOne("image", "image_tail"),
             accept: r#"{"image": null, "image_tail": "https://example.com/last-frame.png"}"#,
             reject: r#"{"image": null}"#,
         },
@@ -256,6 +261,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"image_tail": "https://example.com/last-frame.png"}"#,
             reject: r#"{"image_tail": "https://example.com/last-frame.png", "static_mask": "https://example.com/static-mask.png"}"#,
         },
@@ -275,18 +281,22 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "intelligence"}"#,
             reject: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "intelligence", "image_tail": "https://example.com/last-frame.png"}"#,
         },
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5", "camera_control": {"type": "simple", "config": {"tilt": -4}}}"#,
             ..CAMERA_CONFIG_REQUIRED
         },
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5", "camera_control": {"type": "simple", "config": {"pan": 1}}}"#,
             ..CAMERA_CONFIG_FORBIDDEN
         },
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5", "camera_control": {"type": "simple", "config": {"horizontal": 0, "roll": 2.5}}}"#,
             ..CAMERA_ONE_AXIS
         },
@@ -302,14 +312,17 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 7}]}"#,
             reject: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 7}], "voice_list": [{"voice_id": "ai_shatang"}]}"#,
         },
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "ai_shatang"}, {"voice_id": "ai_kaiya"}], "prompt": "<<<voice_1>>> and <<<voice_2>>> talk"}"#,
             ..VOICE_COUNT
         },
         Rule {
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "ai_shatang"}], "prompt": "<<<voice_1>>> says hello"}"#,
             ..VOICE_NEEDS_SOUND
         },
@@ -328,6 +341,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     None => Ok(()),
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "ai_shatang"}], "prompt": "<<<voice_1>>> says hello"}"#,
             reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "voice_list": [{"voice_id": "ai_shatang"}], "prompt": "<<<voice_2>>> says hello"}"#,
         },
@@ -349,6 +363,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"image": "$image:png:640x360", "static_mask": "$image:png:1280x720"}"#,
             reject: r#"{"image": "$image:png:640x360", "static_mask": "$image:png:400x400"}"#,
         },
@@ -373,6 +388,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     None => Ok(()),
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"static_mask": "$image:png:640x360", "dynamic_masks": [{"mask": "$image:png:640x360", "trajectories": [{"x": 1, "y": 1}, {"x": 2, "y": 2}]}]}"#,
             reject: r#"{"static_mask": "$image:png:640x360", "dynamic_masks": [{"mask": "$image:png:1280x720", "trajectories": [{"x": 1, "y": 1}, {"x": 2, "y": 2}]}]}"#,
         },
@@ -393,6 +409,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     _ => Ok(()),
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5", "camera_control": {"type": "simple", "config": {"pan": 2}}}"#,
             reject: r#"{"model_name": "kling-v1", "mode": "pro", "duration": "5", "camera_control": {"type": "simple", "config": {"pan": 2}}}"#,
         },
@@ -402,6 +419,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
             summary: "an end frame only where the model supports it",
             class: RuleClass::ModelSupport,
             check: |r| support(r, "image_tail", r.present("image_tail"), |m| m.end_frame),
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1-6", "mode": "pro", "image_tail": "https://example.com/last-frame.png"}"#,
             reject: r#"{"model_name": "kling-v1-6", "mode": "std", "image_tail": "https://example.com/last-frame.png"}"#,
         },
@@ -417,6 +435,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "off", "image_tail": "https://example.com/last-frame.png"}"#,
             reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "image_tail": "https://example.com/last-frame.png"}"#,
         },
@@ -429,6 +448,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                 let used = r.present("static_mask") || r.present("dynamic_masks");
                 support(r, "static_mask/dynamic_masks", used, |m| m.motion_brush)
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "static_mask": "https://example.com/static-mask.png"}"#,
             reject: r#"{"model_name": "kling-v1-6", "mode": "std", "duration": "5", "static_mask": "https://example.com/static-mask.png"}"#,
         },
@@ -445,6 +465,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                     Ok(())
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 7}]}"#,
             reject: r#"{"model_name": "kling-v1", "element_list": [{"element_id": 7}]}"#,
         },
@@ -454,6 +475,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
             summary: "voice_list only where the model supports voice control",
             class: RuleClass::ModelSupport,
             check: |r| support(r, "voice_list", r.present("voice_list"), |m| m.voices),
+            expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "voice_list": [{"voice_id": "ai_shatang"}]}"#,
             reject: r#"{"model_name": "kling-v2-6", "mode": "std", "voice_list": [{"voice_id": "ai_shatang"}]}"#,
         },
@@ -467,6 +489,7 @@ pub(crate) const ELEMENT_REFERENCES: Rule = Rule {
     summary: "every <<<element_N>>> names an entry of element_list",
     class: RuleClass::Structural,
     check: |r| crate::rules::check_references(r, "element", r.array("element_list").len(), "element_list"),
+    expressed: Expressed::Unstated,
     accept: r#"{"prompt": "<<<element_1>>> dances", "element_list": [{"element_id": 5}]}"#,
     reject: r#"{"prompt": "<<<element_1>>> dances"}"#,
 };
@@ -478,6 +501,7 @@ pub(crate) const PROMPT_REQUIRED: Rule = Rule {
     summary: "prompt is required unless multi_shot is true with shot_type customize",
     class: RuleClass::Structural,
     check: prompt_required,
+    expressed: Expressed::Unstated,
     accept: r#"{"prompt": "a dog"}"#,
     reject: r#"{"prompt": null}"#,
 };
@@ -499,6 +523,7 @@ pub(crate) const SHOT_TYPE_REQUIRED: Rule = Rule {
             Ok(())
         }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "intelligence"}"#,
     reject: r#"{"model_name": "kling-v3", "multi_shot": true}"#,
 };
@@ -516,6 +541,7 @@ pub(crate) const MULTI_PROMPT_REQUIRED: Rule = Rule {
             Ok(())
         }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "5"}]}"#,
     reject: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5"}"#,
 };
@@ -539,6 +565,7 @@ pub(crate) const MULTI_PROMPT_DURATION_RANGE: Rule = Rule {
         Some(i) => Err(format!("[{i}].duration must be between 1 and the total duration {}", r.duration)),
         None => Ok(()),
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "5"}]}"#,
     reject: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "6"}]}"#,
 };
@@ -557,6 +584,7 @@ pub(crate) const MULTI_PROMPT_DURATION_SUM: Rule = Rule {
             Err(format!("shot durations add up to {sum}, not the total duration {}", r.duration))
         }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "2"}, {"index": 2, "prompt": "b", "duration": "3"}]}"#,
     reject: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "customize", "duration": "5", "multi_prompt": [{"index": 1, "prompt": "a", "duration": "2"}, {"index": 2, "prompt": "b", "duration": "2"}]}"#,
 };
@@ -581,6 +609,7 @@ const CAMERA_CONFIG_REQUIRED: Rule = Rule {
             Ok(())
         }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"camera_control": {"type": "simple", "config": {"tilt": -4}}}"#,
     reject: r#"{"camera_control": {"type": "simple"}}"#,
 };
@@ -594,6 +623,7 @@ const CAMERA_CONFIG_FORBIDDEN: Rule = Rule {
         Some(t) if t != "simple" && camera_config(r).is_some() => Err(format!("must be absent when type is {t}")),
         _ => Ok(()),
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"camera_control": {"type": "down_back"}}"#,
     reject: r#"{"camera_control": {"type": "down_back", "config": {"zoom": 5}}}"#,
 };
@@ -614,6 +644,7 @@ const CAMERA_ONE_AXIS: Rule = Rule {
             Err(format!("exactly one of {} must be non-zero ({non_zero} are)", CAMERA_AXES.join(", ")))
         }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"camera_control": {"type": "simple", "config": {"horizontal": 0, "roll": 2.5}}}"#,
     reject: r#"{"camera_control": {"type": "simple", "config": {"horizontal": 1, "roll": 2.5}}}"#,
 };
@@ -629,6 +660,7 @@ const VOICE_COUNT: Rule = Rule {
         voices.dedup();
         if voices.len() > 2 { Err(format!("refers to {} voices; at most 2 are allowed", voices.len())) } else { Ok(()) }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "prompt": "<<<voice_1>>> and <<<voice_2>>> talk"}"#,
     reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "prompt": "<<<voice_1>>> <<<voice_2>>> <<<voice_3>>>"}"#,
 };
@@ -642,6 +674,7 @@ const VOICE_NEEDS_SOUND: Rule = Rule {
         let has_voice = !prompt_references(&r.text("prompt").unwrap_or_default(), "voice").is_empty();
         if has_voice && !r.sound_on() { Err("voice references require sound \"on\"".into()) } else { Ok(()) }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on", "prompt": "<<<voice_1>>> says hello"}"#,
     reject: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "off", "prompt": "<<<voice_1>>> says hello"}"#,
 };
@@ -679,6 +712,7 @@ const DURATION_MODEL: Rule = Rule {
             Err(format!("{} supports {}", model.name, allowed.join(", ")))
         }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v3", "duration": "3"}"#,
     reject: r#"{"model_name": "kling-v1", "duration": "3"}"#,
 };
@@ -692,6 +726,7 @@ const CFG_SCALE_MODEL: Rule = Rule {
         let supported = r.video_model.is_none_or(|m| m.cfg_scale);
         if r.get("cfg_scale").is_some() && !supported { Err(format!("not supported by {}", r.model)) } else { Ok(()) }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v1", "cfg_scale": 0.5}"#,
     reject: r#"{"model_name": "kling-v2-master", "cfg_scale": 0.5}"#,
 };
@@ -702,6 +737,7 @@ const SOUND_MODEL: Rule = Rule {
     summary: "sound on only where the model generates audio",
     class: RuleClass::ModelSupport,
     check: |r| support(r, "sound \"on\"", r.sound_on(), |m| m.sound),
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v2-6", "mode": "pro", "sound": "on"}"#,
     reject: r#"{"model_name": "kling-v2-6", "mode": "std", "sound": "on"}"#,
 };
@@ -715,6 +751,7 @@ const MULTI_SHOT_MODEL: Rule = Rule {
         let supported = r.video_model.is_none_or(|m| m.multi_shot);
         if r.flag("multi_shot") && !supported { Err(format!("not supported by {}", r.model)) } else { Ok(()) }
     },
+    expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v3", "multi_shot": true, "shot_type": "intelligence"}"#,
     reject: r#"{"model_name": "kling-v1", "multi_shot": true, "shot_type": "intelligence"}"#,
 };

@@ -4,7 +4,7 @@
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::media::emulator_video_ms;
-use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, Rule, RuleClass, Ty, WATERMARK_INFO};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Rule, RuleClass, Ty, WATERMARK_INFO};
 use crate::video::ELEMENT;
 
 /// `POST /v1/videos/motion-control`.
@@ -49,6 +49,7 @@ pub const MOTION_CONTROL: EndpointSpec = EndpointSpec {
                     Err(format!("the video lasts {:.1} s; it must last 3 to {} s", ms as f64 / 1000.0, max / 1000))
                 }
             },
+            expressed: Expressed::Unstated,
             accept: r#"{"character_orientation": "video", "video_url": "http://127.0.0.1/media/videos/15s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4"}"#,
             reject: r#"{"character_orientation": "image", "video_url": "http://127.0.0.1/media/videos/15s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4"}"#,
         },

@@ -88,3 +88,21 @@ fn case_ids_are_unique_per_endpoint() {
         assert!(dups.is_empty(), "{} has duplicate case ids {dups:?}", spec.name);
     }
 }
+
+/// A rule stated in JSON Schema terms means what its check means: its accepting example
+/// satisfies the statement, its rejecting example breaks it, and so does every base body.
+#[test]
+fn expressed_rules_agree_with_their_checks() {
+    let mut expressed = 0;
+    for spec in kling_api::ENDPOINTS {
+        for rule in spec.rules.iter().filter(|r| r.expressed != rules::Expressed::Unstated) {
+            expressed += 1;
+            let parse = |patch: &str| serde_json::from_str::<Value>(patch).expect("patch is JSON");
+            let base = request(spec, &serde_json::json!({}));
+            assert!(rule.expressed.holds(&base), "{} {}: the base breaks the statement", spec.name, rule.id);
+            assert!(rule.expressed.holds(&request(spec, &parse(rule.accept))), "{} {}: accept", spec.name, rule.id);
+            assert!(!rule.expressed.holds(&request(spec, &parse(rule.reject))), "{} {}: reject", spec.name, rule.id);
+        }
+    }
+    assert!(expressed >= 6, "only {expressed} rules are stated in JSON Schema terms");
+}
