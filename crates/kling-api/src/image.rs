@@ -135,10 +135,13 @@ impl std::fmt::Display for ImageError {
     }
 }
 
-/// Standard alphabet, padding optional (clients differ).
+/// Standard alphabet, padding optional (clients differ), and nonzero bits after the last
+/// whole byte ignored, as the common decoders (Go's and Python's defaults) ignore them.
 const BASE64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
 );
 
 /// Whether `s` is an absolute http or https URL with a host.

@@ -258,13 +258,14 @@ impl Builder {
     /// `GET /tasks` (by ids) and `POST /tasks` (by cursor), from the tables of
     /// [`crate::standard`].
     fn tasks(&mut self) -> Value {
-        use crate::standard::{TASK_FILTERS, TASK_IDS_MAX, TASKS_LIMIT};
+        use crate::standard::{TASK_FILTERS, TASK_IDS_MAX, TASK_IDS_REQUIRED, TASKS_LIMIT};
         let tag = self.tag("/tasks");
         let items = self.envelope::<Vec<crate::wire_standard::TaskItem>>();
         let page = self.envelope::<crate::wire_standard::TaskPage>();
         let ids = |name: &str, what: &str| {
             json!({"name": name, "in": "query", "required": false, "description": format!(
-                "{what}, comma-separated, at most {TASK_IDS_MAX}; give this or the other, not both"),
+                "{what}, comma-separated, at most {TASK_IDS_MAX}; give this or the other, not both (neither: 400 / 1201 \
+                 `{TASK_IDS_REQUIRED}`)"),
                 "schema": {"type": "string", "minLength": 1}})
         };
         let get = operation(
@@ -327,7 +328,7 @@ impl Builder {
             "parameters",
             json!([
                 millis("start_time", true, "Start of the window, Unix milliseconds"),
-                millis("end_time", true, "End of the window, Unix milliseconds"),
+                millis("end_time", true, "End of the window, Unix milliseconds; not before `start_time` (else 400 / 1201)"),
                 {"name": "resource_pack_name", "in": "query", "required": false,
                  "description": "Only the pack with exactly this name", "schema": {"type": "string"}},
             ]),
@@ -714,6 +715,11 @@ fn expressed_schema(expressed: &Expressed) -> Value {
             {"allOf": [present(b), {"not": present(a)}]},
         ]}),
         Expressed::AtLeastOne(a, b) => json!({"anyOf": [present(a), present(b)]}),
+        Expressed::When { field, value, then } => json!({
+            "if": {"required": [field], "properties": {*field: {"const": value}}},
+            "then": expressed_schema(then),
+        }),
+        Expressed::Present(key) => present(key),
         Expressed::Within(key, inner) => json!({"properties": {*key: expressed_schema(inner)}}),
         Expressed::EachOf(key, inner) => json!({"properties": {*key: {"items": expressed_schema(inner)}}}),
     }
@@ -723,9 +729,10 @@ fn image_schema(limits: &crate::image::ImageLimits) -> Value {
     json!({
         "type": "string",
         "anyOf": [
-            {"title": "URL", "pattern": "^https?://[^/?#\\s]+"},
-            {"title": "Base64", "pattern": "^[A-Za-z0-9+/]+={0,2}$", "contentEncoding": "base64",
-             "contentMediaType": "image/*"},
+            {"title": "URL", "format": "uri",
+             "pattern": "^https?://([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*(:[0-9]{1,4})?([/?#]\\S*)?$"},
+            {"title": "Base64 of a PNG or JPEG", "pattern": "^(/9j/|iVBORw0KGgo[A-Za-z0-9+/])([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+             "contentEncoding": "base64", "contentMediaType": "image/*"},
         ],
         "description": format!(
             "An image: an http(s) URL, or raw Base64 without a `data:` prefix. JPG or PNG, at most {} MB, \

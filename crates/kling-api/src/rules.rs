@@ -285,6 +285,17 @@ pub enum Expressed {
     ExactlyOne(&'static str, &'static str),
     /// One or both of the two fields.
     AtLeastOne(&'static str, &'static str),
+    /// The field itself.
+    Present(&'static str),
+    /// The inner rule, when `field` has this text value.
+    When {
+        /// The field whose value decides.
+        field: &'static str,
+        /// The value that makes the inner rule apply.
+        value: &'static str,
+        /// The rule that then applies.
+        then: &'static Expressed,
+    },
     /// The inner rule, applied to the object at this key (when the key is there).
     Within(&'static str, &'static Expressed),
     /// The inner rule, applied to every item of the array at this key.
@@ -305,6 +316,8 @@ impl Expressed {
             Expressed::Unstated => true,
             Expressed::ExactlyOne(a, b) => present(a) != present(b),
             Expressed::AtLeastOne(a, b) => present(a) || present(b),
+            Expressed::Present(key) => present(key),
+            Expressed::When { field, value, then } => body.get(*field) != Some(&json!(value)) || then.holds(body),
             Expressed::Within(key, inner) => body.get(*key).is_none_or(|v| !v.is_object() || inner.holds(v)),
             Expressed::EachOf(key, inner) => {
                 body.get(*key).and_then(Value::as_array).is_none_or(|items| items.iter().all(|v| inner.holds(v)))

@@ -110,6 +110,12 @@ pub(super) async fn by_cursor(ctx: Ctx, body: Result<Bytes, BytesRejection>) -> 
 /// type them both ways), the window defaulting to the 30 days before `end_time` (default
 /// now), a cursor overriding the window, `limit` within [`TASKS_LIMIT`], and filters on
 /// the keys and values of [`TASK_FILTERS`].
+/// A JSON number that is a whole number: `1700000000000` or `1700000000000.0`, as JSON
+/// Schema's `integer` (and the OpenAPI document) allows.
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+}
+
 fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQuery, ApiError> {
     let object = body.as_object().ok_or_else(|| invalid("request body value type is invalid, expected object"))?;
     let field = |key: &str| object.get(key).filter(|v| !v.is_null() && v.as_str() != Some(""));
@@ -120,7 +126,7 @@ fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQ
     let millis = |key: &str| -> Result<Option<i64>, ApiError> {
         let Some(v) = field(key) else { return Ok(None) };
         let parsed = match v {
-            Value::Number(n) => n.as_i64(),
+            Value::Number(n) => whole(n),
             Value::String(s) if s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
             _ => None,
         };
@@ -130,7 +136,9 @@ fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQ
     let limit = match field("limit") {
         None => default,
         Some(v) => v
-            .as_u64()
+            .as_number()
+            .and_then(whole)
+            .and_then(|n| u64::try_from(n).ok())
             .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
             .and_then(|n| usize::try_from(n).ok())
             .filter(|n| (min..=max).contains(n))
