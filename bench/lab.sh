@@ -57,5 +57,5 @@ case "$MODE" in
     run --add emulator --tag "$TAG-legacy"
     run --peers baseline-axum --add emulator --tag "$TAG-standard" "${STANDARD[@]}"
     ;;
-  *) sed -n '2,17p' "$0"; exit 2 ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

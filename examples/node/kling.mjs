@@ -203,6 +203,7 @@ export class KlingApiKey extends Kling {
       const page = await this.listTasks({ limit, cursor, filters });
       yield* page.result ?? [];
       if (!page.has_more) return;
+      if (!page.next_cursor || page.next_cursor === cursor) throw new Error("has_more without a new next_cursor");
       cursor = page.next_cursor;
     }
   }

@@ -228,7 +228,10 @@ class KlingApiKey(Kling):
             yield from page.get("result", [])
             if not page.get("has_more"):
                 return
-            cursor = page["next_cursor"]
+            following = page.get("next_cursor")
+            if not following or following == cursor:
+                raise KlingError(200, 0, "has_more without a new next_cursor")
+            cursor = following
 
 
 def billed_units(task):

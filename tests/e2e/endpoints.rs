@@ -194,9 +194,16 @@ async fn advanced_lip_sync_needs_a_live_session_of_the_account_and_a_valid_face_
     refuse(app.post("/v1/videos/advanced-lip-sync", &face(session, face_id, 1000, 0, 3000)).await, "session_id");
 }
 
+/// The API of the day before multi-image2video was retired (2026-09-15).
+fn before_multi_image_retired() -> kling_mock::Config {
+    let mut config = kling_mock::Config::for_tests();
+    config.api_day = kling_api::history::Day::on(time::macros::date!(2026 - 09 - 14)).unwrap_or_else(|e| panic!("{e}"));
+    config
+}
+
 #[tokio::test]
 async fn motion_control_and_multi_image_and_omni_video_run_end_to_end() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(before_multi_image_retired()).await;
     let (_, ten) = video_of(&app, "/v1/videos/text2video", json!({"prompt": "a dance", "duration": "10"})).await;
     let listed = app.get("/v1/videos/text2video").await.assert_ok().clone();
     let dance_url = listed[0]["task_result"]["videos"][0]["url"].as_str().unwrap_or_default().to_owned();
@@ -218,7 +225,7 @@ async fn motion_control_and_multi_image_and_omni_video_run_end_to_end() {
 #[tokio::test]
 async fn the_retired_answer_for_multi_image2video_is_a_scenario() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/retired-multi-image2video.toml");
-    let mut config = kling_mock::Config::for_tests();
+    let mut config = before_multi_image_retired();
     config.scenarios = vec![kling_mock::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))];
     let app = TestApp::spawn_with(config).await;
     let body = json!({"image_list": [{"image": "https://example.com/a.png"}], "prompt": "friends"});
@@ -267,8 +274,8 @@ async fn every_task_endpoint_delivers_results_that_download() {
     let app = TestApp::spawn().await;
     let sources = app.sources().await;
     let mut checked = 0;
-    for spec in kling_api::ENDPOINTS
-        .iter()
+    for spec in kling_api::history::Day::latest()
+        .offered()
         .filter(|e| e.output != kling_api::endpoints::Output::Synchronous && e.standard.is_none())
     {
         let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);

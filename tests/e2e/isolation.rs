@@ -59,7 +59,7 @@ fn standard() -> Vec<&'static EndpointSpec> {
 
 /// Endpoints whose minimal body needs no earlier state, and that make tasks.
 fn creatable() -> Vec<&'static EndpointSpec> {
-    ENDPOINTS.iter().filter(|e| e.has_legacy_routes() && !e.base.contains("\"$")).collect()
+    kling_api::history::Day::latest().offered().filter(|e| e.has_legacy_routes() && !e.base.contains("\"$")).collect()
 }
 
 /// Indexes into [`creatable`] of the endpoints whose tasks add to the account's library,

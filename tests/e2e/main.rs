@@ -8,6 +8,7 @@ mod callbacks;
 mod dashboard;
 mod endpoints;
 mod fuzz;
+mod history;
 mod hostile;
 mod isolation;
 mod library;

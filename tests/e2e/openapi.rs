@@ -10,12 +10,17 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use kling_api::ErrorKind;
 use kling_api::dialect::SEED_PATHS;
 use kling_api::rules::{self, Ty, merge_patch};
 use kling_api::samples::materialize;
-use kling_api::{ENDPOINTS, ErrorKind};
 use kling_e2e::{Sources, TestApp, token};
 use serde_json::{Value, json};
+
+/// The endpoints of today's API, which the served document describes.
+fn today() -> impl Iterator<Item = &'static kling_api::EndpointSpec> {
+    kling_api::history::Day::latest().offered()
+}
 
 async fn served(app: &TestApp) -> Value {
     let reply = app.admin(reqwest::Method::GET, "/openapi.json", None).await;
@@ -83,7 +88,7 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(doc["servers"][0]["url"], app.base.as_str(), "the server is the address the client used");
     let paths = doc["paths"].as_object().cloned().unwrap_or_default();
-    for spec in ENDPOINTS {
+    for spec in today() {
         assert!(paths[spec.path]["post"].is_object(), "create of {}", spec.path);
         if spec.has_legacy_routes() {
             assert!(paths[spec.path]["get"]["parameters"].is_array(), "list of {}", spec.path);
@@ -97,7 +102,7 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
     }
     assert_eq!(
         paths.len(),
-        ENDPOINTS.iter().map(|s| if s.has_legacy_routes() { 2 } else { 1 }).sum::<usize>() + 4,
+        today().map(|s| if s.has_legacy_routes() { 2 } else { 1 }).sum::<usize>() + 4,
         "every endpoint's paths, /tasks, account costs and the two preset lists"
     );
     for presets in ["/v1/general/presets-voices", "/v1/general/advanced-presets-elements"] {
@@ -111,9 +116,16 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
     assert!(try_on.contains_key("human_image") && try_on.contains_key("cloth_image"));
     assert!(!try_on.contains_key("person_image_url") && !try_on.contains_key("cloth_image_urls"));
     assert_eq!(schemas["VirtualTryOnRequest"]["required"], json!(["human_image", "cloth_image"]));
-    // multi-image2video: image_list of objects, no image_tail; omni-image: no top-level image or mask_image.
-    let multi = props("MultiImage2VideoRequest");
-    assert!(!multi.contains_key("image_tail"));
+    // multi-image2video (retired 2026-09-15, so in the document of the day before): image_list
+    // of objects, no image_tail; omni-image: no top-level image or mask_image.
+    let day = kling_api::history::parse_day("2026-09-14").and_then(kling_api::history::Day::on);
+    let older = kling_api::openapi::document_for(day.unwrap_or_else(|e| panic!("{e}")), &app.base);
+    assert!(
+        paths.get("/v1/videos/multi-image2video").is_none()
+            && older["paths"]["/v1/videos/multi-image2video"].is_object()
+    );
+    let multi = older["components"]["schemas"]["MultiImage2VideoRequest"]["properties"].clone();
+    assert!(multi.get("image_tail").is_none());
     assert_eq!(multi["image_list"]["items"]["type"], "object");
     let omni = props("OmniImageRequest");
     assert!(!omni.contains_key("image") && !omni.contains_key("mask_image"), "seed-only fields leak");
@@ -137,7 +149,7 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
 async fn list_bounds_in_the_document_are_what_the_emulator_enforces() {
     let app = TestApp::spawn().await;
     let doc = served(&app).await;
-    for spec in ENDPOINTS.iter().filter(|s| s.has_legacy_routes()) {
+    for spec in today().filter(|s| s.has_legacy_routes()) {
         for parameter in doc["paths"][spec.path]["get"]["parameters"].as_array().cloned().unwrap_or_default() {
             let name = parameter["name"].as_str().unwrap_or_default();
             let max = parameter["schema"]["maximum"].as_u64().unwrap_or_default();
@@ -162,7 +174,7 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
     // that JSON Schema can express (not the image inspection) breaks it.
     let image_checks = ["data_uri", "not_base64", "format", "min_side", "aspect", "max_bytes"];
     let mut requests = Vec::new();
-    for spec in ENDPOINTS {
+    for spec in today() {
         let schema = format!("#/components/schemas/{:?}Request", spec.id);
         for case in rules::cases(spec).into_iter().filter(|c| !c.seed_only) {
             let label = format!("{} {}", spec.name, case.id);
@@ -180,7 +192,7 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
     // Edges: each field at its bounds (longest text, smallest and largest number, fewest and
     // most items); whatever the emulator accepts must fit the schema too.
     let mut edges_accepted = 0;
-    for spec in ENDPOINTS {
+    for spec in today() {
         let schema = format!("#/components/schemas/{:?}Request", spec.id);
         for field in spec.fields.iter().filter(|f| !f.seed_only) {
             let example: Value = serde_json::from_str(field.example).unwrap_or(Value::Null);
@@ -206,7 +218,7 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
     };
     let mut created = Vec::new();
     let mut standard_ids = Vec::new();
-    for spec in ENDPOINTS {
+    for spec in today() {
         let reply = app.post(spec.path, &body(spec, &json!({}), &sources)).await;
         reply.assert_ok();
         record("post", spec.path, &reply);

@@ -228,7 +228,8 @@ async fn a_restart_restores_new_standard_tasks_for_their_api_keys() {
     assert!(before.iter().all(|(list, found)| list["count"] == 2 && found.as_array().map(Vec::len) == Some(2)));
     assert!(before[0].0.to_string().contains("\"billing\""), "finished tasks carry their billing");
     app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
-    let saved = std::fs::read_to_string(&state).unwrap_or_default();
+    let saved = std::fs::read_to_string(&state).unwrap_or_else(|e| panic!("no state file: {e}"));
+    assert!(saved.contains("\"tasks\""), "the state file holds no tasks");
     for key in keys {
         assert!(!saved.contains(key), "an API key was written to the state file");
     }

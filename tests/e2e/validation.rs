@@ -20,7 +20,7 @@ fn request(spec: &kling_api::EndpointSpec, patch: &Value, sources: Option<&Sourc
 #[tokio::test]
 async fn every_rule_accepts_and_rejects_over_http() {
     let mut checked = 0;
-    for spec in kling_api::ENDPOINTS {
+    for spec in kling_api::history::Day::latest().offered() {
         for dialect in [Dialect::Official, Dialect::Seed] {
             let mut config = kling_mock::Config::for_tests();
             config.dialect = dialect;
@@ -63,7 +63,7 @@ async fn model_support_rules_can_be_relaxed() {
     let mut config = kling_mock::Config::for_tests();
     config.validation.lenient_model_support = true;
     let app = TestApp::spawn_with(config).await;
-    for spec in kling_api::ENDPOINTS {
+    for spec in kling_api::history::Day::latest().offered() {
         let sources = app.sources().await;
         for case in rules::cases(spec).into_iter().filter(|c| c.class == RuleClass::ModelSupport) {
             let reply = app.post(spec.path, &request(spec, &case.reject, Some(&sources))).await;

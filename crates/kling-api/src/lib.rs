@@ -39,6 +39,7 @@ pub mod effects;
 pub mod endpoints;
 pub mod errors;
 pub mod faults;
+pub mod history;
 pub mod image;
 pub mod image_edit;
 pub mod images;

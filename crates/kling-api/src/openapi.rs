@@ -18,13 +18,14 @@ use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
 
 use crate::endpoints::{EndpointSpec, Output, PAGE_NUM, PAGE_SIZE};
+use crate::history::{Day, Offered};
 use crate::image::COMMON_LIMITS;
 use crate::rules::{Expressed, Field, RuleClass, Ty};
 use crate::wire::{
     AccountCosts, CreatedTask, ElementDeletion, Envelope, ErrorBody, FaceSession, Recognition, SelectionResult,
     SelectionSession, Task, VoiceDeletion,
 };
-use crate::{ENDPOINTS, EndpointId, ErrorKind};
+use crate::{EndpointId, ErrorKind};
 
 /// The OpenAPI version the document follows.
 pub const OPENAPI_VERSION: &str = "3.1.0";
@@ -43,16 +44,25 @@ const PRESET_LISTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The whole document; `server_url` is the base URL clients should call.
+/// The document of today's API; `server_url` is the base URL clients should call.
 pub fn document(server_url: &str) -> Value {
+    document_for(Day::latest(), server_url)
+}
+
+/// The document of the API as it stood on `day`: the endpoints and routes it offered.
+pub fn document_for(day: Day, server_url: &str) -> Value {
     let mut builder = Builder::new();
     let mut paths = Map::new();
-    for spec in ENDPOINTS {
+    for spec in day.offered() {
         builder.endpoint(spec, &mut paths);
     }
-    paths.insert("/tasks".to_owned(), builder.tasks());
-    paths.insert("/account/costs".to_owned(), builder.account_costs());
-    for (path, what) in PRESET_LISTS {
+    if day.route("/tasks") == Offered::Yes {
+        paths.insert("/tasks".to_owned(), builder.tasks());
+    }
+    if day.route("/account/costs") == Offered::Yes {
+        paths.insert("/account/costs".to_owned(), builder.account_costs());
+    }
+    for (path, what) in PRESET_LISTS.iter().filter(|(path, _)| day.route(path) == Offered::Yes) {
         paths.insert((*path).to_owned(), builder.preset_list(path, what));
     }
     builder.schema::<ErrorBody>();
@@ -730,8 +740,9 @@ fn image_schema(limits: &crate::image::ImageLimits) -> Value {
         "type": "string",
         "anyOf": [
             {"title": "URL", "format": "uri",
-             "pattern": "^https?://([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*(:[0-9]{1,4})?([/?#]\\S*)?$"},
-            {"title": "Base64 of a PNG or JPEG", "pattern": "^(/9j/|iVBORw0KGgo[A-Za-z0-9+/])([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+             "pattern": "^https?://([^\\s/?#@]*@)?([A-Za-z0-9._~%!$&'()*+,;=-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?([/?#]\\S*)?$"},
+            {"title": "Base64 of a PNG or JPEG (padding optional)",
+             "pattern": "^(/9j/|iVBORw0KGgo[A-Za-z0-9+/])([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}(==)?|[A-Za-z0-9+/]{3}=?)?$",
              "contentEncoding": "base64", "contentMediaType": "image/*"},
         ],
         "description": format!(
@@ -773,6 +784,7 @@ fn example(base: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ENDPOINTS;
 
     fn doc() -> Value {
         document("http://127.0.0.1:8088")
@@ -781,7 +793,7 @@ mod tests {
     #[test]
     fn every_endpoint_has_its_paths_and_request_schema() {
         let doc = doc();
-        for spec in ENDPOINTS {
+        for spec in Day::latest().offered() {
             let path = &doc["paths"][spec.path];
             assert!(path["post"].is_object(), "{}", spec.path);
             let name = request_name(spec.id);
@@ -792,6 +804,9 @@ mod tests {
             }
         }
         assert!(doc["paths"]["/tasks"]["get"].is_object() && doc["paths"]["/tasks"]["post"].is_object());
+        let older = document_for(Day::on(crate::history::EARLIEST).unwrap_or_else(|_| Day::latest()), "http://x");
+        assert!(older["paths"]["/tasks"].is_null() && older["paths"]["/v1/videos/avatar/image2video"].is_null());
+        assert!(older["paths"]["/v1/videos/text2video"]["post"].is_object());
     }
 
     #[test]

@@ -81,7 +81,7 @@ macro_rules! request {
             const ENDPOINT: EndpointId = EndpointId::$endpoint;
 
             fn external_id(&self) -> Option<&str> {
-                self.external_task_id.as_deref()
+                self.external_task_id.as_deref().filter(|id| !id.is_empty())
             }
         }
     };

@@ -233,9 +233,9 @@ impl StandardRequest {
         self
     }
 
-    /// The caller's own id, when set.
+    /// The caller's own id, when set and not empty.
     pub fn external_id(&self) -> Option<&str> {
-        self.options.external_task_id.as_deref()
+        self.options.external_task_id.as_deref().filter(|id| !id.is_empty())
     }
 }
 

@@ -73,7 +73,8 @@ impl Client {
         Client::with_clock(config, Arc::new(SystemClock))
     }
 
-    /// A client from `KLING_AI_ACCESS_KEY`, `KLING_AI_SECRET_KEY` and `KLING_BASE_URL`.
+    /// A client from the environment: `KLING_API_KEY`, or `KLING_AI_ACCESS_KEY` and
+    /// `KLING_AI_SECRET_KEY`; and `KLING_BASE_URL` (see [`Config::from_env`]).
     pub fn from_env() -> Result<Client, Error> {
         Client::new(Config::from_env()?)
     }
@@ -192,24 +193,46 @@ impl Client {
     /// resubmitting could create a second task.
     pub async fn create<R: CreateRequest>(&self, request: &R) -> Result<CreatedTask, Error> {
         let path = endpoints::spec(R::ENDPOINT).path;
-        let external = request.external_id().map(str::to_owned);
-        self.with_retries(
+        self.create_once(
+            request.external_id(),
             || self.attempt::<CreatedTask>(Method::POST, path, Some(request)),
-            |error| {
-                let external = external.clone();
-                async move {
-                    if !ambiguous(&error) {
-                        return Ok(None);
-                    }
-                    let Some(external) = external else { return Err(error) };
-                    match self.attempt::<Task>(Method::GET, &format!("{path}/{external}"), None::<&()>).await {
-                        Ok(task) => Ok(Some(created_from(task))),
-                        Err(e) if e.is_not_found() => Ok(None),
-                        Err(e) => Err(e),
-                    }
+            |external| async move {
+                match self.attempt::<Task>(Method::GET, &format!("{path}/{external}"), None::<&()>).await {
+                    Ok(task) => Ok(Some(created_from(task))),
+                    Err(e) if e.is_not_found() => Ok(None),
+                    Err(e) => Err(e),
                 }
             },
         )
+        .await
+    }
+
+    /// The retry loop of a create on either surface: retryable failures are retried, but
+    /// after one that may have reached the server the create is only sent again when it
+    /// has an external id and `find` (the task with that id, if any) finds none; when
+    /// `find` itself fails, the original failure is returned.
+    pub(crate) async fn create_once<T, Attempt, FindFut>(
+        &self,
+        external: Option<&str>,
+        attempt: impl FnMut() -> Attempt,
+        find: impl Fn(String) -> FindFut,
+    ) -> Result<T, Error>
+    where
+        Attempt: std::future::Future<Output = Result<T, Error>>,
+        FindFut: std::future::Future<Output = Result<Option<T>, Error>>,
+    {
+        let external = external.map(str::to_owned);
+        let find = &find;
+        self.with_retries(attempt, |error| {
+            let external = external.clone();
+            async move {
+                if !ambiguous(&error) {
+                    return Ok(None);
+                }
+                let Some(external) = external else { return Err(error) };
+                find(external).await.map_err(|_| error)
+            }
+        })
         .await
     }
 

@@ -8,7 +8,7 @@ use kling_api::wire_standard::{Created, Status, TaskItem, TaskPage};
 use kling_api::{EndpointId, EndpointSpec, endpoints};
 use reqwest::Method;
 
-use crate::client::{Client, Polled, WaitOptions, ambiguous};
+use crate::client::{Client, Polled, WaitOptions};
 use crate::error::Error;
 
 /// The most ids one `GET /tasks` takes (REFERENCE-2026.md §a.5).
@@ -33,20 +33,16 @@ impl StandardTasks<'_> {
     pub async fn create(&self, request: &StandardRequest) -> Result<Created, Error> {
         let client = self.client;
         let path = self.spec.path;
-        let external = request.external_id().map(str::to_owned);
         client
-            .with_retries(
+            .create_once(
+                request.external_id(),
                 || client.attempt::<Created>(Method::POST, path, Some(request)),
-                |error| {
-                    let external = external.clone();
-                    async move {
-                        if !ambiguous(&error) {
-                            return Ok(None);
-                        }
-                        let Some(external) = external else { return Err(error) };
-                        let found = client.tasks_by_external_ids(&[external.as_str()]).await?;
-                        Ok(found.into_iter().next().map(created_from))
-                    }
+                |external| async move {
+                    let found = client.tasks_by_external_ids(&[external.as_str()]).await?;
+                    Ok(found
+                        .into_iter()
+                        .find(|t| t.external_id.as_deref() == Some(external.as_str()))
+                        .map(created_from))
                 },
             )
             .await
@@ -90,6 +86,9 @@ impl Client {
     }
 
     async fn tasks_by(&self, key: &str, ids: &[&str]) -> Result<Vec<TaskItem>, Error> {
+        if let Some(id) = ids.iter().find(|id| id.contains(',')) {
+            return Err(Error::Config(format!("{id:?} cannot be asked for: /tasks separates ids with commas")));
+        }
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(IDS_PER_QUERY) {
             let query =
@@ -119,7 +118,10 @@ impl Client {
     /// One task by the caller's own id; [`Error::UnknownTask`] when there is none.
     pub async fn task_item_by_external_id(&self, external_task_id: &str) -> Result<TaskItem, Error> {
         let found = self.tasks_by_external_ids(&[external_task_id]).await?;
-        found.into_iter().next().ok_or_else(|| Error::UnknownTask(external_task_id.to_owned()))
+        found
+            .into_iter()
+            .find(|t| t.external_id.as_deref() == Some(external_task_id))
+            .ok_or_else(|| Error::UnknownTask(external_task_id.to_owned()))
     }
 
     /// One page of `POST /tasks`. Reading changes nothing, so any failure may be retried.
@@ -134,8 +136,18 @@ impl Client {
             let Some(query) = next else { return Ok::<_, Error>(None) };
             let page = self.task_page(&query).await?;
             let following = match (page.has_more, page.next_cursor) {
-                (true, Some(cursor)) => Some(TaskQuery { cursor: Some(cursor), ..query }),
-                _ => None,
+                (false, _) => None,
+                (true, Some(cursor)) if query.cursor.as_deref() != Some(cursor.as_str()) => {
+                    Some(TaskQuery { cursor: Some(cursor), ..query })
+                }
+                (true, cursor) => {
+                    let why = if cursor.is_some() { "the same next_cursor again" } else { "no next_cursor" };
+                    return Err(Error::Decode {
+                        status: 200,
+                        message: format!("has_more with {why}"),
+                        body: String::new(),
+                    });
+                }
             };
             let items = page.result.unwrap_or_default().into_iter().map(Ok::<_, Error>);
             Ok(Some((stream::iter(items), following)))

@@ -22,7 +22,7 @@ async fn free_calls_against_the_real_api() {
     assert!(tasks.len() <= 5);
     let missing = client.text2video().get("000000000000000001").await.err();
     assert!(missing.is_some(), "a made-up id was found");
-    let bad = Config::from_env().map(|c| Config { secret_key: "wrong".into(), ..c });
+    let bad = Config::from_env().map(|c| Config { secret_key: "wrong".into(), api_key: None, ..c });
     let error = bad.and_then(Client::new).map(|c| async move { c.text2video().list(1, 1).await.err() });
     if let Ok(pending) = error {
         assert!(pending.await.is_some_and(|e| e.is_auth()));

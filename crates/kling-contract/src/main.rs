@@ -21,7 +21,7 @@ struct Cli {
 enum TargetArg {
     /// An emulator started in this process.
     Emulator,
-    /// The real API (keys from KLING_AI_ACCESS_KEY / KLING_AI_SECRET_KEY).
+    /// The real API (KLING_AI_ACCESS_KEY / KLING_AI_SECRET_KEY, and KLING_API_KEY for the new-standard checks).
     Real,
 }
 

@@ -42,9 +42,17 @@ impl Documented {
                 .at(schema, &difference.path)
                 .iter()
                 .any(|s| self.enumerates(s, &Value::String(difference.observed.clone()))),
-            DriftKind::NewField => self.at(schema, parent).iter().any(|s| self.property(s, key).is_some()),
+            DriftKind::NewField => {
+                // Declared, and what arrived fits the declaration all the way down.
+                let shape = serde_json::from_str(&difference.observed)
+                    .unwrap_or_else(|_| Value::String(difference.observed.clone()));
+                self.at(schema, parent).iter().any(|s| self.property(s, key).is_some_and(|p| self.fits(p, &shape)))
+            }
             DriftKind::MissingField => {
-                self.at(schema, parent).iter().any(|s| self.property(s, key).is_some() && !self.requires(s, key))
+                // Declared somewhere, required nowhere (an `allOf` branch requiring it counts).
+                let parents = self.at(schema, parent);
+                parents.iter().any(|s| self.property(s, key).is_some())
+                    && !parents.iter().any(|s| self.requires(s, key))
             }
             _ => false,
         }
@@ -120,6 +128,45 @@ impl Documented {
         current
     }
 
+    /// Whether a shape (see [`crate::shape::shape`]) fits `schema`: every key declared,
+    /// every leaf of a declared type, every enum value listed.
+    fn fits(&self, schema: &Value, shape: &Value) -> bool {
+        let mut alternatives = Vec::new();
+        self.alternatives(schema, &mut alternatives);
+        let typed = |s: &Value, wanted: &[&str]| match s.get("type") {
+            None => true,
+            Some(Value::String(t)) => wanted.contains(&t.as_str()),
+            Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str().is_some_and(|t| wanted.contains(&t))),
+            Some(_) => false,
+        };
+        alternatives.iter().any(|s| match shape {
+            Value::Object(fields) => {
+                typed(s, &["object"])
+                    && fields.iter().all(|(k, v)| self.property(s, k).is_some_and(|p| self.fits(p, v)))
+            }
+            Value::Array(items) => {
+                typed(s, &["array"])
+                    && items.first().is_none_or(|first| s.get("items").is_some_and(|i| self.fits(i, first)))
+            }
+            Value::String(leaf) => match leaf.as_str() {
+                "string" => typed(s, &["string"]),
+                "number" => typed(s, &["number", "integer"]),
+                "bool" => typed(s, &["boolean"]),
+                "null" => true,
+                other => match other.split_once(':') {
+                    Some(("enum", value)) => {
+                        typed(s, &["string"])
+                            && (s.get("enum").is_none() && s.get("const").is_none()
+                                || self.enumerates(s, &Value::String(value.to_owned())))
+                    }
+                    Some(("code", _)) => typed(s, &["integer", "number"]),
+                    _ => false,
+                },
+            },
+            _ => false,
+        })
+    }
+
     fn property<'a>(&'a self, schema: &'a Value, key: &str) -> Option<&'a Value> {
         self.resolve(schema).get("properties")?.get(key)
     }
@@ -154,7 +201,13 @@ mod tests {
         assert!(allowed(&difference(DriftKind::NewEnumValue, "data[].task_status", "succeed")));
         assert!(!allowed(&difference(DriftKind::NewEnumValue, "data[].task_status", "queued")));
         assert!(allowed(&difference(DriftKind::NewField, "data[].final_unit_deduction", "string")));
+        assert!(!allowed(&difference(DriftKind::NewField, "data[].final_unit_deduction", "number")), "wrong type");
         assert!(!allowed(&difference(DriftKind::NewField, "data[].surprise", "string")));
+        let result = r#"{"videos":[{"id":"string","url":"string","duration":"string"}]}"#;
+        assert!(allowed(&difference(DriftKind::NewField, "data[].task_result", result)));
+        let odd = r#"{"videos":[{"id":"string","url":"string","surprise":"string"}]}"#;
+        assert!(!allowed(&difference(DriftKind::NewField, "data[].task_result", odd)), "undeclared inside");
+        assert!(allowed(&difference(DriftKind::MissingField, "data[].task_result", "")), "optional");
         assert!(!allowed(&difference(DriftKind::MissingField, "data[].task_id", "")), "task_id is required");
         assert!(!allowed(&difference(DriftKind::TypeChange, "data[].task_id", "number")));
 
@@ -162,6 +215,9 @@ mod tests {
         let allowed = |d: &Difference| documented.allows("GET", tasks, 200, d);
         assert!(allowed(&difference(DriftKind::NewEnumValue, "data[].status", "succeeded")));
         assert!(!allowed(&difference(DriftKind::NewEnumValue, "data[].status", "succeed")));
+        let page = |d: &Difference| documented.allows("POST", "/tasks", 200, d);
+        assert!(page(&difference(DriftKind::NewEnumValue, "data.result[].status", "failed")));
+        assert!(!page(&difference(DriftKind::NewEnumValue, "data.result[].status", "queued")));
         let one = "/v1/videos/text2video/abc";
         assert!(documented.allows("GET", one, 200, &difference(DriftKind::NewEnumValue, "data.task_status", "failed")));
         assert!(!documented.allows("GET", "/v1/nowhere", 200, &difference(DriftKind::NewField, "data.x", "")));

@@ -77,9 +77,14 @@ impl Target {
         }
     }
 
-    /// The real API, keys from `KLING_AI_ACCESS_KEY` / `KLING_AI_SECRET_KEY`.
+    /// The real API: `KLING_AI_ACCESS_KEY` / `KLING_AI_SECRET_KEY` for the legacy checks
+    /// (both required), `KLING_API_KEY` for the new-standard ones.
     pub fn real() -> anyhow::Result<Target> {
         let config = kling_client::Config::from_env()?;
+        anyhow::ensure!(
+            !config.access_key.is_empty() && !config.secret_key.is_empty(),
+            "the real API's legacy checks need KLING_AI_ACCESS_KEY and KLING_AI_SECRET_KEY"
+        );
         Ok(Target::url(&config.base_url, &config.access_key, &config.secret_key, TargetKind::Real))
     }
 

@@ -5,9 +5,9 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use kling_api::Dialect;
 use kling_api::rules::{self, RuleClass};
 use kling_api::wire::TaskStatus;
-use kling_api::{Dialect, ENDPOINTS};
 use kling_contract::checks::{self, Check, TokenKind};
 use kling_contract::exchange::{curl, send};
 use kling_contract::target::Target;
@@ -51,8 +51,8 @@ fn stateless(spec: &kling_api::EndpointSpec, patch: &Value) -> bool {
 fn stateless_cases() -> &'static [(&'static kling_api::EndpointSpec, rules::RuleCase)] {
     static CASES: OnceLock<Vec<(&'static kling_api::EndpointSpec, rules::RuleCase)>> = OnceLock::new();
     CASES.get_or_init(|| {
-        ENDPOINTS
-            .iter()
+        kling_api::history::Day::latest()
+            .offered()
             .flat_map(|spec| rules::cases(spec).into_iter().map(move |case| (spec, case)))
             .filter(|(spec, case)| {
                 !case.seed_only

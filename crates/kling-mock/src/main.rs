@@ -11,6 +11,7 @@ use anyhow::Context as _;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use kling_api::Dialect;
 use kling_api::endpoints::PackType;
+use kling_api::history;
 use kling_api::rules::{Coercion, ValidationOptions};
 use kling_mock::accounts::LimitsConfig;
 use kling_mock::config::{AccountKeys, AdminConfig, ApiKey, AuthClock, ClockConfig, DEFAULT_PORT, DEV_API_KEY};
@@ -59,6 +60,21 @@ enum Command {
         /// Base URL given as the document's server.
         #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8088")]
         server: String,
+        /// The API of this day (YYYY-MM-DD) [default: today's].
+        #[arg(long, env = "KLING_MOCK_API_VERSION", value_name = "YYYY-MM-DD")]
+        api_version: Option<String>,
+    },
+    /// The API's dated changes (what the emulator serves for each day of `--api-version`).
+    Changes {
+        /// Only changes from this day on (what an integration written then must adapt to).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<String>,
+        /// Only changes up to this day.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ChangesFormat::Text)]
+        format: ChangesFormat,
     },
     /// Print a shell completion script, e.g. `kling-mock completions bash > ~/.local/share/bash-completion/completions/kling-mock`.
     Completions {
@@ -96,6 +112,10 @@ struct ServeArgs {
     )]
     #[serde(default, rename = "api_keys", deserialize_with = "api_keys_from_strings")]
     api_keys: Vec<ApiKey>,
+    /// Serve the API as it stood on this day (YYYY-MM-DD) [default: today's API, the
+    /// newest entry of `kling-mock changes`].
+    #[arg(long, env = "KLING_MOCK_API_VERSION", value_name = "YYYY-MM-DD")]
+    api_version: Option<String>,
     /// `/tasks` shows only tasks created on the new-standard paths, not those of `/v1`
     /// (the docs are silent; by default both are shown, see FIDELITY.md).
     #[arg(long, env = "KLING_MOCK_TASKS_NEW_STANDARD_ONLY")]
@@ -239,6 +259,15 @@ impl std::str::FromStr for PackSetting {
     }
 }
 
+/// How `kling-mock changes` writes the entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ChangesFormat {
+    /// A readable changelog.
+    Text,
+    /// A JSON array of entries.
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum LogFormat {
@@ -265,6 +294,7 @@ impl ServeArgs {
             port: self.port.or(file.port),
             accounts: if self.accounts.is_empty() { file.accounts } else { self.accounts },
             api_keys: if self.api_keys.is_empty() { file.api_keys } else { self.api_keys },
+            api_version: self.api_version.or(file.api_version),
             tasks_new_standard_only: self.tasks_new_standard_only || file.tasks_new_standard_only,
             time_scale: self.time_scale.or(file.time_scale),
             seed: self.seed.or(file.seed),
@@ -348,6 +378,7 @@ impl ServeArgs {
             accounts,
             api_keys,
             tasks_include_legacy: !self.tasks_new_standard_only,
+            api_day: api_day(self.api_version.as_deref())?,
             clock,
             seed: self.seed.unwrap_or_else(rand::random),
             latency: self.latency.unwrap_or(defaults.latency),
@@ -415,6 +446,37 @@ fn seconds(flag: &str, value: Option<f64>, default: Duration, zero_allowed: bool
     Ok(Duration::from_secs_f64(value))
 }
 
+/// The day `--api-version` names, today's API without one.
+fn api_day(text: Option<&str>) -> anyhow::Result<history::Day> {
+    match text {
+        Some(text) => history::parse_day(text).and_then(history::Day::on).map_err(anyhow::Error::msg),
+        None => Ok(history::Day::latest()),
+    }
+}
+
+/// `kling-mock changes`: the dated entries between two days, as text or JSON.
+fn print_changes(since: Option<&str>, until: Option<&str>, format: ChangesFormat) -> anyhow::Result<()> {
+    let day = |text: Option<&str>| text.map(history::parse_day).transpose().map_err(anyhow::Error::msg);
+    let entries: Vec<_> = history::between(day(since)?, day(until)?).map(history::Change::view).collect();
+    let text = match format {
+        ChangesFormat::Json => serde_json::to_string_pretty(&entries)?,
+        ChangesFormat::Text => {
+            let mut out = String::new();
+            for entry in &entries {
+                let kind = serde_json::to_value(entry.kind)?.as_str().unwrap_or_default().to_owned();
+                let served = if entry.modelled { "" } else { " (today's side served on every day)" };
+                out.push_str(&format!(
+                    "{}  {kind}  {}\n    {}{served}\n    source: {} [{:?}]\n",
+                    entry.date, entry.subject, entry.summary, entry.source, entry.confidence
+                ));
+            }
+            out.trim_end().to_owned()
+        }
+    };
+    println!("{text}");
+    Ok(())
+}
+
 fn banner(
     config: &Config,
     base_url: &str,
@@ -422,8 +484,9 @@ fn banner(
     restored: Option<RestoreSummary>,
 ) -> anyhow::Result<String> {
     let mut out = format!(
-        "kling-mock {} listening on {base_url}\n  seed {}  latency {:?}  time scale {}x  dialect {:?}  scenarios {}  admin {}\n",
+        "kling-mock {} listening on {base_url}\n  API of {}  seed {}  latency {:?}  time scale {}x  dialect {:?}  scenarios {}  admin {}\n",
         env!("CARGO_PKG_VERSION"),
+        history::format_day(config.api_day.date()),
         config.seed,
         config.latency,
         match config.clock {
@@ -498,8 +561,8 @@ fn check_scenarios(files: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_openapi(out: Option<&Path>, server: &str) -> anyhow::Result<()> {
-    let mut text = serde_json::to_string_pretty(&kling_api::openapi::document(server))?;
+fn write_openapi(out: Option<&Path>, server: &str, day: history::Day) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(&kling_api::openapi::document_for(day, server))?;
     text.push('\n');
     match out {
         Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display())),
@@ -538,7 +601,12 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Command::CheckScenario { files }) => return check_scenarios(&files),
-        Some(Command::Openapi { out, server }) => return write_openapi(out.as_deref(), &server),
+        Some(Command::Openapi { out, server, api_version }) => {
+            return write_openapi(out.as_deref(), &server, api_day(api_version.as_deref())?);
+        }
+        Some(Command::Changes { since, until, format }) => {
+            return print_changes(since.as_deref(), until.as_deref(), format);
+        }
         Some(Command::Completions { shell }) => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "kling-mock", &mut script);

@@ -248,3 +248,34 @@ fn log_format_json_writes_one_json_object_per_line() {
     assert!(lines.iter().all(|l| l["level"].is_string() && l["timestamp"].is_string()), "{logs}");
     assert!(lines.iter().any(|l| l["fields"]["message"] == "shutting down"), "{logs}");
 }
+
+#[test]
+fn changes_lists_the_dated_entries_and_api_version_picks_the_day_served() {
+    let out = Command::new(BIN).args(["changes", "--since", "2026-06-01", "--format", "json"]).output();
+    let out = out.unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"));
+    let entries = entries.as_array().cloned().unwrap_or_default();
+    assert!(entries.iter().all(|e| e["date"].as_str().is_some_and(|d| d >= "2026-06-01")), "nothing before June");
+    assert!(entries.iter().all(|e| e["kind"].is_string() && e["summary"].is_string() && e["source"].is_string()));
+    let has = |kind: &str, date: &str| entries.iter().any(|e| e["kind"] == kind && e["date"] == date);
+    assert!(has("auth", "2026-06-17"), "the API-key launch");
+    assert!(has("model-retired", "2026-09-15"), "the retirement");
+
+    let text = Command::new(BIN).args(["changes", "--until", "2024-12-31"]).output().unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.starts_with("2024-09-19") && !text.contains("2025-"), "{text}");
+
+    let older = start(&["--port", "0", "--api-version", "2025-06-01"], &[]);
+    assert!(older.banner.contains("API of 2025-06-01"), "{}", older.banner);
+    let today = start(&["--port", "0"], &[]);
+    let latest = kling_api::history::format_day(kling_api::history::Day::latest().date());
+    assert!(today.banner.contains(&format!("API of {latest}")), "{}", today.banner);
+    for bad in ["2024-01-01", "2026-02-30", "last tuesday"] {
+        let out =
+            Command::new(BIN).args(["--port", "0", "--api-version", bad]).output().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!out.status.success(), "--api-version {bad} was accepted");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(bad), "{bad}: {stderr}");
+    }
+}

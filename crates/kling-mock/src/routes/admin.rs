@@ -33,7 +33,13 @@ type Shared = State<Arc<AppState>>;
 /// Routes under `/__admin`.
 pub(super) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
-        .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
+        .route(
+            "/health",
+            get(|State(state): State<Arc<AppState>>| async move {
+                let day = kling_api::history::format_day(state.config.api_day.date());
+                Json(json!({"status": "ok", "api_version": day}))
+            }),
+        )
         .route("/ready", get(ready))
         .route("/reset", post(reset))
         .route("/scenarios", get(scenarios).post(add_scenario).put(replace_scenarios).delete(clear_scenarios))
@@ -305,7 +311,7 @@ async fn set_account(
 
 /// The OpenAPI document, with the address the client used as its server.
 async fn openapi(State(state): Shared, headers: HeaderMap) -> Json<Value> {
-    Json(kling_api::openapi::document(&base_url(&headers, &state)))
+    Json(kling_api::openapi::document_for(state.config.api_day, &base_url(&headers, &state)))
 }
 
 async fn stats(State(state): Shared) -> Json<Value> {

@@ -15,11 +15,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::HeaderValue;
 use axum::http::{HeaderMap, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use kling_api::dialect::{SEED_PATHS, seed_path};
+use kling_api::dialect::{HINT_HEADER, SEED_PATHS, seed_path};
+use kling_api::history::{Change, ENDPOINT_RETIRED, Offered, format_day};
 use kling_api::{Dialect, ENDPOINTS, ErrorKind};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
@@ -27,27 +29,39 @@ use tower_http::timeout::RequestBodyTimeoutLayer;
 use crate::error::{ApiError, finalize, panic_to_error};
 use crate::state::AppState;
 
-/// The emulator's router.
+/// The emulator's router, for the API of the served day (`--api-version`): an endpoint or
+/// route not introduced yet is not routed (an unknown path, as the real API answered); a
+/// retired endpoint refuses creates and still answers queries of its tasks.
 pub fn router(state: Arc<AppState>) -> Router {
+    let day = state.config.api_day;
     let mut api = Router::new();
     for operation in kling_api::standard::OPERATIONS {
-        api = api.route(
-            &format!("/{operation}/{{model}}"),
-            post(move |ctx, path, body| standard::create(operation, ctx, path, body)),
-        );
+        let offered = ENDPOINTS.iter().any(|spec| {
+            spec.standard.is_some_and(|s| s.operation == *operation) && day.endpoint(spec.id) == Offered::Yes
+        });
+        if offered {
+            api = api.route(
+                &format!("/{operation}/{{model}}"),
+                post(move |ctx, path, body| standard::create(operation, ctx, path, body)),
+            );
+        }
     }
-    api = api.route("/tasks", get(standard::by_ids).post(standard::by_cursor));
+    if day.route("/tasks") == Offered::Yes {
+        api = api.route("/tasks", get(standard::by_ids).post(standard::by_cursor));
+    }
     for spec in ENDPOINTS.iter().filter(|spec| spec.standard.is_none()) {
+        let create = match day.endpoint(spec.id) {
+            Offered::NotYet(_) => continue,
+            Offered::Retired(change) => post(move || retired(spec, change)),
+            Offered::Yes if !spec.output.is_queryable() => post(move |ctx, body| tasks::synchronous(spec, ctx, body)),
+            Offered::Yes => post(move |ctx, body| tasks::create(spec, ctx, body)),
+        };
         if !spec.output.is_queryable() {
-            api = api.route(spec.path, post(move |ctx, body| tasks::synchronous(spec, ctx, body)));
+            api = api.route(spec.path, create);
             continue;
         }
         api = api
-            .route(
-                spec.path,
-                get(move |ctx, query| tasks::list(spec, ctx, query))
-                    .post(move |ctx, body| tasks::create(spec, ctx, body)),
-            )
+            .route(spec.path, get(move |ctx, query| tasks::list(spec, ctx, query)).merge(create))
             .route(&format!("{}/{{id}}", spec.path), get(move |ctx, path| tasks::query(spec, ctx, path)));
     }
     if state.config.dialect == Dialect::Seed {
@@ -66,10 +80,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         api = api.nest("/__admin", admin::router(state.clone()));
     }
     let body_limit = state.config.body_limit;
-    api.route("/account/costs", get(account::costs))
-        .route("/v1/general/presets-voices", get(library::preset_voices))
-        .route("/v1/general/advanced-presets-elements", get(library::preset_elements))
-        .route("/media/videos/{length}/{file}", get(media::video))
+    let dated: [(&str, axum::routing::MethodRouter<Arc<AppState>>); 3] = [
+        ("/account/costs", get(account::costs)),
+        ("/v1/general/presets-voices", get(library::preset_voices)),
+        ("/v1/general/advanced-presets-elements", get(library::preset_elements)),
+    ];
+    for (path, route) in dated {
+        if day.route(path) == Offered::Yes {
+            api = api.route(path, route);
+        }
+    }
+    api.route("/media/videos/{length}/{file}", get(media::video))
         .route("/media/audios/{length}/{file}", get(media::audio))
         .route("/media/images/{file}", get(media::image))
         .fallback(unknown_path)
@@ -80,6 +101,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(CatchPanicLayer::custom(panic_to_error))
         .layer(from_fn_with_state(state.clone(), finalize))
         .with_state(state)
+}
+
+/// A create on an endpoint the served day no longer offers: the recorded answer, and a
+/// hint naming the change.
+async fn retired(spec: &'static kling_api::EndpointSpec, change: &'static Change) -> Response {
+    let mut response = ApiError::with_message(ErrorKind::InvalidParameter, ENDPOINT_RETIRED).into_response();
+    let hint = format!("{} retired {} ({})", spec.path, format_day(change.date), change.summary);
+    if let Ok(value) = HeaderValue::from_str(&hint) {
+        response.headers_mut().insert(HINT_HEADER, value);
+    }
+    response
 }
 
 async fn unknown_path(request: Request) -> Response {

@@ -18,6 +18,7 @@ use crate::engine::{Cursor, TasksQuery};
 use crate::error::ApiError;
 use crate::scenario::Decision;
 use crate::scenario::file::Operation;
+use kling_api::history::Offered;
 
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::with_message(ErrorKind::InvalidParameter, message)
@@ -33,7 +34,10 @@ pub(super) async fn create(
 ) -> Response {
     let mut decision = Decision::default();
     let answer = async {
-        let spec = standard::by_segments(operation, &model).ok_or_else(|| invalid(standard::MODEL_NOT_SUPPORTED))?;
+        let day = ctx.state.config.api_day;
+        let spec = standard::by_segments(operation, &model)
+            .filter(|spec| day.endpoint(spec.id) == Offered::Yes)
+            .ok_or_else(|| invalid(standard::MODEL_NOT_SUPPORTED))?;
         let value = json_body(&ctx, body)?;
         decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
         let request = ctx.validate(spec, &value)?;
@@ -106,16 +110,16 @@ pub(super) async fn by_cursor(ctx: Ctx, body: Result<Bytes, BytesRejection>) -> 
     ctx.deliver(&decision, answer)
 }
 
-/// Reads the body of `POST /tasks`: times in ms as numbers or digit strings (the pages
-/// type them both ways), the window defaulting to the 30 days before `end_time` (default
-/// now), a cursor overriding the window, `limit` within [`TASKS_LIMIT`], and filters on
-/// the keys and values of [`TASK_FILTERS`].
 /// A JSON number that is a whole number: `1700000000000` or `1700000000000.0`, as JSON
 /// Schema's `integer` (and the OpenAPI document) allows.
 fn whole(n: &serde_json::Number) -> Option<i64> {
     n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
 }
 
+/// Reads the body of `POST /tasks`: times in ms as numbers or digit strings (the pages
+/// type them both ways), the window defaulting to the 30 days before `end_time` (default
+/// now), a cursor overriding the window, `limit` within [`TASKS_LIMIT`], and filters on
+/// the keys and values of [`TASK_FILTERS`].
 fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQuery, ApiError> {
     let object = body.as_object().ok_or_else(|| invalid("request body value type is invalid, expected object"))?;
     let field = |key: &str| object.get(key).filter(|v| !v.is_null() && v.as_str() != Some(""));

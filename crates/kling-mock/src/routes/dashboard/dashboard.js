@@ -103,7 +103,7 @@
       const label = `${output.type}${output.duration ? ` ${output.duration}s` : ""}`;
       return el("div", { class: "output" }, link ? el("a", { href: link, target: "_blank", rel: "noreferrer" }, label) : label);
     });
-    const billing = (item.billing || []).map((b) => el("div", { class: "billing" }, `${b.amount} ${b.package_type || b.charge_type}`));
+    const billing = (item.billing || []).map((b) => el("div", { class: "billing" }, `${b.amount} ${b.package_type || b.charge_type || "units"}`));
     return { outputs, billing };
   }
 

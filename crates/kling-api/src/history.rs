@@ -1,0 +1,1310 @@
+//! The API's history as data: every dated change the sources give (a surface, endpoint,
+//! route, model, field, value or effect scene added or retired, a default changed, a price
+//! or auth change), each with its source and confidence, and what it does to the tables.
+//!
+//! The emulator serves the API as it stood on one [`Day`] (the newest entry's by default):
+//! routers, validation and catalogues ask the day ([`Day::endpoint`], [`Day::route`])
+//! instead of testing dates themselves, so the next change is one more entry here.
+//!
+//! Sources (REFERENCE-2026.md §b and the research behind it): UPD = the official changelog
+//! (`aself101/kling-api` `docs/api/kling-updates-api.md`); AS = the official pages fetched
+//! 2026-09-20; KR = a third party's copy of the 2026-09-15 retirement notice; PROBE and
+//! AS-SPEC = recorded live calls (`real-exchanges/`).
+
+use serde::Serialize;
+use time::Date;
+use time::macros::{date, format_description};
+
+use crate::endpoints::EndpointId;
+
+/// What kind of change an entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A new API surface (the new-standard API, Solutions).
+    SurfaceAdded,
+    /// A new endpoint or route.
+    EndpointAdded,
+    /// An endpoint that no longer takes creates.
+    EndpointRetired,
+    /// A model offered by an endpoint.
+    ModelAdded,
+    /// A model no longer offered.
+    ModelRetired,
+    /// A request or answer field.
+    FieldAdded,
+    /// An enum value or capability of an existing field.
+    ValueAdded,
+    /// A limit or rule that changed.
+    ValueChanged,
+    /// What an omitted field means.
+    DefaultChanged,
+    /// Effect scenes added.
+    SceneAdded,
+    /// Effect scenes discontinued.
+    SceneRetired,
+    /// Prices.
+    Price,
+    /// Authentication.
+    Auth,
+}
+
+/// How sure the sources make the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Explicit official text, unambiguous on the tables.
+    High,
+    /// Official, but the date or the mapping onto the tables is inferred, or one live report.
+    Medium,
+    /// An inference or a single third-party claim.
+    Low,
+}
+
+/// What an entry does to the tables the emulator serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Endpoints of the catalogue that exist from the entry's date (absent before: 404, or
+    /// `model is not supported` on a new-standard operation path).
+    Endpoints(&'static [EndpointId]),
+    /// Endpoints whose creates answer `This API is no longer available` from the date
+    /// (their tasks stay readable).
+    Retires(&'static [EndpointId]),
+    /// Routes outside the catalogue (`/tasks`, `/account/costs`, ...) that exist from the date.
+    Routes(&'static [&'static str]),
+    /// The change is recorded, and the emulator serves today's side of it on every day:
+    /// the tables do not model this kind of change yet.
+    Recorded,
+}
+
+/// One dated change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    /// The day it took effect.
+    pub date: Date,
+    /// What kind of change.
+    pub kind: Kind,
+    /// Exactly what changed (paths, models, fields, values).
+    pub subject: &'static str,
+    /// One line for people.
+    pub summary: &'static str,
+    /// Where it is written (changelog line, page, recording).
+    pub source: &'static str,
+    /// How sure the sources make it.
+    pub confidence: Confidence,
+    /// What it does to the tables.
+    pub effect: Effect,
+}
+
+/// A change as `kling-mock changes --format json` writes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// What kind of change.
+    pub kind: Kind,
+    /// Exactly what changed.
+    pub subject: &'static str,
+    /// One line for people.
+    pub summary: &'static str,
+    /// Where it is written.
+    pub source: &'static str,
+    /// How sure the sources make it.
+    pub confidence: Confidence,
+    /// Whether the emulator serves both sides of it (`false`: today's side on every day).
+    pub modelled: bool,
+}
+
+impl Change {
+    /// The entry for output.
+    pub fn view(&self) -> ChangeView {
+        ChangeView {
+            date: format_day(self.date),
+            kind: self.kind,
+            subject: self.subject,
+            summary: self.summary,
+            source: self.source,
+            confidence: self.confidence,
+            modelled: self.effect != Effect::Recorded,
+        }
+    }
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_day(date: Date) -> String {
+    date.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
+}
+
+/// Reads `YYYY-MM-DD`.
+pub fn parse_day(text: &str) -> Result<Date, String> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|e| format!("{text:?} is not a date as YYYY-MM-DD: {e}"))
+}
+
+/// The first day served: the changelog's first entry (earlier limits are not in the sources).
+pub const EARLIEST: Date = date!(2024 - 09 - 19);
+
+/// The API as it stood on one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    date: Date,
+}
+
+/// Whether something exists on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offered {
+    /// It does.
+    Yes,
+    /// It came later, with this change.
+    NotYet(&'static Change),
+    /// It was retired by this change.
+    Retired(&'static Change),
+}
+
+impl Day {
+    /// Today's API: the newest entry's day.
+    pub fn latest() -> Day {
+        Day { date: CHANGES.iter().map(|c| c.date).max().unwrap_or(EARLIEST) }
+    }
+
+    /// The API on `date`; an error for a day before the first one served.
+    pub fn on(date: Date) -> Result<Day, String> {
+        if date < EARLIEST {
+            return Err(format!(
+                "{} is before {}, the first day the sources describe",
+                format_day(date),
+                format_day(EARLIEST)
+            ));
+        }
+        Ok(Day { date })
+    }
+
+    /// The day.
+    pub fn date(self) -> Date {
+        self.date
+    }
+
+    /// Whether the catalogue endpoint `id` exists on this day (and takes creates).
+    pub fn endpoint(self, id: EndpointId) -> Offered {
+        let added = CHANGES.iter().find(|c| matches!(c.effect, Effect::Endpoints(ids) if ids.contains(&id)));
+        if let Some(change) = added.filter(|c| c.date > self.date) {
+            return Offered::NotYet(change);
+        }
+        let retired = CHANGES.iter().find(|c| matches!(c.effect, Effect::Retires(ids) if ids.contains(&id)));
+        match retired.filter(|c| c.date <= self.date) {
+            Some(change) => Offered::Retired(change),
+            None => Offered::Yes,
+        }
+    }
+
+    /// The catalogue's endpoints that take creates on this day.
+    pub fn offered(self) -> impl Iterator<Item = &'static crate::EndpointSpec> {
+        crate::ENDPOINTS.iter().filter(move |spec| self.endpoint(spec.id) == Offered::Yes)
+    }
+
+    /// Whether the route `path` outside the catalogue exists on this day.
+    pub fn route(self, path: &str) -> Offered {
+        let added = CHANGES.iter().find(|c| matches!(c.effect, Effect::Routes(paths) if paths.contains(&path)));
+        match added.filter(|c| c.date > self.date) {
+            Some(change) => Offered::NotYet(change),
+            None => Offered::Yes,
+        }
+    }
+}
+
+/// The entries dated from `since` to `until` (both inclusive), oldest first.
+pub fn between(since: Option<Date>, until: Option<Date>) -> impl Iterator<Item = &'static Change> {
+    CHANGES.iter().filter(move |c| since.is_none_or(|s| c.date >= s) && until.is_none_or(|u| c.date <= u))
+}
+
+/// The answer of a create on a retired endpoint (PROBE 2026-09-28, recorded).
+pub const ENDPOINT_RETIRED: &str = "This API is no longer available";
+
+macro_rules! changes {
+    ($( ($y:tt - $m:tt - $d:tt, $kind:ident, $conf:ident, $subject:expr, $summary:expr, $source:expr, $effect:expr) ),* $(,)?) => {
+        &[ $( Change {
+            date: date!($y - $m - $d),
+            kind: Kind::$kind,
+            subject: $subject,
+            summary: $summary,
+            source: $source,
+            confidence: Confidence::$conf,
+            effect: $effect,
+        } ),* ]
+    };
+}
+
+use Effect::{Endpoints, Recorded, Retires, Routes};
+use EndpointId as E;
+
+/// Every dated change, oldest first.
+pub const CHANGES: &[Change] = changes![
+    (
+        2024 - 09 - 19,
+        EndpointAdded,
+        High,
+        "POST /v1/images/kolors-virtual-try-on; model kolors-virtual-try-on-v1",
+        "AI virtual try-on",
+        "UPD 09/19/2024: \"Officially supporting the \"AI Virtual Try-on\" related API\"",
+        Recorded
+    ),
+    (
+        2024 - 09 - 19,
+        ValueChanged,
+        High,
+        "prompt, negative_prompt <= 2500 characters",
+        "Video prompts may be 2500 characters long (the earlier limit is not in the sources, so the history starts here)",
+        "UPD 09/19/2024",
+        Recorded
+    ),
+    (
+        2024 - 10 - 30,
+        EndpointAdded,
+        High,
+        "GET /account/costs",
+        "Resource packs and their remaining units",
+        "UPD 10/30/2024: \"Added the Query Resource Package List and Remaining Quantity interface\"",
+        Routes(&["/account/costs"])
+    ),
+    (
+        2024 - 11 - 15,
+        ModelAdded,
+        High,
+        "image2video kling-v1-5 (pro only, no end frame)",
+        "Kling 1.5 on image-to-video",
+        "UPD 11/15/2024",
+        Recorded
+    ),
+    (
+        2024 - 11 - 15,
+        EndpointAdded,
+        High,
+        "POST /v1/videos/video-extend",
+        "Extending videos by 4-5 seconds",
+        "UPD 11/15/2024: \"Supports extending videos generated by the V1.0 model\"",
+        Endpoints(&[E::VideoExtend])
+    ),
+    (
+        2024 - 11 - 15,
+        FieldAdded,
+        High,
+        "external_task_id on video creates; query by it",
+        "The caller's own task id",
+        "UPD 11/15/2024",
+        Recorded
+    ),
+    (
+        2024 - 11 - 29,
+        FieldAdded,
+        High,
+        "image2video static_mask, dynamic_masks (kling-v1 std/pro 5 s)",
+        "Motion brush",
+        "UPD 11/29/2024",
+        Recorded
+    ),
+    (
+        2024 - 12 - 09,
+        ValueAdded,
+        High,
+        "image2video kling-v1-5 mode std",
+        "Kling 1.5 standard mode",
+        "UPD 12/09/2024",
+        Recorded
+    ),
+    (
+        2024 - 12 - 23,
+        EndpointAdded,
+        High,
+        "POST /v1/videos/lip-sync",
+        "Lip-sync of V1.0 and V1.5 videos",
+        "UPD 12/23/2024",
+        Endpoints(&[E::LipSync])
+    ),
+    (2024 - 12 - 30, ModelAdded, High, "kolors-virtual-try-on-v1-5", "Virtual try-on V1.5", "UPD 12/30/2024", Recorded),
+    (
+        2025 - 01 - 07,
+        ModelAdded,
+        High,
+        "kling-v1-6: text2video std, image2video std and pro",
+        "Kling 1.6",
+        "UPD 01/07/2025",
+        Recorded
+    ),
+    (
+        2025 - 01 - 07,
+        EndpointAdded,
+        Low,
+        "POST /v1/videos/multi-image2video (kling-v1-6)",
+        "Multi-image to video; no launch line, dated with its only model",
+        "first mention UPD 08/15/2025; REFERENCE.md §3.3",
+        Endpoints(&[E::MultiImage2Video])
+    ),
+    (
+        2025 - 03 - 05,
+        EndpointAdded,
+        High,
+        "POST /v1/videos/effects; dual scenes hug, kiss, heart_gesture",
+        "Video effects",
+        "UPD 03/05/2025: \"Launch of Dual-Image Effects\"",
+        Endpoints(&[E::Effects])
+    ),
+    (2025 - 03 - 12, SceneAdded, High, "squish, expansion", "Single-image effects", "UPD 03/12/2025", Recorded),
+    (
+        2025 - 03 - 12,
+        ValueAdded,
+        High,
+        "kling-v1-5 pro: start/end frame, motion brush, camera control; kling-v1-6 pro: start/end frame",
+        "Frames and camera control on 1.5 and 1.6",
+        "UPD 03/12/2025",
+        Recorded
+    ),
+    (
+        2025 - 03 - 12,
+        ModelAdded,
+        High,
+        "image generations kling-v1-5; aspect_ratio 21:9",
+        "Image generation 1.5",
+        "UPD 03/12/2025",
+        Recorded
+    ),
+    (2025 - 03 - 18, SceneAdded, High, "fuzzyfuzzy", "Effect scene", "UPD 03/18/2025", Recorded),
+    (
+        2025 - 03 - 25,
+        FieldAdded,
+        High,
+        "image generations image_reference, image_fidelity, human_fidelity (kling-v1-5)",
+        "Subject and face reference",
+        "UPD 03/25/2025",
+        Recorded
+    ),
+    (
+        2025 - 03 - 31,
+        ValueAdded,
+        Medium,
+        "kling-v1-6 pro: image_tail without image",
+        "End frame only on 1.6",
+        "UPD 03/31/2025",
+        Recorded
+    ),
+    (
+        2025 - 03 - 31,
+        ValueAdded,
+        High,
+        "video-extend of kling-v1-5 and kling-v1-6 videos",
+        "Extending 1.5 and 1.6 videos",
+        "UPD 03/31/2025",
+        Recorded
+    ),
+    (2025 - 04 - 25, SceneAdded, High, "bloombloom, dizzydizzy", "Effect scenes", "UPD 04/25/2025", Recorded),
+    (
+        2025 - 05 - 13,
+        ModelAdded,
+        High,
+        "image generations kling-v2",
+        "Image generation V2 (text to image)",
+        "UPD 05/13/2025",
+        Recorded
+    ),
+    (
+        2025 - 05 - 13,
+        ModelAdded,
+        High,
+        "kling-v2-master text2video, image2video (no mode)",
+        "Kling 2.0 Master",
+        "UPD 05/13/2025",
+        Recorded
+    ),
+    (
+        2025 - 06 - 19,
+        ModelAdded,
+        High,
+        "kling-v2-1 image2video std/pro; kling-v2-1-master text2video, image2video",
+        "Kling 2.1",
+        "UPD 06/19/2025",
+        Recorded
+    ),
+    (
+        2025 - 06 - 30,
+        ValueChanged,
+        Medium,
+        "lip-sync input video <= 60 s",
+        "Lip-sync of videos up to 60 s",
+        "UPD 06/30/2025",
+        Recorded
+    ),
+    (2025 - 07 - 07, SceneAdded, High, "anime_figure, rocketrocket", "Effect scenes", "UPD 07/07/2025", Recorded),
+    (
+        2025 - 07 - 21,
+        SceneAdded,
+        High,
+        "jelly_press, jelly_slice, jelly_squish, jelly_jiggle, pixelpixel, yearbook, instant_film",
+        "Effect scenes",
+        "UPD 07/21/2025",
+        Recorded
+    ),
+    (
+        2025 - 07 - 21,
+        EndpointAdded,
+        High,
+        "multi-elements: init/add/delete/clear/preview-selection, POST /v1/videos/multi-elements",
+        "Multi-elements editing",
+        "UPD 07/21/2025: \"Multi-Elements | Newly launched\"",
+        Endpoints(&[
+            E::InitSelection,
+            E::AddSelection,
+            E::DeleteSelection,
+            E::ClearSelection,
+            E::PreviewSelection,
+            E::MultiElements
+        ])
+    ),
+    (
+        2025 - 07 - 30,
+        ModelAdded,
+        High,
+        "image generations kling-v2-1 (image to image)",
+        "Image generation 2.1",
+        "UPD 07/30/2025",
+        Recorded
+    ),
+    (
+        2025 - 07 - 30,
+        EndpointAdded,
+        High,
+        "POST /v1/images/multi-image2image (kling-v2-1)",
+        "Multi-image to image",
+        "UPD 07/30/2025: \"Multi-Image to Image | Newly launched\"",
+        Endpoints(&[E::MultiImage2Image])
+    ),
+    (
+        2025 - 07 - 30,
+        Price,
+        High,
+        "multi-image2image: 16 units an image",
+        "Multi-image to image price",
+        "UPD 07/30/2025",
+        Recorded
+    ),
+    (
+        2025 - 08 - 01,
+        EndpointAdded,
+        High,
+        "POST /v1/audio/text-to-audio, POST /v1/audio/video-to-audio",
+        "Sound generation",
+        "UPD 08/01/2025",
+        Endpoints(&[E::TextToAudio, E::VideoToAudio])
+    ),
+    (
+        2025 - 08 - 12,
+        ValueAdded,
+        High,
+        "text2video kling-v1-6 mode pro",
+        "Kling 1.6 pro text-to-video",
+        "UPD 08/12/2025",
+        Recorded
+    ),
+    (
+        2025 - 08 - 15,
+        ModelAdded,
+        High,
+        "image generations kling-v2-new",
+        "Image-to-image styles",
+        "UPD 08/15/2025",
+        Recorded
+    ),
+    (
+        2025 - 08 - 19,
+        SceneAdded,
+        Low,
+        "62 single-image scenes and 1 dual (unnamed); by position: pet_moto_rider, running_man, 3d_cartoon_2, pet_dance, swing_swing, day_to_night, surfsurf, skateskate",
+        "Effect library expanded to 80",
+        "UPD 08/19/2025; positions in the 2026-09-20 list",
+        Recorded
+    ),
+    (
+        2025 - 09 - 01,
+        SceneAdded,
+        High,
+        "pet_chinese_opera, muscle_pet, ...",
+        "Effect scenes",
+        "UPD 09/01/2025",
+        Recorded
+    ),
+    (
+        2025 - 09 - 05,
+        ValueAdded,
+        High,
+        "kling-v2-1 image2video start/end frame (pro)",
+        "Frames on 2.1",
+        "UPD 09/05/2025",
+        Recorded
+    ),
+    (
+        2025 - 09 - 05,
+        FieldAdded,
+        High,
+        "video-to-audio sound_effect_prompt, bgm_prompt, asmr_mode",
+        "Sound prompts",
+        "UPD 09/05/2025",
+        Recorded
+    ),
+    (
+        2025 - 09 - 12,
+        SceneAdded,
+        High,
+        "gallery_ring, squeeze_screamt, ...",
+        "Effect scenes",
+        "UPD 09/12/2025",
+        Recorded
+    ),
+    (
+        2025 - 09 - 15,
+        EndpointAdded,
+        Medium,
+        "POST /v1/videos/identify-face, POST /v1/videos/advanced-lip-sync",
+        "Multi-person lip-sync with face_id and sound_insert_time",
+        "UPD 09/15/2025",
+        Endpoints(&[E::IdentifyFace, E::AdvancedLipSync])
+    ),
+    (
+        2025 - 09 - 15,
+        EndpointAdded,
+        High,
+        "POST /v1/audio/tts",
+        "Text to speech",
+        "UPD 09/15/2025",
+        Endpoints(&[E::Tts])
+    ),
+    (
+        2025 - 09 - 26,
+        ValueChanged,
+        High,
+        "tts text <= 1000 characters",
+        "Longer speech (the earlier limit is not in the sources)",
+        "UPD 09/26/2025",
+        Recorded
+    ),
+    (2025 - 09 - 26, SceneAdded, High, "rampage_ape, flyer, dishwasher", "Effect scenes", "UPD 09/26/2025", Recorded),
+    (2025 - 09 - 29, SceneAdded, High, "feed_mooncake", "Effect scene", "UPD 09/29/2025", Recorded),
+    (
+        2025 - 10 - 15,
+        EndpointAdded,
+        High,
+        "POST /v1/videos/avatar/image2video",
+        "Avatar",
+        "UPD 10/15/2025",
+        Endpoints(&[E::Avatar])
+    ),
+    (
+        2025 - 10 - 15,
+        SceneAdded,
+        High,
+        "inner_voice, trampoline, guess_what, ...",
+        "Effect scenes",
+        "UPD 10/15/2025",
+        Recorded
+    ),
+    (
+        2025 - 10 - 20,
+        ModelAdded,
+        High,
+        "kling-v2-5-turbo text2video, image2video (pro)",
+        "Kling 2.5 Turbo",
+        "UPD 10/20/2025",
+        Recorded
+    ),
+    (
+        2025 - 10 - 20,
+        EndpointAdded,
+        High,
+        "POST /v1/videos/image-recognize",
+        "Image element recognition",
+        "UPD 10/20/2025",
+        Endpoints(&[E::ImageRecognize])
+    ),
+    (
+        2025 - 10 - 27,
+        SceneAdded,
+        High,
+        "pumpkin_head_transform, cute_ghost_transform, knock_knock_halloween, halloween_escape, witch_transform, vampire_transform, demon_transform, mummy_transform, zombie_transform, cute_pumpkin_transform",
+        "10 Halloween effects",
+        "UPD 10/27/2025",
+        Recorded
+    ),
+    (
+        2025 - 11 - 11,
+        ValueAdded,
+        High,
+        "kling-v2-5-turbo mode std",
+        "Kling 2.5 Turbo standard mode",
+        "UPD 11/11/2025",
+        Recorded
+    ),
+    (
+        2025 - 11 - 17,
+        ValueAdded,
+        High,
+        "kling-v2-5-turbo pro first/last frame",
+        "Frames on 2.5 Turbo",
+        "UPD 11/17/2025",
+        Recorded
+    ),
+    (
+        2025 - 11 - 19,
+        SceneAdded,
+        High,
+        "luminous_elf, guardian_spirit, snowboarding, ...",
+        "Effect scenes",
+        "UPD 11/19/2025",
+        Recorded
+    ),
+    (
+        2025 - 11 - 25,
+        SceneAdded,
+        High,
+        "balloon_parade, jumping_ginger_joy, bullet_time, ...",
+        "Effect scenes",
+        "UPD 11/25/2025",
+        Recorded
+    ),
+    (
+        2025 - 12 - 04,
+        ValueChanged,
+        Medium,
+        "avatar audio <= 300 s",
+        "Five-minute avatar videos",
+        "UPD 12/04/2025",
+        Recorded
+    ),
+    (
+        2025 - 12 - 11,
+        SceneAdded,
+        High,
+        "firework_2026, santa_gift, scarlet_and_snow and 17 more",
+        "20 holiday effects",
+        "UPD 12/11/2025",
+        Recorded
+    ),
+    (
+        2025 - 12 - 15,
+        ModelAdded,
+        High,
+        "kling-v2-6 text2video, image2video; sound",
+        "Kling 2.6 with native audio",
+        "UPD 12/15/2025",
+        Recorded
+    ),
+    (
+        2025 - 12 - 15,
+        EndpointAdded,
+        High,
+        "POST /v1/videos/omni-video (kling-video-o1)",
+        "Omni video",
+        "UPD 12/15/2025",
+        Endpoints(&[E::OmniVideo])
+    ),
+    (
+        2025 - 12 - 15,
+        EndpointAdded,
+        High,
+        "POST /v1/images/omni-image (kling-image-o1)",
+        "Omni image",
+        "UPD 12/15/2025",
+        Endpoints(&[E::OmniImage])
+    ),
+    (
+        2025 - 12 - 16,
+        EndpointAdded,
+        Medium,
+        "voice_list on image2video; POST /v1/general/custom-voices, delete-voices; GET presets-voices",
+        "Voices",
+        "UPD 12/16/2025",
+        Endpoints(&[E::CustomVoices, E::DeleteVoices])
+    ),
+    (
+        2025 - 12 - 16,
+        EndpointAdded,
+        Medium,
+        "GET /v1/general/presets-voices",
+        "Preset voices",
+        "UPD 12/16/2025",
+        Routes(&["/v1/general/presets-voices"])
+    ),
+    (
+        2025 - 12 - 18,
+        SceneAdded,
+        High,
+        "cheers_2026, countdown_teleport, santa_random_surprise, birthday_star and 12 more",
+        "16 effects",
+        "UPD 12/18/2025",
+        Recorded
+    ),
+    (
+        2025 - 12 - 22,
+        EndpointAdded,
+        High,
+        "POST /v1/videos/motion-control (kling-v2-6)",
+        "Motion control",
+        "UPD 12/22/2025",
+        Endpoints(&[E::MotionControl])
+    ),
+    (
+        2025 - 12 - 22,
+        Price,
+        High,
+        "motion control 0.5 units/s std, 0.8 pro",
+        "Motion control price",
+        "UPD 12/22/2025",
+        Recorded
+    ),
+    (
+        2025 - 12 - 30,
+        SceneRetired,
+        High,
+        "celebration, c4d_cartoon",
+        "Effect scenes discontinued",
+        "UPD 12/11/2025: \"celebration and c4d_cartoon will be discontinued on December 30, 2025\"",
+        Recorded
+    ),
+    (
+        2026 - 01 - 16,
+        SceneAdded,
+        High,
+        "drunk_dance, daoma_dance, lion_dance, lucky_money_come, phantom_jewel, zoom_out and 25 more",
+        "31 effects",
+        "UPD 01/16/2026",
+        Recorded
+    ),
+    (
+        2026 - 01 - 23,
+        EndpointAdded,
+        High,
+        "POST /v1/general/ai-multi-shot",
+        "Three-angle images of an element",
+        "UPD 01/23/2026",
+        Recorded
+    ),
+    (
+        2026 - 01 - 23,
+        FieldAdded,
+        High,
+        "final_unit_deduction on legacy tasks",
+        "Units consumed, in query, list and callback",
+        "UPD 01/23/2026",
+        Recorded
+    ),
+    (
+        2026 - 01 - 23,
+        FieldAdded,
+        High,
+        "watermark_info {enabled} on creates; watermark_url in results",
+        "Watermarks",
+        "UPD 01/23/2026",
+        Recorded
+    ),
+    (
+        2026 - 01 - 27,
+        SceneAdded,
+        High,
+        "new_year_feast, ring_in_new, pet_vlogger, crystal_horse, lateral_shift_transitionl, horse_year_firework, fortune_god_transform",
+        "7 effects",
+        "UPD 01/27/2026",
+        Recorded
+    ),
+    (
+        2026 - 01 - 30,
+        SceneRetired,
+        High,
+        "kiss, fight, hug, thumbs_up, tiger_hug, pet_lion, 3d_cartoon_1",
+        "Effect scenes discontinued",
+        "UPD 12/18/2025: \"will be discontinued on January 30, 2026\"",
+        Recorded
+    ),
+    (
+        2026 - 02 - 03,
+        SceneAdded,
+        High,
+        "hot_feet_dance, swag_dance, pigeon_dance, chanel_dance, city_to_village and 4 more",
+        "9 effects",
+        "UPD 02/03/2026",
+        Recorded
+    ),
+    (
+        2026 - 02 - 04,
+        SceneAdded,
+        High,
+        "unique_firework, palm_sized_figure, color_mixing, lantern_festival_cuju, tangyuan_to_animal and 3 more",
+        "8 effects",
+        "UPD 02/04/2026",
+        Recorded
+    ),
+    (
+        2026 - 02 - 11,
+        SceneAdded,
+        High,
+        "snow_night_kiss, eternal_kiss, fortune_in_motion, chinese_trend and 6 more",
+        "10 effects",
+        "UPD 02/11/2026",
+        Recorded
+    ),
+    (
+        2026 - 02 - 25,
+        ModelAdded,
+        High,
+        "kling-v3 (text2video, image2video: 3-15 s, multi-shot, elements, sound); kling-v3-omni (omni-video)",
+        "Kling 3.0 and 3.0 Omni",
+        "UPD 02/25/2026",
+        Recorded
+    ),
+    (
+        2026 - 02 - 25,
+        ModelAdded,
+        High,
+        "image generations kling-v3; omni-image kling-v3-omni",
+        "Image 3.0",
+        "UPD 02/25/2026",
+        Recorded
+    ),
+    (
+        2026 - 02 - 25,
+        EndpointAdded,
+        High,
+        "POST /v1/general/advanced-custom-elements; delete-elements",
+        "The new element service",
+        "UPD 02/25/2026; delete paths' date inferred",
+        Endpoints(&[E::CustomElements, E::DeleteElements])
+    ),
+    (
+        2026 - 02 - 25,
+        EndpointAdded,
+        High,
+        "GET /v1/general/advanced-presets-elements",
+        "Preset elements",
+        "UPD 02/25/2026",
+        Routes(&["/v1/general/advanced-presets-elements"])
+    ),
+    (2026 - 02 - 27, SceneAdded, High, "raid_check", "Effect scene", "UPD 02/27/2026", Recorded),
+    (
+        2026 - 03 - 04,
+        ModelAdded,
+        High,
+        "motion-control model_name (default kling-v2-6), kling-v3; element_list <= 1 with kling-v3",
+        "Motion control 3.0",
+        "UPD 03/04/2026",
+        Recorded
+    ),
+    (
+        2026 - 03 - 11,
+        ValueAdded,
+        High,
+        "omni-video shot_type intelligence",
+        "Intelligent shots on 3.0 Omni",
+        "UPD 03/11/2026",
+        Recorded
+    ),
+    (
+        2026 - 03 - 18,
+        SceneAdded,
+        High,
+        "flash_drive, shush_my_dreams, french_elegance, finger_swipe, advent_of_flora, smooth_transition",
+        "Effect scenes",
+        "UPD 03/18/2026",
+        Recorded
+    ),
+    (
+        2026 - 03 - 23,
+        ValueAdded,
+        High,
+        "advanced-custom-elements element_voice_id with reference_type image_refer",
+        "Multi-image elements bind voices",
+        "UPD 03/23/2026",
+        Recorded
+    ),
+    (
+        2026 - 04 - 08,
+        SceneAdded,
+        High,
+        "perler_beads, spring_bloom, palm_sized_figure_pro, prank_box and 13 more",
+        "17 effects",
+        "UPD 04/08/2026",
+        Recorded
+    ),
+    (
+        2026 - 04 - 23,
+        ValueAdded,
+        High,
+        "mode 4k: kling-v3 text2video, image2video; kling-v3-omni without a reference video",
+        "4K output",
+        "UPD 04/23/2026",
+        Recorded
+    ),
+    (2026 - 04 - 23, Price, High, "4K: 3 units a second", "4K price", "UPD 04/23/2026", Recorded),
+    (
+        2026 - 04 - 24,
+        SceneAdded,
+        High,
+        "tiny_beast_printer, landmark_reveal, winter_charm and 14 more",
+        "17 effects",
+        "UPD 04/24/2026",
+        Recorded
+    ),
+    (
+        2026 - 04 - 27,
+        ValueAdded,
+        High,
+        "omni-image series_amount auto",
+        "The model decides how many images",
+        "UPD 04/27/2026",
+        Recorded
+    ),
+    (
+        2026 - 05 - 07,
+        ValueAdded,
+        High,
+        "multi_shot with image_tail (kling-v3) and frames (kling-v3-omni)",
+        "Multi-shot with first and last frames",
+        "UPD 05/07/2026",
+        Recorded
+    ),
+    (2026 - 05 - 08, SceneAdded, High, "pet_skateboard, daily_ootd", "Effect scenes", "UPD 05/08/2026", Recorded),
+    (2026 - 05 - 11, SceneAdded, High, "korean_baseball", "Effect scene", "UPD 05/11/2026", Recorded),
+    (
+        2026 - 05 - 13,
+        SceneAdded,
+        High,
+        "korean_baseball_9_16, spielberg_transition",
+        "Effect scenes",
+        "UPD 05/13/2026",
+        Recorded
+    ),
+    (2026 - 05 - 14, SceneAdded, High, "f1_live, football_live", "Effect scenes", "UPD 05/14/2026", Recorded),
+    (
+        2026 - 05 - 15,
+        SceneAdded,
+        High,
+        "football_live_9_16, whirling_beverage",
+        "Effect scenes",
+        "UPD 05/15/2026",
+        Recorded
+    ),
+    (2026 - 05 - 20, SceneAdded, High, "tennis_trend, tennis_trend_9_16", "Effect scenes", "UPD 05/20/2026", Recorded),
+    (
+        2026 - 06 - 05,
+        SceneAdded,
+        High,
+        "football_dance, magic_world_vlog, air_dunk, whirling_beverage_9_16",
+        "Effect scenes",
+        "UPD 06/05/2026",
+        Recorded
+    ),
+    (
+        2026 - 06 - 12,
+        SceneAdded,
+        High,
+        "bicycle_kick, football_dance_2, red_card_sent_off",
+        "Effect scenes",
+        "UPD 06/12/2026",
+        Recorded
+    ),
+    (
+        2026 - 06 - 17,
+        SurfaceAdded,
+        High,
+        "POST /text-to-video/kling-3.0-turbo, POST /image-to-video/kling-3.0-turbo",
+        "The new-standard API, with Kling 3.0 Turbo",
+        "UPD 06/17/2026: \"Kling 3.0 Turbo Officially Released\"",
+        Endpoints(&[E::TextToVideo30Turbo, E::ImageToVideo30Turbo])
+    ),
+    (
+        2026 - 06 - 17,
+        SurfaceAdded,
+        High,
+        "GET /tasks, POST /tasks",
+        "One query API for every task",
+        "UPD 06/17/2026; REFERENCE-2026 §a.5",
+        Routes(&["/tasks"])
+    ),
+    (
+        2026 - 06 - 17,
+        Auth,
+        High,
+        "Authorization: Bearer <API key> on every surface; AK/SK tokens refused on the new-standard paths",
+        "API keys",
+        "UPD 06/17/2026: \"Authentication can now be completed using only an API Key\"; AS-SPEC (1002 text)",
+        Recorded
+    ),
+    (
+        2026 - 06 - 17,
+        ValueChanged,
+        Medium,
+        "omni-video kling-v3-omni: reference video 3-15 s; 4K and multi-shot with a reference video",
+        "3.0 Omni reference videos",
+        "UPD 06/17/2026",
+        Recorded
+    ),
+    (
+        2026 - 06 - 17,
+        Price,
+        High,
+        "3.0 Turbo 0.8 units/s at 720p, 1.0 at 1080p; 3.0 Omni 4K 3 units/s",
+        "New prices",
+        "UPD 06/17/2026",
+        Recorded
+    ),
+    (
+        2026 - 06 - 17,
+        ValueAdded,
+        High,
+        "preset elements Grace, Armored Youth",
+        "Two preset elements",
+        "UPD 06/17/2026",
+        Recorded
+    ),
+    (
+        2026 - 06 - 18,
+        SceneAdded,
+        High,
+        "bra_hot_dance, arg_hot_dance, fra_hot_dance, bra_goal, arg_goal, por_goal, victory_slide, samba_fever",
+        "Football effects",
+        "UPD 06/18/2026",
+        Recorded
+    ),
+    (2026 - 06 - 25, SceneAdded, High, "soccer_star", "Effect scene", "UPD 06/25/2026", Recorded),
+    (
+        2026 - 07 - 03,
+        SceneAdded,
+        High,
+        "african_sway, jealousy_sway, chubby_fish, shrug_dance",
+        "Effect scenes",
+        "UPD 07/03/2026",
+        Recorded
+    ),
+    (
+        2026 - 07 - 03,
+        SceneRetired,
+        Medium,
+        "magic_match_tree",
+        "Effect scene discontinued (still on the 2026-09-20 list)",
+        "UPD: \"magic_match_tree will be discontinued on July 3rd, 2026\"",
+        Recorded
+    ),
+    (
+        2026 - 07 - 06,
+        EndpointAdded,
+        High,
+        "POST /account/billing/balance, POST /account/billing/package",
+        "Billing exports",
+        "UPD 07/06/2026: \"Supports Exporting Deduction Details through API\"",
+        Recorded
+    ),
+    (
+        2026 - 07 - 06,
+        FieldAdded,
+        Low,
+        "final_balance_deduction {quota, list_price} on legacy tasks",
+        "Balance deductions in tasks (undated in the docs; dated with the billing exports)",
+        "every legacy page; REFERENCE-2026 §b",
+        Recorded
+    ),
+    (
+        2026 - 07 - 15,
+        SurfaceAdded,
+        High,
+        "the new-standard paths of Kling 3.0, 3.0 Omni (+ /omni-video/kling-v3-omni), 3.0 Motion Control, 2.6, 2.6 Motion Control, 2.5 Turbo, and O1 (date chosen)",
+        "Every current video model on the new-standard API",
+        "UPD 07/15/2026: \"Models added in this update: Kling 3.0, Kling 3.0 Omni, ...\"; O1 is on the pages only",
+        Endpoints(&[
+            E::TextToVideo30,
+            E::ImageToVideo30,
+            E::MotionControl30,
+            E::OmniVideo30,
+            E::OmniVideoO1,
+            E::TextToVideo26,
+            E::ImageToVideo26,
+            E::MotionControl26,
+            E::TextToVideo25Turbo,
+            E::ImageToVideo25Turbo,
+        ])
+    ),
+    (
+        2026 - 07 - 24,
+        SceneAdded,
+        High,
+        "food_splash, dj_pet, pet_diving, disco_paws, pet_fitness, j_var_live, pet_burst, idol_live, puff_cheeks",
+        "Effect scenes",
+        "UPD 07/24/2026",
+        Recorded
+    ),
+    (
+        2026 - 08 - 03,
+        SceneAdded,
+        High,
+        "critter_paste, wiggle_faces_pets, paw_headbang",
+        "Effect scenes",
+        "UPD 08/03/2026",
+        Recorded
+    ),
+    (
+        2026 - 08 - 07,
+        FieldAdded,
+        High,
+        "webhook-id, webhook-timestamp, webhook-signature on callbacks; test callback; webhook secrets",
+        "Signed callbacks (Standard Webhooks)",
+        "UPD 08/07/2026; REFERENCE-2026 §a.8",
+        Recorded
+    ),
+    (2026 - 08 - 10, SceneAdded, High, "magic_world_vlog_9_16", "Effect scene", "UPD 08/10/2026", Recorded),
+    (
+        2026 - 08 - 18,
+        SurfaceAdded,
+        Medium,
+        "POST /solutions/e-commerce/clothing_dupe; GET/POST /solutions",
+        "Solutions API: AI Apparel Replicator",
+        "UPD 08/18/2026; REFERENCE-2026 §a.9",
+        Recorded
+    ),
+    (
+        2026 - 08 - 21,
+        SurfaceAdded,
+        Medium,
+        "POST /solutions/e-commerce/goods_studio",
+        "Solutions API: Goods Studio",
+        "UPD 08/21/2026",
+        Recorded
+    ),
+    (
+        2026 - 08 - 21,
+        SceneAdded,
+        High,
+        "makeup_style, hair_dressup, barbie_transform",
+        "Effect scenes",
+        "UPD 08/21/2026",
+        Recorded
+    ),
+    (
+        2026 - 09 - 04,
+        SceneAdded,
+        High,
+        "net_the_fish, birthday_board, summer_fireworks, blow_blaze, champagne_birthday, pet_working_daily, pet_roll_window, pet_crash_earth",
+        "Effect scenes",
+        "UPD 09/04/2026",
+        Recorded
+    ),
+    (
+        2026 - 09 - 07,
+        SurfaceAdded,
+        Medium,
+        "POST /solutions/talking_agent",
+        "Solutions API: Video Commerce",
+        "UPD 09/07/2026",
+        Recorded
+    ),
+    (2026 - 09 - 10, Price, High, "10 effects re-priced", "Effect prices", "UPD 09/10/2026", Recorded),
+    (
+        2026 - 09 - 15,
+        SurfaceAdded,
+        Medium,
+        "POST /solutions/virtual_try_on; legacy kolors-virtual-try-on served by the 3.0 pipeline",
+        "Try-On 3.0",
+        "UPD 09/15/2026",
+        Recorded
+    ),
+    (
+        2026 - 09 - 15,
+        ModelRetired,
+        Medium,
+        "video kling-v1, kling-v1-5, kling-v1-6, kling-v2-master, kling-v2-1, kling-v2-1-master",
+        "2025 video models discontinued: \"The model 'kling-v1' has been discontinued and is no longer available.\"",
+        "KR copy of the notice (REFERENCE-2026 §0.4); AS-SPEC live message 2026-09-20",
+        Recorded
+    ),
+    (
+        2026 - 09 - 15,
+        ModelRetired,
+        Medium,
+        "image kling-v1, kling-v1-5, kling-v2, kling-v2-new",
+        "Older image models discontinued",
+        "REFERENCE-2026 §b; the generations page lists kling-v2-1 and kling-v3 only",
+        Recorded
+    ),
+    (
+        2026 - 09 - 15,
+        DefaultChanged,
+        Low,
+        "text2video, image2video omitted model_name: kling-v1 -> kling-v2-5-turbo",
+        "What an omitted video model means now",
+        "one client's claim (REFERENCE-2026 §b)",
+        Recorded
+    ),
+    (
+        2026 - 09 - 15,
+        DefaultChanged,
+        Low,
+        "image generations omitted model_name: kling-v1 -> kling-v3",
+        "The generations page's default (date chosen: kling-v1 could not stay the default)",
+        "AS kling-image-2.1-generation.md",
+        Recorded
+    ),
+    (
+        2026 - 09 - 15,
+        EndpointRetired,
+        Low,
+        "POST /v1/videos/multi-image2video",
+        "Multi-image to video answers 400 / 1201 \"This API is no longer available\" (date chosen: its only model is retired that day)",
+        "PROBE 2026-09-28 (answer recorded); callable on 2026-03-30 per a client's note",
+        Retires(&[E::MultiImage2Video])
+    ),
+    (
+        2026 - 09 - 15,
+        SceneRetired,
+        Medium,
+        "119 effect templates, 36 of them named by the 2026-09-20 list",
+        "Effect templates discontinued",
+        "KR copy of the notice; the 2026-09-20 effects list",
+        Recorded
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_oldest_first_from_the_first_day_served() {
+        assert!(CHANGES.windows(2).all(|w| w[0].date <= w[1].date), "entries out of order");
+        assert_eq!(CHANGES.first().map(|c| c.date), Some(EARLIEST));
+        assert_eq!(Day::latest().date(), date!(2026 - 09 - 15));
+    }
+
+    #[test]
+    fn every_endpoint_appears_at_most_once_as_added_and_once_as_retired() {
+        for endpoint in crate::ENDPOINTS {
+            let count = |added: bool| {
+                CHANGES
+                    .iter()
+                    .filter(|c| match c.effect {
+                        Effect::Endpoints(ids) if added => ids.contains(&endpoint.id),
+                        Effect::Retires(ids) if !added => ids.contains(&endpoint.id),
+                        _ => false,
+                    })
+                    .count()
+            };
+            assert!(count(true) <= 1 && count(false) <= 1, "{}", endpoint.name);
+        }
+    }
+
+    #[test]
+    fn a_day_offers_what_was_added_by_then_and_not_what_was_retired() {
+        let before = Day::on(date!(2025 - 10 - 14)).unwrap_or_else(|e| panic!("{e}"));
+        let on = Day::on(date!(2025 - 10 - 15)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(before.endpoint(EndpointId::Avatar), Offered::NotYet(c) if c.date == on.date()));
+        assert_eq!(on.endpoint(EndpointId::Avatar), Offered::Yes);
+        assert_eq!(on.endpoint(EndpointId::Text2Video), Offered::Yes, "older than the history");
+        assert!(matches!(Day::latest().endpoint(EndpointId::MultiImage2Video), Offered::Retired(_)));
+        assert_eq!(Day::on(date!(2026 - 09 - 14)).map(|d| d.endpoint(EndpointId::MultiImage2Video)), Ok(Offered::Yes));
+        assert!(matches!(before.route("/tasks"), Offered::NotYet(_)));
+        assert!(Day::on(date!(2024 - 09 - 18)).is_err());
+        assert_eq!(parse_day("2026-06-01").map(format_day), Ok("2026-06-01".to_owned()));
+        assert!(parse_day("2026-13-01").is_err() && parse_day("yesterday").is_err());
+    }
+}

@@ -1,0 +1,117 @@
+//! The API's history over HTTP: for every dated entry that adds or retires an endpoint or
+//! a route, an emulator serving the day before answers one way and one serving its day the
+//! other, derived from the table alone; and the served day is reported.
+
+use kling_api::ENDPOINTS;
+use kling_api::dialect::HINT_HEADER;
+use kling_api::history::{CHANGES, Day, ENDPOINT_RETIRED, Effect, format_day};
+use kling_e2e::{Reply, TestApp};
+use serde_json::{Value, json};
+use time::Date;
+
+async fn serving(date: Date) -> TestApp {
+    let mut config = kling_mock::Config::for_tests();
+    config.api_day = Day::on(date).unwrap_or_else(|e| panic!("{e}"));
+    TestApp::spawn_with(config).await
+}
+
+fn day_before(date: Date) -> Date {
+    date.previous_day().unwrap_or(date)
+}
+
+/// Whether the answer is the one for a path the API does not have (404, or on a
+/// new-standard operation path the recorded `model is not supported`).
+fn absent(reply: &Reply) -> bool {
+    reply.status == 404 && reply.message().starts_with("Requested resource does not exist")
+        || reply.status == 400 && reply.message() == kling_api::standard::MODEL_NOT_SUPPORTED
+}
+
+/// A valid create body of an endpoint, its sample images made real.
+fn base(spec: &kling_api::EndpointSpec) -> Value {
+    let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);
+    kling_api::samples::materialize(&mut body);
+    body
+}
+
+#[tokio::test]
+async fn every_endpoint_and_route_entry_answers_differently_the_day_before_and_on_its_day() {
+    let mut checked = 0;
+    for change in CHANGES.iter().filter(|c| c.effect != Effect::Recorded) {
+        let (before, on) = (serving(day_before(change.date)).await, serving(change.date).await);
+        let when = format!("{} ({})", format_day(change.date), change.subject);
+        match change.effect {
+            Effect::Endpoints(ids) => {
+                for id in ids {
+                    let spec = kling_api::endpoints::spec(*id);
+                    let empty = json!({});
+                    assert!(
+                        absent(&before.post(spec.path, &empty).await),
+                        "{} exists the day before {when}",
+                        spec.path
+                    );
+                    let reply = on.post(spec.path, &empty).await;
+                    assert!(!absent(&reply), "{} is missing on {when}: {}", spec.path, reply.text);
+                    checked += 1;
+                }
+            }
+            Effect::Retires(ids) => {
+                for id in ids {
+                    let spec = kling_api::endpoints::spec(*id);
+                    before.post(spec.path, &base(spec)).await.assert_ok();
+                    let reply = on.post(spec.path, &base(spec)).await;
+                    assert_eq!(reply.assert_error(400, 1201), ENDPOINT_RETIRED, "{when}");
+                    let hint = reply.headers.get(HINT_HEADER).and_then(|h| h.to_str().ok()).unwrap_or_default();
+                    assert!(hint.contains(&format_day(change.date)), "hint {hint:?} on {when}");
+                    checked += 1;
+                }
+            }
+            Effect::Routes(paths) => {
+                for path in paths {
+                    assert!(absent(&before.get(path).await), "{path} exists the day before {when}");
+                    let reply = on.get(path).await;
+                    assert!(!absent(&reply), "{path} is missing on {when}: {}", reply.text);
+                    checked += 1;
+                }
+            }
+            Effect::Recorded => {}
+        }
+    }
+    assert!(checked >= 40, "only {checked} endpoints and routes checked");
+}
+
+/// A store made the day before a retirement, served on its day: the old task still
+/// answers, a new create is refused.
+#[tokio::test]
+async fn a_retired_endpoint_keeps_answering_for_the_tasks_it_made() {
+    let spec = &kling_api::video::MULTI_IMAGE2VIDEO;
+    let retired = CHANGES.iter().find(|c| matches!(c.effect, Effect::Retires(ids) if ids.contains(&spec.id)));
+    let date = retired.map(|c| c.date).unwrap_or_else(|| panic!("multi-image2video is not retired"));
+    let state = std::env::temp_dir().join(format!("kling-e2e-history-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&state);
+    let mut config = kling_mock::Config::for_tests();
+    config.state_file = Some(state.clone());
+    config.api_day = Day::on(day_before(date)).unwrap_or_else(|e| panic!("{e}"));
+    let before = TestApp::spawn_with(config.clone()).await;
+    let made = before.post(spec.path, &base(spec)).await.assert_ok()["task_id"].as_str().unwrap_or_default().to_owned();
+    before.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
+
+    config.api_day = Day::on(date).unwrap_or_else(|e| panic!("{e}"));
+    let on = TestApp::spawn_with(config).await;
+    assert_eq!(on.get(&format!("{}/{made}", spec.path)).await.assert_ok()["task_id"], made.as_str());
+    assert_eq!(on.post(spec.path, &base(spec)).await.assert_error(400, 1201), ENDPOINT_RETIRED);
+    let _ = std::fs::remove_file(&state);
+}
+
+#[tokio::test]
+async fn the_served_day_is_today_by_default_and_reported() {
+    let app = TestApp::spawn().await;
+    let health = app.admin(reqwest::Method::GET, "/health", None).await;
+    assert_eq!(health.json["api_version"], format_day(Day::latest().date()));
+    let older = serving(time::macros::date!(2025 - 06 - 01)).await;
+    let health = older.admin(reqwest::Method::GET, "/health", None).await;
+    assert_eq!(health.json["api_version"], "2025-06-01");
+    // Routes of every endpoint offered today exist today.
+    for spec in ENDPOINTS.iter().filter(|e| Day::latest().endpoint(e.id) == kling_api::history::Offered::Yes) {
+        assert!(!absent(&app.post(spec.path, &json!({})).await), "{} missing today", spec.path);
+    }
+}
