@@ -1,8 +1,9 @@
 //! The OpenAPI 3.1 document of the API, generated from the tables of this crate so that it
 //! can never disagree with what the emulator enforces.
 //!
-//! - Paths come from [`ENDPOINTS`]: create, query and list for every task endpoint, one
-//!   `POST` for each synchronous one, plus `GET /account/costs`.
+//! - Paths come from the endpoints a [`Day`] offers ([`crate::ENDPOINTS`]): create, query
+//!   and list for every task endpoint, one `POST` for each synchronous one, plus the routes
+//!   outside the catalogue (`/tasks`, `GET /account/costs`, the preset lists).
 //! - Request bodies come from each endpoint's [`Field`] table (types, enums, bounds,
 //!   required fields) and its cross-field [`Rule`](crate::rules::Rule)s (listed in the description and in
 //!   `x-kling-rules`). Seed-dialect fields and paths are left out: the document describes
