@@ -99,6 +99,9 @@ async fn a_retired_endpoint_keeps_answering_for_the_tasks_it_made() {
     let on = TestApp::spawn_with(config).await;
     assert_eq!(on.get(&format!("{}/{made}", spec.path)).await.assert_ok()["task_id"], made.as_str());
     assert_eq!(on.post(spec.path, &base(spec)).await.assert_error(400, 1201), ENDPOINT_RETIRED);
+    // Authentication still comes first.
+    let anonymous = on.send(reqwest::Method::POST, spec.path, &[("content-type", "application/json")], None).await;
+    anonymous.assert_error(401, 1001);
     let _ = std::fs::remove_file(&state);
 }
 

@@ -52,7 +52,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     for spec in ENDPOINTS.iter().filter(|spec| spec.standard.is_none()) {
         let create = match day.endpoint(spec.id) {
             Offered::NotYet(_) => continue,
-            Offered::Retired(change) => post(move || retired(spec, change)),
+            Offered::Retired(change) => post(move |ctx| retired(spec, change, ctx)),
             Offered::Yes if !spec.output.is_queryable() => post(move |ctx, body| tasks::synchronous(spec, ctx, body)),
             Offered::Yes => post(move |ctx, body| tasks::create(spec, ctx, body)),
         };
@@ -103,9 +103,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// A create on an endpoint the served day no longer offers: the recorded answer, and a
-/// hint naming the change.
-async fn retired(spec: &'static kling_api::EndpointSpec, change: &'static Change) -> Response {
+/// A create on an endpoint the served day no longer offers, from an authenticated caller
+/// (`ctx` is only extracted for that): the recorded answer, and a hint naming the change.
+async fn retired(spec: &'static kling_api::EndpointSpec, change: &'static Change, _ctx: tasks::Ctx) -> Response {
     let mut response = ApiError::with_message(ErrorKind::InvalidParameter, ENDPOINT_RETIRED).into_response();
     let hint = format!("{} retired {} ({})", spec.path, format_day(change.date), change.summary);
     if let Ok(value) = HeaderValue::from_str(&hint) {
