@@ -1,10 +1,10 @@
-//! The API's history over HTTP: for every dated entry that adds or retires an endpoint or
-//! a route, an emulator serving the day before answers one way and one serving its day the
-//! other, derived from the table alone; and the served day is reported.
+//! The API's history over HTTP: for every dated entry that adds or retires an endpoint, a
+//! route or a behaviour, an emulator serving the day before answers one way and one serving
+//! its day the other, derived from the table alone; and the served day is reported.
 
 use kling_api::ENDPOINTS;
 use kling_api::dialect::HINT_HEADER;
-use kling_api::history::{CHANGES, Day, ENDPOINT_RETIRED, Effect, format_day};
+use kling_api::history::{CHANGES, Day, ENDPOINT_RETIRED, Effect, Feature, format_day};
 use kling_e2e::{Reply, TestApp};
 use serde_json::{Value, json};
 use time::Date;
@@ -72,6 +72,16 @@ async fn every_endpoint_and_route_entry_answers_differently_the_day_before_and_o
                     assert!(!absent(&reply), "{path} is missing on {when}: {}", reply.text);
                     checked += 1;
                 }
+            }
+            Effect::Introduces(Feature::ApiKeys) => {
+                // The development API key on the legacy surface: refused as an invalid
+                // token the day before, an account on the day.
+                let key = kling_mock::config::DEV_API_KEY;
+                let list = "/v1/videos/text2video?pageNum=1&pageSize=1";
+                let refused = before.get_as(key, list).await;
+                assert_eq!(refused.assert_error(401, 1002), "Authorization is invalid", "{when}");
+                on.get_as(key, list).await.assert_ok();
+                checked += 1;
             }
             Effect::Recorded => {}
         }

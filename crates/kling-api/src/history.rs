@@ -72,9 +72,18 @@ pub enum Effect {
     Retires(&'static [EndpointId]),
     /// Routes outside the catalogue (`/tasks`, `/account/costs`, ...) that exist from the date.
     Routes(&'static [&'static str]),
+    /// A behaviour of the whole API that exists from the date.
+    Introduces(Feature),
     /// The change is recorded, and the emulator serves today's side of it on every day:
     /// the tables do not model this kind of change yet.
     Recorded,
+}
+
+/// Behaviours of the whole API that a day has or lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// `Authorization: Bearer <API key>` (before it, a bearer value is a token or invalid).
+    ApiKeys,
 }
 
 /// One dated change.
@@ -197,6 +206,11 @@ impl Day {
         }
     }
 
+    /// Whether this day's API has `feature`.
+    pub fn has(self, feature: Feature) -> bool {
+        CHANGES.iter().find(|c| c.effect == Effect::Introduces(feature)).is_none_or(|c| c.date <= self.date)
+    }
+
     /// The catalogue's endpoints that take creates on this day.
     pub fn offered(self) -> impl Iterator<Item = &'static crate::EndpointSpec> {
         crate::ENDPOINTS.iter().filter(move |spec| self.endpoint(spec.id) == Offered::Yes)
@@ -234,7 +248,7 @@ macro_rules! changes {
     };
 }
 
-use Effect::{Endpoints, Recorded, Retires, Routes};
+use Effect::{Endpoints, Introduces, Recorded, Retires, Routes};
 use EndpointId as E;
 
 /// Every dated change, oldest first.
@@ -1031,7 +1045,7 @@ pub const CHANGES: &[Change] = changes![
         "Authorization: Bearer <API key> on every surface; AK/SK tokens refused on the new-standard paths",
         "API keys",
         "UPD 06/17/2026: \"Authentication can now be completed using only an API Key\"; AS-SPEC (1002 text)",
-        Recorded
+        Introduces(Feature::ApiKeys)
     ),
     (
         2026 - 06 - 17,
@@ -1303,6 +1317,7 @@ mod tests {
         assert!(matches!(Day::latest().endpoint(EndpointId::MultiImage2Video), Offered::Retired(_)));
         assert_eq!(Day::on(date!(2026 - 09 - 14)).map(|d| d.endpoint(EndpointId::MultiImage2Video)), Ok(Offered::Yes));
         assert!(matches!(before.route("/tasks"), Offered::NotYet(_)));
+        assert!(!before.has(Feature::ApiKeys) && Day::latest().has(Feature::ApiKeys));
         assert!(Day::on(date!(2024 - 09 - 18)).is_err());
         assert_eq!(parse_day("2026-06-01").map(format_day), Ok("2026-06-01".to_owned()));
         assert!(parse_day("2026-13-01").is_err() && parse_day("yesterday").is_err());

@@ -27,7 +27,7 @@ fn jwt(c: &mut Criterion) {
         HeaderValue::from_str(&format!("Bearer {token}")).unwrap_or(HeaderValue::from_static("")),
     );
     c.bench_function("jwt_verify", |b| {
-        b.iter(|| authenticate(black_box(&headers), &accounts, now, 5, kling_mock::auth::Surface::Legacy).is_ok())
+        b.iter(|| authenticate(black_box(&headers), &accounts, now, 5, kling_mock::auth::Surface::Legacy, true).is_ok())
     });
 }
 

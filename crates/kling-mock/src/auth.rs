@@ -202,6 +202,7 @@ pub fn authenticate(
     now_s: i64,
     leeway_s: i64,
     surface: Surface,
+    api_keys: bool,
 ) -> Result<Arc<Account>, ApiError> {
     let Some(raw) = headers.get(axum::http::header::AUTHORIZATION) else {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
@@ -220,16 +221,21 @@ pub fn authenticate(
     if token.trim().is_empty() {
         return Err(fail(ErrorKind::AuthEmpty, "Authorization is empty"));
     }
-    if let Some(account) = accounts.by_api_key(token) {
-        return Ok(account.clone());
-    }
-    if surface == Surface::Standard {
-        return Err(fail(ErrorKind::AuthInvalid, kling_api::standard::AKSK_REJECTED));
-    }
-    if !looks_like_jwt(token) {
-        return Err(fail(ErrorKind::AuthInvalid, kling_api::standard::API_KEY_NOT_FOUND));
-    }
     let invalid = || fail(ErrorKind::AuthInvalid, "Authorization is invalid");
+    // Before API keys existed a bearer value was a token or nothing.
+    if api_keys {
+        if let Some(account) = accounts.by_api_key(token) {
+            return Ok(account.clone());
+        }
+        if surface == Surface::Standard {
+            return Err(fail(ErrorKind::AuthInvalid, kling_api::standard::AKSK_REJECTED));
+        }
+        if !looks_like_jwt(token) {
+            return Err(fail(ErrorKind::AuthInvalid, kling_api::standard::API_KEY_NOT_FOUND));
+        }
+    } else if !looks_like_jwt(token) {
+        return Err(invalid());
+    }
     let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
     if header.alg != Algorithm::HS256 {
         return Err(fail(ErrorKind::AuthInvalid, "Authorization is invalid: algorithm must be HS256"));
@@ -284,7 +290,9 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
         let now_s = state.auth_now_ms().div_euclid(1000);
         let surface =
             if kling_api::standard::is_standard_path(parts.uri.path()) { Surface::Standard } else { Surface::Legacy };
-        let account = authenticate(&parts.headers, &state.accounts, now_s, state.config.jwt_leeway_s, surface)?;
+        let api_keys = state.config.api_day.has(kling_api::history::Feature::ApiKeys);
+        let account =
+            authenticate(&parts.headers, &state.accounts, now_s, state.config.jwt_leeway_s, surface, api_keys)?;
         if let Some(slot) = parts.extensions.get::<crate::journal::NoteSlot>() {
             slot.0.lock().access_key = Some(account.access_key.clone());
         }
