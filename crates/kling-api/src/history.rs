@@ -74,6 +74,16 @@ pub enum Effect {
     Routes(&'static [&'static str]),
     /// A behaviour of the whole API that exists from the date.
     Introduces(Feature),
+    /// A value a field takes from the date (an unknown enum value before), with a body
+    /// patch per endpoint that is valid on the date and uses it.
+    Value {
+        /// The field's dotted path.
+        field: &'static str,
+        /// The value.
+        value: &'static str,
+        /// The endpoints that take it, each with a body patch valid on the date that uses it.
+        examples: &'static [(EndpointId, &'static str)],
+    },
     /// The change is recorded, and the emulator serves today's side of it on every day:
     /// the tables do not model this kind of change yet.
     Recorded,
@@ -206,6 +216,19 @@ impl Day {
         }
     }
 
+    /// Whether `field` of endpoint `id` takes `value` on this day (values no entry dates
+    /// are always taken).
+    pub fn value(self, id: EndpointId, field: &str, value: &str) -> Offered {
+        let added = CHANGES.iter().find(|c| {
+            matches!(c.effect, Effect::Value { field: f, value: v, examples }
+                if f == field && v == value && examples.iter().any(|(e, _)| *e == id))
+        });
+        match added.filter(|c| c.date > self.date) {
+            Some(change) => Offered::NotYet(change),
+            None => Offered::Yes,
+        }
+    }
+
     /// Whether this day's API has `feature`.
     pub fn has(self, feature: Feature) -> bool {
         CHANGES.iter().find(|c| c.effect == Effect::Introduces(feature)).is_none_or(|c| c.date <= self.date)
@@ -248,7 +271,7 @@ macro_rules! changes {
     };
 }
 
-use Effect::{Endpoints, Introduces, Recorded, Retires, Routes};
+use Effect::{Endpoints, Introduces, Recorded, Retires, Routes, Value};
 use EndpointId as E;
 
 /// Every dated change, oldest first.
@@ -950,7 +973,15 @@ pub const CHANGES: &[Change] = changes![
         "mode 4k: kling-v3 text2video, image2video; kling-v3-omni without a reference video",
         "4K output",
         "UPD 04/23/2026",
-        Recorded
+        Value {
+            field: "mode",
+            value: "4k",
+            examples: &[
+                (E::Text2Video, r#"{"model_name": "kling-v3", "mode": "4k"}"#),
+                (E::Image2Video, r#"{"model_name": "kling-v3", "mode": "4k"}"#),
+                (E::OmniVideo, r#"{"model_name": "kling-v3-omni", "mode": "4k"}"#),
+            ],
+        }
     ),
     (2026 - 04 - 23, Price, High, "4K: 3 units a second", "4K price", "UPD 04/23/2026", Recorded),
     (

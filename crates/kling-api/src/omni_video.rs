@@ -75,7 +75,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
             r#"[{"video_url": "https://example.com/ref.mp4", "refer_type": "feature"}]"#,
         ),
         Field::optional("sound", Ty::Enum(&["on", "off"]), r#""off""#),
-        Field::optional("mode", Ty::Enum(&["std", "pro"]), r#""std""#),
+        Field::optional("mode", Ty::Enum(&["std", "pro", "4k"]), r#""std""#),
         Field::optional("aspect_ratio", Ty::Enum(&["16:9", "9:16", "1:1"]), r#""9:16""#),
         Field::optional("duration", Ty::Enum(DURATIONS), r#""5""#),
         WATERMARK_INFO,
@@ -85,6 +85,22 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
     rules: &[
         crate::references::ELEMENTS_EXIST,
         PROMPT_REQUIRED,
+        Rule {
+            id: "mode.4k",
+            field: "mode",
+            summary: "4k needs kling-v3-omni",
+            class: RuleClass::ModelSupport,
+            check: |r| {
+                if r.mode == "4k" && r.model != "kling-v3-omni" {
+                    Err(format!("4k is not supported by {}; only kling-v3-omni supports it", r.model))
+                } else {
+                    Ok(())
+                }
+            },
+            expressed: Expressed::Unstated,
+            accept: r#"{"model_name": "kling-v3-omni", "mode": "4k"}"#,
+            reject: r#"{"model_name": "kling-video-o1", "mode": "4k"}"#,
+        },
         Rule {
             expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence"}"#,

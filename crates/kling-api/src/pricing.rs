@@ -65,7 +65,8 @@ pub fn unit_cost(endpoint: EndpointId, mode: Option<&str>, duration_s: u32, imag
         | EndpointId::Expand
         | EndpointId::VirtualTryOn => low * images.max(1),
         _ => {
-            let per_five_seconds = if mode == Some("pro") { high } else { low };
+            // The seed's table predates 4K: it costs at least what pro does.
+            let per_five_seconds = if matches!(mode, Some("pro" | "4k")) { high } else { low };
             per_five_seconds * duration_s.div_ceil(5).max(1)
         }
     }

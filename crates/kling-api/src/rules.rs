@@ -54,6 +54,9 @@ pub struct ValidationOptions {
     /// When true, names outside the emulator's partial catalogues (effect scenes) are
     /// rejected; by default a well-formed unknown name is accepted (FIDELITY.md).
     pub strict_catalogues: bool,
+    /// The day whose API is validated: enum values introduced later are unknown on it.
+    /// `None` takes every value of the tables (today's).
+    pub day: Option<crate::history::Day>,
 }
 
 /// The type and bounds of one field.
@@ -199,7 +202,7 @@ enum Problem<'v> {
     Required,
     WrongType(&'static Ty),
     TooLong(usize),
-    NotAllowed(&'static [&'static str], &'v Value),
+    NotAllowed(&'v [&'static str], &'v Value),
     UnknownModel(&'v Value),
     Below(f64, &'v Value),
     Above(f64, &'v Value),
@@ -609,7 +612,7 @@ pub fn validate_with(
     };
     let style = spec.style();
     let flag_on = |flag: &str| map.get(flag).and_then(|v| as_bool(v, options.coercion)).unwrap_or(false);
-    let check = Check { spec, style, coercion: options.coercion };
+    let check = Check { spec, style, coercion: options.coercion, day: options.day };
     for field in spec.fields.iter().filter(|f| options.seed_fields || !f.seed_only) {
         if field.ignored_unless.is_some_and(|flag| !flag_on(flag)) {
             continue;
@@ -732,6 +735,7 @@ struct Check<'s> {
     spec: &'s EndpointSpec,
     style: Style,
     coercion: Coercion,
+    day: Option<crate::history::Day>,
 }
 
 impl Check<'_> {
@@ -751,8 +755,12 @@ impl Check<'_> {
             }
             Ty::Enum(allowed) => {
                 let text = as_text(value, coercion).ok_or_else(wrong_type)?;
-                if !allowed.contains(&text.as_ref()) {
-                    return Err(fail(Problem::NotAllowed(allowed, value)));
+                let offered = |v: &str| {
+                    self.day.is_none_or(|day| day.value(self.spec.id, path, v) == crate::history::Offered::Yes)
+                };
+                if !allowed.contains(&text.as_ref()) || !offered(&text) {
+                    let known: Vec<&'static str> = allowed.iter().copied().filter(|v| offered(v)).collect();
+                    return Err(fail(Problem::NotAllowed(&known, value)));
                 }
             }
             Ty::Model => {

@@ -55,7 +55,7 @@ macro_rules! common_video_fields {
             $($own,)*
             Field::optional("negative_prompt", Ty::Text { max_chars: 2500 }, r#""blurry""#),
             Field::optional("cfg_scale", Ty::Float { min: 0.0, max: 1.0 }, "0.5"),
-            Field::optional("mode", Ty::Enum(&["std", "pro"]), r#""std""#),
+            Field::optional("mode", Ty::Enum(&["std", "pro", "4k"]), r#""std""#),
             Field::optional("duration", Ty::Enum(DURATIONS), r#""5""#),
             Field::optional("sound", Ty::Enum(&["on", "off"]), r#""off""#),
             Field::optional("multi_shot", Ty::Bool, "false"),
@@ -99,6 +99,7 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
         Field::optional("camera_control", CAMERA_CONTROL, r#"{"type": "simple", "config": {"horizontal": 5}}"#),
     ],
     rules: &[
+        MODE_4K,
         PROMPT_REQUIRED,
         SHOT_TYPE_REQUIRED,
         MULTI_PROMPT_REQUIRED,
@@ -216,6 +217,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
             .within(r#"{"model_name": "kling-v2-6", "mode": "pro"}"#),
     ],
     rules: &[
+        MODE_4K,
         Rule {
             expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 12}]}"#,
@@ -695,6 +697,24 @@ fn support(r: &Req<'_>, what: &str, used: bool, combos: fn(&VideoModel) -> &'sta
         Err(format!("{what} is not supported by {} in {mode} mode at {} s", model.name, r.duration))
     }
 }
+
+/// `mode: "4k"` (2026-04-23): Kling 3.0 only ("Currently only V3.0 model supports 4K").
+const MODE_4K: Rule = Rule {
+    id: "mode.4k",
+    field: "mode",
+    summary: "4k needs kling-v3",
+    class: RuleClass::ModelSupport,
+    check: |r| {
+        if r.mode == "4k" && r.model != "kling-v3" {
+            Err(format!("4k is not supported by {}; only kling-v3 supports it", r.model))
+        } else {
+            Ok(())
+        }
+    },
+    expressed: Expressed::Unstated,
+    accept: r#"{"model_name": "kling-v3", "mode": "4k"}"#,
+    reject: r#"{"model_name": "kling-v2-6", "mode": "4k"}"#,
+};
 
 const DURATION_MODEL: Rule = Rule {
     id: "duration.model",

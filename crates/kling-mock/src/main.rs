@@ -390,6 +390,7 @@ impl ServeArgs {
                 lenient_model_support: self.lenient_model_support,
                 seed_fields: false,
                 strict_catalogues: self.strict_catalogues,
+                day: None,
             },
             public_url: self.public_url,
             task_capacity: self.task_capacity.unwrap_or(defaults.task_capacity),

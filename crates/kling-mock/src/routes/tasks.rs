@@ -63,7 +63,8 @@ impl Ctx {
     /// account's voices, elements and audios.
     pub(super) fn validate(&self, spec: &EndpointSpec, body: &Value) -> Result<rules::ValidRequest, ApiError> {
         let known = self.state.engine.known(&self.account);
-        Ok(rules::validate_with(spec, body, &self.state.config.validation, &known)?)
+        let options = rules::ValidationOptions { day: Some(self.state.config.api_day), ..self.state.config.validation };
+        Ok(rules::validate_with(spec, body, &options, &known)?)
     }
 
     /// Consults the scenarios, notes which rules fired, waits out any delay and answers
