@@ -937,7 +937,14 @@ pub const CHANGES: &[Change] = changes![
         "omni-video shot_type intelligence",
         "Intelligent shots on 3.0 Omni",
         "UPD 03/11/2026",
-        Recorded
+        Value {
+            field: "shot_type",
+            value: "intelligence",
+            examples: &[(
+                E::OmniVideo,
+                r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence"}"#,
+            )],
+        }
     ),
     (
         2026 - 03 - 18,
