@@ -83,20 +83,17 @@ async fn every_endpoint_and_route_entry_answers_differently_the_day_before_and_o
                 on.get_as(key, list).await.assert_ok();
                 checked += 1;
             }
-            Effect::Value { field, value, examples } => {
-                for (id, patch) in examples {
-                    let spec = kling_api::endpoints::spec(*id);
+            Effect::Values(added) => {
+                for added in added {
+                    let spec = kling_api::endpoints::spec(added.endpoint);
                     let mut body = base(spec);
-                    kling_api::rules::merge_patch(&mut body, &serde_json::from_str(patch).unwrap_or(Value::Null));
+                    let patch = serde_json::from_str(added.example).unwrap_or(Value::Null);
+                    kling_api::rules::merge_patch(&mut body, &patch);
+                    let what = format!("{} {}={}", spec.path, added.field, added.value);
                     let refused = before.post(spec.path, &body).await;
-                    assert!(refused.assert_error(400, 1201).starts_with(field), "{} the day before {when}", spec.path);
+                    assert!(refused.assert_error(400, 1201).starts_with(added.field), "{what} the day before {when}");
                     let taken = on.post(spec.path, &body).await;
-                    assert_eq!(
-                        taken.assert_ok()["task_status"],
-                        "submitted",
-                        "{} {field}={value} on {when}",
-                        spec.path
-                    );
+                    assert_eq!(taken.assert_ok()["task_status"], "submitted", "{what} on {when}");
                     checked += 1;
                 }
             }

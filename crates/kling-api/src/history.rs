@@ -74,19 +74,30 @@ pub enum Effect {
     Routes(&'static [&'static str]),
     /// A behaviour of the whole API that exists from the date.
     Introduces(Feature),
-    /// A value a field takes from the date (an unknown enum value before), with a body
-    /// patch per endpoint that is valid on the date and uses it.
-    Value {
-        /// The field's dotted path.
-        field: &'static str,
-        /// The value.
-        value: &'static str,
-        /// The endpoints that take it, each with a body patch valid on the date that uses it.
-        examples: &'static [(EndpointId, &'static str)],
-    },
+    /// Values fields take from the date (unknown values before: an enum value, a model).
+    Values(&'static [Added]),
     /// The change is recorded, and the emulator serves today's side of it on every day:
     /// the tables do not model this kind of change yet.
     Recorded,
+}
+
+/// A value one endpoint's field takes from an entry's date, with a body patch that is
+/// valid on that date and uses it (the per-entry test sends it the day before and on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The field's dotted path.
+    pub field: &'static str,
+    /// The value.
+    pub value: &'static str,
+    /// A patch onto the endpoint's base body that uses the value.
+    pub example: &'static str,
+}
+
+/// `Added` for the model-name field, whose example is the model alone.
+const fn model(endpoint: EndpointId, name: &'static str, example: &'static str) -> Added {
+    Added { endpoint, field: "model_name", value: name, example }
 }
 
 /// Behaviours of the whole API that a day has or lacks.
@@ -220,8 +231,8 @@ impl Day {
     /// are always taken).
     pub fn value(self, id: EndpointId, field: &str, value: &str) -> Offered {
         let added = CHANGES.iter().find(|c| {
-            matches!(c.effect, Effect::Value { field: f, value: v, examples }
-                if f == field && v == value && examples.iter().any(|(e, _)| *e == id))
+            matches!(c.effect, Effect::Values(added)
+                if added.iter().any(|a| a.endpoint == id && a.field == field && a.value == value))
         });
         match added.filter(|c| c.date > self.date) {
             Some(change) => Offered::NotYet(change),
@@ -271,7 +282,7 @@ macro_rules! changes {
     };
 }
 
-use Effect::{Endpoints, Introduces, Recorded, Retires, Routes, Value};
+use Effect::{Endpoints, Introduces, Recorded, Retires, Routes, Values};
 use EndpointId as E;
 
 /// Every dated change, oldest first.
@@ -648,7 +659,10 @@ pub const CHANGES: &[Change] = changes![
         "kling-v2-5-turbo text2video, image2video (pro)",
         "Kling 2.5 Turbo",
         "UPD 10/20/2025",
-        Recorded
+        Values(&[
+            model(E::Text2Video, "kling-v2-5-turbo", r#"{"model_name": "kling-v2-5-turbo", "mode": "pro"}"#),
+            model(E::Image2Video, "kling-v2-5-turbo", r#"{"model_name": "kling-v2-5-turbo", "mode": "pro"}"#),
+        ])
     ),
     (
         2025 - 10 - 20,
@@ -729,7 +743,10 @@ pub const CHANGES: &[Change] = changes![
         "kling-v2-6 text2video, image2video; sound",
         "Kling 2.6 with native audio",
         "UPD 12/15/2025",
-        Recorded
+        Values(&[
+            model(E::Text2Video, "kling-v2-6", r#"{"model_name": "kling-v2-6", "mode": "pro"}"#),
+            model(E::Image2Video, "kling-v2-6", r#"{"model_name": "kling-v2-6", "mode": "pro"}"#),
+        ])
     ),
     (
         2025 - 12 - 15,
@@ -891,7 +908,11 @@ pub const CHANGES: &[Change] = changes![
         "kling-v3 (text2video, image2video: 3-15 s, multi-shot, elements, sound); kling-v3-omni (omni-video)",
         "Kling 3.0 and 3.0 Omni",
         "UPD 02/25/2026",
-        Recorded
+        Values(&[
+            model(E::Text2Video, "kling-v3", r#"{"model_name": "kling-v3"}"#),
+            model(E::Image2Video, "kling-v3", r#"{"model_name": "kling-v3"}"#),
+            model(E::OmniVideo, "kling-v3-omni", r#"{"model_name": "kling-v3-omni"}"#),
+        ])
     ),
     (
         2026 - 02 - 25,
@@ -900,7 +921,10 @@ pub const CHANGES: &[Change] = changes![
         "image generations kling-v3; omni-image kling-v3-omni",
         "Image 3.0",
         "UPD 02/25/2026",
-        Recorded
+        Values(&[
+            model(E::ImageGenerations, "kling-v3", r#"{"model_name": "kling-v3"}"#),
+            model(E::OmniImage, "kling-v3-omni", r#"{"model_name": "kling-v3-omni"}"#),
+        ])
     ),
     (
         2026 - 02 - 25,
@@ -928,7 +952,7 @@ pub const CHANGES: &[Change] = changes![
         "motion-control model_name (default kling-v2-6), kling-v3; element_list <= 1 with kling-v3",
         "Motion control 3.0",
         "UPD 03/04/2026",
-        Recorded
+        Values(&[model(E::MotionControl, "kling-v3", r#"{"model_name": "kling-v3"}"#)])
     ),
     (
         2026 - 03 - 11,
@@ -937,14 +961,12 @@ pub const CHANGES: &[Change] = changes![
         "omni-video shot_type intelligence",
         "Intelligent shots on 3.0 Omni",
         "UPD 03/11/2026",
-        Value {
+        Values(&[Added {
+            endpoint: E::OmniVideo,
             field: "shot_type",
             value: "intelligence",
-            examples: &[(
-                E::OmniVideo,
-                r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence"}"#,
-            )],
-        }
+            example: r#"{"model_name": "kling-v3-omni", "multi_shot": true, "shot_type": "intelligence"}"#,
+        }])
     ),
     (
         2026 - 03 - 18,
@@ -980,15 +1002,26 @@ pub const CHANGES: &[Change] = changes![
         "mode 4k: kling-v3 text2video, image2video; kling-v3-omni without a reference video",
         "4K output",
         "UPD 04/23/2026",
-        Value {
-            field: "mode",
-            value: "4k",
-            examples: &[
-                (E::Text2Video, r#"{"model_name": "kling-v3", "mode": "4k"}"#),
-                (E::Image2Video, r#"{"model_name": "kling-v3", "mode": "4k"}"#),
-                (E::OmniVideo, r#"{"model_name": "kling-v3-omni", "mode": "4k"}"#),
-            ],
-        }
+        Values(&[
+            Added {
+                endpoint: E::Text2Video,
+                field: "mode",
+                value: "4k",
+                example: r#"{"model_name": "kling-v3", "mode": "4k"}"#
+            },
+            Added {
+                endpoint: E::Image2Video,
+                field: "mode",
+                value: "4k",
+                example: r#"{"model_name": "kling-v3", "mode": "4k"}"#
+            },
+            Added {
+                endpoint: E::OmniVideo,
+                field: "mode",
+                value: "4k",
+                example: r#"{"model_name": "kling-v3-omni", "mode": "4k"}"#
+            },
+        ])
     ),
     (2026 - 04 - 23, Price, High, "4K: 3 units a second", "4K price", "UPD 04/23/2026", Recorded),
     (

@@ -765,7 +765,9 @@ impl Check<'_> {
             }
             Ty::Model => {
                 let text = as_text(value, coercion).ok_or_else(wrong_type)?;
-                if !text.is_empty() && !self.spec.offers_model(&text) {
+                let offered = self.spec.offers_model(&text)
+                    && self.day.is_none_or(|day| day.value(self.spec.id, path, &text) == crate::history::Offered::Yes);
+                if !text.is_empty() && !offered {
                     return Err(fail(Problem::UnknownModel(value)));
                 }
             }
