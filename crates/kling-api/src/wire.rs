@@ -299,7 +299,9 @@ pub struct AccountCosts {
     pub code: u32,
     /// `"success"`.
     pub msg: String,
-    /// Packs active within the queried window.
+    /// Packs active within the queried window; absent for an account that has no packs
+    /// at all (recorded).
+    #[serde(default)]
     pub resource_pack_subscribe_infos: Vec<ResourcePack>,
 }
 

@@ -81,6 +81,11 @@ pub(super) async fn costs(ctx: Ctx, query: Result<Query<CostsQuery>, QueryReject
         })
         .filter(|p| query.resource_pack_name.as_deref().is_none_or(|name| p.resource_pack_name == name))
         .collect();
+    // An account without any pack answers without the list (KR, recorded); one whose packs
+    // the window or name leave out answers an empty list.
+    if !state.packs.iter().any(|p| p.total.is_some()) {
+        return Ok(success(ctx.request_id.0, serde_json::json!({"code": 0, "msg": "success"})));
+    }
     let costs = AccountCosts { code: 0, msg: "success".to_owned(), resource_pack_subscribe_infos: packs };
     Ok(success(ctx.request_id.0, costs))
 }
