@@ -39,7 +39,7 @@ pub const FAULTS: &[Fault] = &[
     fault("timeout", ErrorKind::ServiceTimeout),
     fault("invalid_parameter", ErrorKind::InvalidParameter),
     fault("model_not_found", ErrorKind::ResourceNotFound),
-    Fault { name: "api_retired", kind: ErrorKind::InvalidParameter, message: Some("This API is no longer available") },
+    Fault { name: "api_retired", kind: ErrorKind::InvalidParameter, message: Some(crate::history::ENDPOINT_RETIRED) },
     fault("auth_failed", ErrorKind::AuthFailed),
     fault("auth_empty", ErrorKind::AuthEmpty),
     fault("auth_invalid", ErrorKind::AuthInvalid),
