@@ -106,9 +106,14 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// A create on an endpoint the served day no longer offers, from an authenticated caller
 /// (`ctx` is only extracted for that): the recorded answer, and a hint naming the change.
 async fn retired(spec: &'static kling_api::EndpointSpec, change: &'static Change, _ctx: tasks::Ctx) -> Response {
-    let mut response = ApiError::with_message(ErrorKind::InvalidParameter, ENDPOINT_RETIRED).into_response();
-    let hint = format!("{} retired {} ({})", spec.path, format_day(change.date), change.summary);
-    if let Ok(value) = HeaderValue::from_str(&hint) {
+    let response = ApiError::with_message(ErrorKind::InvalidParameter, ENDPOINT_RETIRED).into_response();
+    hinted(response, &format!("{} retired {} ({})", spec.path, format_day(change.date), change.summary))
+}
+
+/// `response` with an `X-Kling-Mock-Hint` header: what the emulator knows that the real
+/// answer does not say (the official form of a seed path or field, a dated change).
+fn hinted(mut response: Response, hint: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(hint) {
         response.headers_mut().insert(HINT_HEADER, value);
     }
     response

@@ -3,9 +3,8 @@
 //! `X-Kling-Mock-Hint` header naming the official form.
 
 use axum::extract::Path;
-use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
-use kling_api::dialect::{HINT_HEADER, SeedPath};
+use kling_api::dialect::SeedPath;
 use kling_api::endpoints::Output;
 use kling_api::{ENDPOINTS, EndpointId, ErrorKind};
 
@@ -42,9 +41,5 @@ pub(super) async fn not_emulated(path: &'static SeedPath) -> ApiError {
 
 /// Adds the hint for a seed-shaped request answered in the official dialect.
 pub(super) fn with_hint(error: ApiError, path: &SeedPath) -> Response {
-    let mut response = error.into_response();
-    if let Ok(value) = HeaderValue::from_str(path.official) {
-        response.headers_mut().insert(HINT_HEADER, value);
-    }
-    response
+    super::hinted(error.into_response(), path.official)
 }

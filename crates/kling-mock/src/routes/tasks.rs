@@ -160,14 +160,11 @@ async fn create_inner(
 
 /// In the official dialect, a seed-only field is ignored like any unknown field; the
 /// answer carries a hint naming the official form (the body never changes).
-fn with_seed_field_hint(spec: &EndpointSpec, ctx: &Ctx, body: &Value, mut response: Response) -> Response {
-    if ctx.state.config.dialect == kling_api::Dialect::Official
-        && let Some(field) = spec.seed_fields.iter().find(|f| body.get(f.name).is_some_and(|v| !v.is_null()))
-        && let Ok(value) = axum::http::HeaderValue::from_str(field.hint)
-    {
-        response.headers_mut().insert(kling_api::dialect::HINT_HEADER, value);
+fn with_seed_field_hint(spec: &EndpointSpec, ctx: &Ctx, body: &Value, response: Response) -> Response {
+    match spec.seed_fields.iter().find(|f| body.get(f.name).is_some_and(|v| !v.is_null())) {
+        Some(field) if ctx.state.config.dialect == kling_api::Dialect::Official => super::hinted(response, field.hint),
+        _ => response,
     }
-    response
 }
 
 /// The endpoints answered at once (identify-face, selections, deletions, image
