@@ -277,6 +277,16 @@ pub struct Rule {
     pub reject: &'static str,
 }
 
+/// Whether a value counts as given: not absent, null, `""` or `[]`.
+fn is_present(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(_) => true,
+    }
+}
+
 /// A cross-field rule as JSON Schema can say it: which alternatives must be present. A
 /// field counts as present as [`Req::present`] has it: given, not null, not `""` or `[]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,12 +319,7 @@ impl Expressed {
     /// Whether `body` satisfies the rule (the reference the OpenAPI schema is checked
     /// against).
     pub fn holds(&self, body: &Value) -> bool {
-        let present = |key: &str| match body.get(key) {
-            None | Some(Value::Null) => false,
-            Some(Value::String(s)) => !s.is_empty(),
-            Some(Value::Array(a)) => !a.is_empty(),
-            Some(_) => true,
-        };
+        let present = |key: &str| is_present(body.get(key));
         match self {
             Expressed::Unstated => true,
             Expressed::ExactlyOne(a, b) => present(a) != present(b),
@@ -457,12 +462,7 @@ impl<'a> Req<'a> {
 
     /// Whether a key is present and not empty (empty strings and arrays count as absent).
     pub fn present(&self, key: &str) -> bool {
-        match self.get(key) {
-            None => false,
-            Some(Value::String(s)) => !s.is_empty(),
-            Some(Value::Array(a)) => !a.is_empty(),
-            Some(_) => true,
-        }
+        is_present(self.get(key))
     }
 
     /// A top-level scalar as text.
@@ -494,12 +494,7 @@ impl<'a> Req<'a> {
 
     /// Whether the dotted path holds a non-empty value.
     pub fn present_at(&self, path: &str) -> bool {
-        match self.at(path) {
-            None => false,
-            Some(Value::String(s)) => !s.is_empty(),
-            Some(Value::Array(a)) => !a.is_empty(),
-            Some(_) => true,
-        }
+        is_present(self.at(path))
     }
 
     /// The number at a dotted path.
