@@ -11,6 +11,8 @@
 //! 2026-09-20; KR = a third party's copy of the 2026-09-15 retirement notice; PROBE and
 //! AS-SPEC = recorded live calls (`real-exchanges/`).
 
+use std::sync::LazyLock;
+
 use serde::Serialize;
 use time::Date;
 use time::macros::{date, format_description};
@@ -191,10 +193,56 @@ pub enum Offered {
     Retired(&'static Change),
 }
 
+/// What the entries say, gathered once so that a request's checks (every enum value, the
+/// credential, the standard endpoint) look through a few dated items, not every entry.
+struct Index {
+    latest: Date,
+    /// Per endpoint: the entry that adds it and the one that retires it.
+    endpoints: Vec<(EndpointId, Option<&'static Change>, Option<&'static Change>)>,
+    routes: Vec<(&'static str, &'static Change)>,
+    values: Vec<(&'static Added, &'static Change)>,
+    features: Vec<(Feature, &'static Change)>,
+}
+
+impl Index {
+    /// The dates of endpoint `id`, added when first named.
+    fn endpoint(&mut self, id: EndpointId) -> &mut (EndpointId, Option<&'static Change>, Option<&'static Change>) {
+        let at = match self.endpoints.iter().position(|e| e.0 == id) {
+            Some(at) => at,
+            None => {
+                self.endpoints.push((id, None, None));
+                self.endpoints.len() - 1
+            }
+        };
+        &mut self.endpoints[at]
+    }
+}
+
+static INDEX: LazyLock<Index> = LazyLock::new(|| {
+    let mut index = Index {
+        latest: CHANGES.iter().map(|c| c.date).max().unwrap_or(EARLIEST),
+        endpoints: Vec::new(),
+        routes: Vec::new(),
+        values: Vec::new(),
+        features: Vec::new(),
+    };
+    for change in CHANGES {
+        match change.effect {
+            Effect::Endpoints(ids) => ids.iter().for_each(|id| index.endpoint(*id).1 = Some(change)),
+            Effect::Retires(ids) => ids.iter().for_each(|id| index.endpoint(*id).2 = Some(change)),
+            Effect::Routes(paths) => index.routes.extend(paths.iter().map(|p| (*p, change))),
+            Effect::Values(added) => index.values.extend(added.iter().map(|a| (a, change))),
+            Effect::Introduces(feature) => index.features.push((feature, change)),
+            Effect::Recorded => {}
+        }
+    }
+    index
+});
+
 impl Day {
     /// Today's API: the newest entry's day.
     pub fn latest() -> Day {
-        Day { date: CHANGES.iter().map(|c| c.date).max().unwrap_or(EARLIEST) }
+        Day { date: INDEX.latest }
     }
 
     /// The API on `date`; an error for a day before the first one served.
@@ -214,35 +262,34 @@ impl Day {
         self.date
     }
 
-    /// Whether the catalogue endpoint `id` exists on this day (and takes creates).
-    pub fn endpoint(self, id: EndpointId) -> Offered {
-        let added = CHANGES.iter().find(|c| matches!(c.effect, Effect::Endpoints(ids) if ids.contains(&id)));
-        if let Some(change) = added.filter(|c| c.date > self.date) {
-            return Offered::NotYet(change);
-        }
-        let retired = CHANGES.iter().find(|c| matches!(c.effect, Effect::Retires(ids) if ids.contains(&id)));
-        match retired.filter(|c| c.date <= self.date) {
-            Some(change) => Offered::Retired(change),
-            None => Offered::Yes,
-        }
-    }
-
-    /// Whether `field` of endpoint `id` takes `value` on this day (values no entry dates
-    /// are always taken).
-    pub fn value(self, id: EndpointId, field: &str, value: &str) -> Offered {
-        let added = CHANGES.iter().find(|c| {
-            matches!(c.effect, Effect::Values(added)
-                if added.iter().any(|a| a.endpoint == id && a.field == field && a.value == value))
-        });
+    /// Whether something `added` by an entry (or older than the history) exists on this day.
+    fn since(self, added: Option<&'static Change>) -> Offered {
         match added.filter(|c| c.date > self.date) {
             Some(change) => Offered::NotYet(change),
             None => Offered::Yes,
         }
     }
 
+    /// Whether the catalogue endpoint `id` exists on this day (and takes creates).
+    pub fn endpoint(self, id: EndpointId) -> Offered {
+        let Some(&(_, added, retired)) = INDEX.endpoints.iter().find(|e| e.0 == id) else { return Offered::Yes };
+        match (self.since(added), retired.filter(|c| c.date <= self.date)) {
+            (Offered::Yes, Some(change)) => Offered::Retired(change),
+            (offered, _) => offered,
+        }
+    }
+
+    /// Whether `field` of endpoint `id` takes `value` on this day (values no entry dates
+    /// are always taken).
+    pub fn value(self, id: EndpointId, field: &str, value: &str) -> Offered {
+        let added = INDEX.values.iter().find(|(a, _)| a.endpoint == id && a.field == field && a.value == value);
+        self.since(added.map(|(_, change)| *change))
+    }
+
     /// Whether this day's API has `feature`.
     pub fn has(self, feature: Feature) -> bool {
-        CHANGES.iter().find(|c| c.effect == Effect::Introduces(feature)).is_none_or(|c| c.date <= self.date)
+        let added = INDEX.features.iter().find(|(f, _)| *f == feature);
+        self.since(added.map(|(_, change)| *change)) == Offered::Yes
     }
 
     /// The catalogue's endpoints that take creates on this day.
@@ -252,11 +299,8 @@ impl Day {
 
     /// Whether the route `path` outside the catalogue exists on this day.
     pub fn route(self, path: &str) -> Offered {
-        let added = CHANGES.iter().find(|c| matches!(c.effect, Effect::Routes(paths) if paths.contains(&path)));
-        match added.filter(|c| c.date > self.date) {
-            Some(change) => Offered::NotYet(change),
-            None => Offered::Yes,
-        }
+        let added = INDEX.routes.iter().find(|(p, _)| *p == path);
+        self.since(added.map(|(_, change)| *change))
     }
 }
 
