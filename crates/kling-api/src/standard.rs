@@ -60,6 +60,10 @@ const RESOLUTIONS_HD: &[&str] = &["720p", "1080p"];
 const RESOLUTIONS_4K: &[&str] = &["720p", "1080p", "4k"];
 const ASPECT_RATIOS: &[&str] = &["16:9", "9:16", "1:1"];
 const DURATIONS_3_15: Ty = Ty::Int { min: 3, max: 15 };
+/// The settings most endpoints share word for word.
+const RESOLUTION_HD: Field = Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#);
+const ASPECT_RATIO: Field = Field::optional("aspect_ratio", Ty::Enum(ASPECT_RATIOS), r#""9:16""#);
+const MULTI_SHOT: Field = Field::optional("multi_shot", Ty::Bool, "false");
 const DURATIONS_5_10: Ty = Ty::OneOf(&[5, 10]);
 
 const PROMPT_2500: &[Field] = &[Field::required("text", Ty::Text { max_chars: 2500 }, r#""a cat""#)];
@@ -413,8 +417,8 @@ standard_endpoint!(
     fields: &[
         Field::required("prompt", Ty::Text { max_chars: 3072 }, r#""a cat""#),
         settings(&[
-            Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),
-            Field::optional("aspect_ratio", Ty::Enum(ASPECT_RATIOS), r#""9:16""#),
+            RESOLUTION_HD,
+            ASPECT_RATIO,
             Field::optional("duration", DURATIONS_3_15, "3"),
             SEED,
         ], r#"{"duration": 3, "resolution": "720p", "aspect_ratio": "9:16"}"#),
@@ -430,7 +434,7 @@ standard_endpoint!(
     fields: &[
         Field::required("contents", Ty::Items(&[prompt_item(PROMPT_2500, 0), FIRST_FRAME]), I2V_CONTENTS),
         settings(&[
-            Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),
+            RESOLUTION_HD,
             Field::optional("duration", DURATIONS_3_15, "10"),
             SEED,
         ], r#"{"resolution": "1080p", "duration": 10}"#),
@@ -450,7 +454,7 @@ standard_endpoint!(
     fields: &[
         Field::required("prompt", Ty::Text { max_chars: 3072 }, r#""a cat""#),
         settings(&[
-            Field::optional("multi_shot", Ty::Bool, "false"),
+            MULTI_SHOT,
             Field::optional("audio", Ty::Enum(&["native", "off"]), r#""native""#),
             Field::optional("resolution", Ty::Enum(RESOLUTIONS_4K), r#""4k""#),
             Field::optional("aspect_ratio", Ty::Enum(ASPECT_RATIOS), r#""16:9""#),
@@ -473,7 +477,7 @@ standard_endpoint!(
             r#"[{"type": "prompt", "text": "@element_1 walks"}, {"type": "first_frame", "url": "$image:png:640x360"}, {"type": "last_frame", "url": "https://example.com/last.png"}, {"type": "element", "element_id": "1", "id": "element_1"}]"#,
         ),
         settings(&[
-            Field::optional("multi_shot", Ty::Bool, "false"),
+            MULTI_SHOT,
             Field::optional("audio", Ty::Enum(&["native", "off"]), r#""native""#),
             Field::optional("resolution", Ty::Enum(RESOLUTIONS_4K), r#""4k""#),
             Field::optional("duration", DURATIONS_3_15, "10"),
@@ -492,7 +496,7 @@ const MOTION_SETTINGS: Field = Field::required(
     Ty::Object(&[
         Field::required("character_orientation", Ty::Enum(&["image", "video"]), r#""image""#),
         Field::optional("audio", Ty::Enum(&["original", "off"]), r#""off""#),
-        Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),
+        RESOLUTION_HD,
         SEED,
     ]),
     r#"{"character_orientation": "video", "resolution": "1080p", "audio": "original"}"#,
@@ -514,6 +518,22 @@ standard_endpoint!(
     rules: &[ELEMENTS_EXIST_MOTION],
     base: MOTION_BASE,
 );
+
+/// The rules both omni-video endpoints share, then each one's own.
+macro_rules! omni_rules {
+    ($($own:expr),* $(,)?) => {
+        &[
+            ELEMENTS_EXIST,
+            IDS_UNIQUE,
+            LAST_NEEDS_FIRST,
+            ONE_REFERENCE_VIDEO,
+            BASE_VIDEO_ALONE,
+            REFERENCE_COUNTS,
+            ORIGINAL_AUDIO,
+            $($own,)*
+        ]
+    };
+}
 
 const REFER_IMAGE: ItemKind = ItemKind::new("refer_image", &[IMAGE_URL, ITEM_ID], 0, 7);
 const FEATURE_VIDEO: ItemKind = ItemKind::new("feature_video", &[VIDEO_URL, ITEM_ID], 0, 1);
@@ -582,23 +602,16 @@ standard_endpoint!(
             OMNI_CONTENTS,
         ),
         settings(&[
-            Field::optional("multi_shot", Ty::Bool, "false"),
+            MULTI_SHOT,
             Field::optional("audio", Ty::Enum(&["native", "original", "off"]), r#""native""#),
             Field::optional("resolution", Ty::Enum(RESOLUTIONS_4K), r#""1080p""#),
-            Field::optional("aspect_ratio", Ty::Enum(ASPECT_RATIOS), r#""9:16""#),
+            ASPECT_RATIO,
             Field::optional("duration", DURATIONS_3_15, "10"),
             SEED,
         ], r#"{"resolution": "1080p", "duration": 5, "audio": "native", "multi_shot": false}"#),
         OPTIONS,
     ],
-    rules: &[
-        ELEMENTS_EXIST,
-        IDS_UNIQUE,
-        LAST_NEEDS_FIRST,
-        ONE_REFERENCE_VIDEO,
-        BASE_VIDEO_ALONE,
-        REFERENCE_COUNTS,
-        ORIGINAL_AUDIO,
+    rules: omni_rules![
         standard_rule!(
             "feature_video.audio",
             "audio",
@@ -648,21 +661,14 @@ standard_endpoint!(
         ),
         settings(&[
             Field::optional("audio", Ty::Enum(&["original", "off"]), r#""off""#),
-            Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),
-            Field::optional("aspect_ratio", Ty::Enum(ASPECT_RATIOS), r#""9:16""#),
+            RESOLUTION_HD,
+            ASPECT_RATIO,
             Field::optional("duration", Ty::Int { min: 3, max: 10 }, "5"),
             SEED,
         ], r#"{"resolution": "1080p", "duration": 3, "audio": "off"}"#),
         OPTIONS,
     ],
-    rules: &[
-        ELEMENTS_EXIST,
-        IDS_UNIQUE,
-        LAST_NEEDS_FIRST,
-        ONE_REFERENCE_VIDEO,
-        BASE_VIDEO_ALONE,
-        REFERENCE_COUNTS,
-        ORIGINAL_AUDIO,
+    rules: omni_rules![
         standard_rule!(
             "last_frame.alone",
             "last_frame",
@@ -699,8 +705,8 @@ standard_endpoint!(
         Field::required("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
         settings(&[
             Field::optional("audio", Ty::Enum(&["native", "off"]), r#""off""#),
-            Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),
-            Field::optional("aspect_ratio", Ty::Enum(ASPECT_RATIOS), r#""9:16""#),
+            RESOLUTION_HD,
+            ASPECT_RATIO,
             Field::optional("duration", DURATIONS_5_10, "10"),
             SEED,
         ], r#"{"resolution": "1080p", "aspect_ratio": "9:16", "duration": 10}"#),
@@ -725,7 +731,7 @@ standard_endpoint!(
             .within(r#"{"settings": {"resolution": "1080p"}}"#),
         settings(&[
             Field::optional("audio", Ty::Enum(&["native", "off"]), r#""off""#),
-            Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),
+            RESOLUTION_HD,
             Field::optional("duration", DURATIONS_5_10, "10"),
             SEED,
         ], r#"{"audio": "native", "resolution": "1080p", "duration": 5}"#),
@@ -772,8 +778,8 @@ standard_endpoint!(
     fields: &[
         Field::required("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
         settings(&[
-            Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),
-            Field::optional("aspect_ratio", Ty::Enum(ASPECT_RATIOS), r#""9:16""#),
+            RESOLUTION_HD,
+            ASPECT_RATIO,
             Field::optional("duration", DURATIONS_5_10, "10"),
             SEED,
         ], r#"{"resolution": "1080p", "aspect_ratio": "9:16", "duration": 10}"#),
@@ -790,7 +796,7 @@ standard_endpoint!(
         Field::required("contents", Ty::Items(&[prompt_item(PROMPT_2500, 0), FIRST_FRAME, LAST_FRAME]), I2V_FRAMES)
             .within(r#"{"settings": {"resolution": "1080p"}}"#),
         settings(&[
-            Field::optional("resolution", Ty::Enum(RESOLUTIONS_HD), r#""1080p""#),
+            RESOLUTION_HD,
             Field::optional("duration", DURATIONS_5_10, "10"),
             SEED,
         ], r#"{"resolution": "1080p", "duration": 5}"#),
