@@ -112,13 +112,19 @@ export class Kling {
   }
 
   /** Polls until the task ends. `beforePoll` replaces the real wait (tests move a simulated clock). */
-  async wait(id, { pollMs = 5000, timeoutMs = 1_800_000, beforePoll } = {}) {
+  wait(id, options = {}) {
+    return this.poll(id, () => this.getText2Video(id), (task) => task.task_status, "succeed", options);
+  }
+
+  /** Fetches until `statusOf(task)` is `done` (returned) or `failed` (thrown). */
+  async poll(id, fetch, statusOf, done, { pollMs = 5000, timeoutMs = 1_800_000, beforePoll } = {}) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const task = await this.getText2Video(id);
-      if (task.task_status === "succeed") return task;
-      if (task.task_status === "failed") throw new TaskFailed(task);
-      if (Date.now() > deadline) throw new Error(`task ${id} still ${task.task_status}`);
+      const task = await fetch();
+      const status = statusOf(task);
+      if (status === done) return task;
+      if (status === "failed") throw new TaskFailed(task);
+      if (Date.now() > deadline) throw new Error(`task ${id} still ${status}`);
       await (beforePoll ? beforePoll() : this.sleep(pollMs));
     }
   }
@@ -176,15 +182,8 @@ export class KlingApiKey extends Kling {
   }
 
   /** Polls `GET /tasks?task_ids=` until the task ends; `beforePoll` replaces the real wait, as in `wait`. */
-  async waitTask(taskId, { pollMs = 5000, timeoutMs = 1_800_000, beforePoll } = {}) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const task = await this.getTask({ taskId });
-      if (task.status === "succeeded") return task;
-      if (task.status === "failed") throw new TaskFailed(task);
-      if (Date.now() > deadline) throw new Error(`task ${taskId} still ${task.status}`);
-      await (beforePoll ? beforePoll() : this.sleep(pollMs));
-    }
+  waitTask(taskId, options = {}) {
+    return this.poll(taskId, () => this.getTask({ taskId }), (task) => task.status, "succeeded", options);
   }
 
   /**

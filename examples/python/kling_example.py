@@ -127,15 +127,20 @@ class Kling:
     def wait(self, task_id, poll_interval=5.0, timeout=1800.0, before_poll=None):
         """Polls until the task ends; returns it when it succeeded, raises TaskFailed otherwise.
         `before_poll` replaces the real wait between polls (tests use it to move a simulated clock)."""
+        return self._poll(task_id, lambda: self.get_text2video(task_id), "task_status", "succeed",
+                          poll_interval, timeout, before_poll)
+
+    def _poll(self, task_id, fetch, status_key, done, poll_interval, timeout, before_poll):
+        """Fetches until `task[status_key]` is `done` (returned) or "failed" (raised)."""
         deadline = time.monotonic() + timeout
         while True:
-            task = self.get_text2video(task_id)
-            if task["task_status"] == "succeed":
+            task = fetch()
+            if task[status_key] == done:
                 return task
-            if task["task_status"] == "failed":
+            if task[status_key] == "failed":
                 raise TaskFailed(task)
             if time.monotonic() > deadline:
-                raise TimeoutError(f"task {task_id} still {task['task_status']} after {timeout} s")
+                raise TimeoutError(f"task {task_id} still {task[status_key]} after {timeout} s")
             (before_poll or (lambda: self.sleep(poll_interval)))()
 
     def account_costs(self, start_ms=0, end_ms=4102444800000):
@@ -198,16 +203,8 @@ class KlingApiKey(Kling):
     def wait_task(self, task_id, poll_interval=5.0, timeout=1800.0, before_poll=None):
         """Polls `GET /tasks?task_ids=` until the task ends; returns it when it succeeded, raises
         TaskFailed otherwise. `before_poll` replaces the real wait, as in `wait`."""
-        deadline = time.monotonic() + timeout
-        while True:
-            task = self.get_task(task_id)
-            if task["status"] == "succeeded":
-                return task
-            if task["status"] == "failed":
-                raise TaskFailed(task)
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"task {task_id} still {task['status']} after {timeout} s")
-            (before_poll or (lambda: self.sleep(poll_interval)))()
+        return self._poll(task_id, lambda: self.get_task(task_id), "status", "succeeded",
+                          poll_interval, timeout, before_poll)
 
     def list_tasks(self, limit=100, cursor=None, **filters):
         """One page, newest first: {result, count, next_cursor, has_more}; the last page has no
