@@ -817,6 +817,24 @@ standard_endpoint!(
 pub const TASKS_LIMIT: (usize, usize, usize) = (1, 500, 100);
 /// The window `POST /tasks` lists without `start_time`: the 30 days before `end_time`.
 pub const TASKS_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
+/// The `product_type` a task of this resource pack has in `/tasks` (the filter's values).
+pub fn product_type(pack: PackType) -> &'static str {
+    match pack {
+        PackType::Video => "video",
+        PackType::Image => "image",
+        PackType::VirtualTryOn => "try_on",
+    }
+}
+
+/// The `package_type` of a billing entry for a task of this resource pack (try-on draws
+/// on the image pack).
+pub fn billing_package(pack: PackType) -> &'static str {
+    match pack {
+        PackType::Video => "video",
+        PackType::Image | PackType::VirtualTryOn => "image",
+    }
+}
+
 /// The keys `POST /tasks` filters on, with the values each takes.
 pub const TASK_FILTERS: &[(&str, &[&str])] =
     &[("status", &["submitted", "processing", "succeeded", "failed"]), ("product_type", &["video", "image", "try_on"])];

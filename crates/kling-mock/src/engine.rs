@@ -505,7 +505,9 @@ impl Engine {
             .filter(|t| (query.start_ms..=query.end_ms).contains(&t.created_at))
             .filter(|t| query.after.is_none_or(|after| (t.created_at, t.id) < after))
             .filter(|t| query.statuses.as_ref().is_none_or(|s| s.contains(&Status::of(t.status))))
-            .filter(|t| query.product_types.as_ref().is_none_or(|p| p.contains(&product_type(t.pack))))
+            .filter(|t| {
+                query.product_types.as_ref().is_none_or(|p| p.contains(&kling_api::standard::product_type(t.pack)))
+            })
             .map(|t| (t.created_at, t.id))
             .collect();
         matching.sort_unstable_by(|a, b| b.cmp(a));
@@ -829,15 +831,6 @@ pub struct TasksQuery {
     pub product_types: Option<Vec<&'static str>>,
     /// Whether tasks created on the legacy surface are listed.
     pub include_legacy: bool,
-}
-
-/// The product type `/tasks` filters on.
-pub fn product_type(pack: PackType) -> &'static str {
-    match pack {
-        PackType::Video => "video",
-        PackType::Image => "image",
-        PackType::VirtualTryOn => "try_on",
-    }
 }
 
 /// Where the next page of `POST /tasks` starts: the window of the first request (a

@@ -390,6 +390,7 @@ impl ServeArgs {
                 lenient_model_support: self.lenient_model_support,
                 seed_fields: false,
                 strict_catalogues: self.strict_catalogues,
+                // The served day is added per request from `api_day` (one source of truth).
                 day: None,
             },
             public_url: self.public_url,

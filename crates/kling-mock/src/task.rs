@@ -265,10 +265,7 @@ impl TaskRecord {
                 })
             }));
         }
-        let package_type = match self.pack {
-            PackType::Video => "video",
-            PackType::Image | PackType::VirtualTryOn => "image",
-        };
+        let package_type = kling_api::standard::billing_package(self.pack);
         let billing = match self.status {
             TaskStatus::Succeed | TaskStatus::Failed => vec![Billing {
                 charge_type: "unit".to_owned(),
