@@ -843,6 +843,10 @@ pub const TASK_FILTERS: &[(&str, &[&str])] =
 pub const TASK_IDS_MAX: usize = 20;
 /// `GET /tasks` without ids (KR, recorded).
 pub const TASK_IDS_REQUIRED: &str = "task_ids or external_task_ids is required";
+/// `GET /tasks` with both kinds of id ("cannot use them simultaneously"; the wording is ours).
+pub const TASK_IDS_BOTH: &str = "task_ids and external_task_ids cannot be used at the same time";
+/// `POST /tasks` with `end_time` before `start_time` (the wording is ours).
+pub const TASKS_WINDOW_BACKWARDS: &str = "end_time must be later than start_time";
 /// What the new-standard paths answer to anything but a known API key (AS-SPEC, VF:
 /// recorded for AK/SK tokens; AS-CHK: the same text for a garbage key).
 pub const AKSK_REJECTED: &str = "Authentication error. The current API does not support AK/SK; please go to the console (https://kling.ai/dev/api-key) to create API key.";

@@ -75,7 +75,7 @@ pub(super) async fn by_ids(ctx: Ctx, query: Result<Query<IdsQuery>, QueryRejecti
         let given = |v: &Option<String>| v.as_deref().filter(|s| !s.trim().is_empty()).map(str::to_owned);
         let (list, external) = match (given(&query.task_ids), given(&query.external_task_ids)) {
             (Some(_), Some(_)) => {
-                return Err(invalid("task_ids and external_task_ids cannot be used at the same time"));
+                return Err(invalid(standard::TASK_IDS_BOTH));
             }
             (Some(ids), None) => (ids, false),
             (None, Some(ids)) => (ids, true),
@@ -184,7 +184,7 @@ fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQ
             let end_ms = millis("end_time")?.unwrap_or(now_ms);
             let start_ms = millis("start_time")?.unwrap_or(end_ms.saturating_sub(TASKS_WINDOW_MS));
             if end_ms < start_ms {
-                return Err(invalid("end_time must be later than start_time"));
+                return Err(invalid(standard::TASKS_WINDOW_BACKWARDS));
             }
             (start_ms, end_ms, None)
         }
