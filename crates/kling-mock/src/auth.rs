@@ -7,7 +7,8 @@
 //! so a key may look like anything); otherwise it is read as a token. The new-standard
 //! paths take API keys only: anything else there gets 401 / 1002 with the recorded AK/SK
 //! text. On the legacy surface a value that is not JWT-shaped (three dot-separated parts)
-//! gets the recorded `api key not found`.
+//! gets the recorded `api key not found`. On a served day before API keys existed
+//! (`--api-version`, `history::Feature::ApiKeys`) a bearer value is a token or invalid.
 //!
 //! | situation | code |
 //! |---|---|
