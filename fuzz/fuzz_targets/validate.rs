@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
         lenient_model_support: pick & 0x40 != 0,
         seed_fields: pick & 0x20 != 0,
         strict_catalogues: pick & 0x10 != 0,
-        day: (pick & 0x08 != 0).then(kling_api::history::Day::latest),
+        day: match pick & 0x08 {
+            0 => kling_api::history::CHANGES.last().map_or_else(kling_api::history::Day::latest, kling_api::history::Day::before),
+            _ => kling_api::history::Day::latest(),
+        },
     };
     if let Err(violation) = validate(spec, &value, &options) {
         assert!(!violation.message.is_empty(), "a violation explains itself");

@@ -1,6 +1,7 @@
 //! The API's history over HTTP: for every dated entry that adds or retires an endpoint, a
-//! route or a behaviour, an emulator serving the day before answers one way and one serving
-//! its day the other, derived from the table alone; and the served day is reported.
+//! route, a value or a behaviour, or changes a default, an emulator serving the day before
+//! answers one way and one serving its day the other, derived from the table alone; and the
+//! served day is reported.
 
 use kling_api::ENDPOINTS;
 use kling_api::dialect::HINT_HEADER;
@@ -33,8 +34,19 @@ fn base(spec: &kling_api::EndpointSpec) -> Value {
     body
 }
 
+/// The base body of `spec` with the merge patch `example` applied, its ids made by `app`.
+async fn patched(app: &TestApp, spec: &kling_api::EndpointSpec, example: &str) -> Value {
+    let mut body = base(spec);
+    let patch = serde_json::from_str(example).unwrap_or(Value::Null);
+    kling_api::rules::merge_patch(&mut body, &patch);
+    if !kling_api::prerequisites::fill(&mut body.clone(), &Default::default()).is_empty() {
+        app.sources().await.fill(&mut body);
+    }
+    body
+}
+
 #[tokio::test]
-async fn every_endpoint_and_route_entry_answers_differently_the_day_before_and_on_its_day() {
+async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
     let mut checked = 0;
     for change in CHANGES.iter().filter(|c| c.effect != Effect::Recorded) {
         let (before, on) = (serving(day_before(change.date)).await, serving(change.date).await);
@@ -86,9 +98,7 @@ async fn every_endpoint_and_route_entry_answers_differently_the_day_before_and_o
             Effect::Values(added) => {
                 for added in added {
                     let spec = kling_api::endpoints::spec(added.endpoint);
-                    let mut body = base(spec);
-                    let patch = serde_json::from_str(added.example).unwrap_or(Value::Null);
-                    kling_api::rules::merge_patch(&mut body, &patch);
+                    let body = patched(&on, spec, added.example).await;
                     let what = format!("{} {}={}", spec.path, added.field, added.value);
                     let refused = before.post(spec.path, &body).await;
                     assert!(refused.assert_error(400, 1201).starts_with(added.field), "{what} the day before {when}");
@@ -97,10 +107,39 @@ async fn every_endpoint_and_route_entry_answers_differently_the_day_before_and_o
                     checked += 1;
                 }
             }
+            Effect::Withdraws(gone) => {
+                for gone in gone {
+                    let spec = kling_api::endpoints::spec(gone.endpoint);
+                    let body = patched(&before, spec, gone.example).await;
+                    let what = format!("{} {}={}", spec.path, gone.field, gone.value);
+                    assert_eq!(before.post(spec.path, &body).await.assert_ok()["task_status"], "submitted", "{what}");
+                    let refused = on.post(spec.path, &body).await;
+                    let message = refused.assert_error(400, 1201).to_owned();
+                    assert_eq!(message, kling_api::history::discontinued(gone.field, gone.value), "{what} on {when}");
+                    let hint = refused.headers.get(HINT_HEADER).and_then(|h| h.to_str().ok()).unwrap_or_default();
+                    assert!(
+                        hint.starts_with(&format!("{} retired {}", gone.value, format_day(change.date))),
+                        "{hint:?}"
+                    );
+                    checked += 1;
+                }
+            }
+            Effect::Defaults(defaults) => {
+                for default in defaults {
+                    let spec = kling_api::endpoints::spec(default.endpoint);
+                    for (app, model) in [(&before, default.before), (&on, default.after)] {
+                        let made = app.post(spec.path, &base(spec)).await.assert_ok()["task_id"].clone();
+                        let id = made.as_str().unwrap_or_default();
+                        let detail = app.admin(reqwest::Method::GET, &format!("/tasks/{id}"), None).await;
+                        assert_eq!(detail.json["model"], model, "{} default around {when}", spec.path);
+                    }
+                    checked += 1;
+                }
+            }
             Effect::Recorded => {}
         }
     }
-    assert!(checked >= 40, "only {checked} endpoints and routes checked");
+    assert!(checked >= 60, "only {checked} dated effects checked");
 }
 
 /// A store made the day before a retirement, served on its day: the old task still

@@ -231,8 +231,14 @@ impl EndpointSpec {
         self.models.contains(&model)
     }
 
-    /// A rule view of `body` with the model, mode and duration resolved.
+    /// A rule view of `body` with the model, mode and duration resolved, as today's API
+    /// reads it.
     pub fn view<'a>(&self, body: &'a Map<String, Value>, coercion: Coercion) -> Req<'a> {
+        self.view_on(body, coercion, crate::history::Day::latest())
+    }
+
+    /// [`EndpointSpec::view`] on `day`, whose default model an omitted `model_name` takes.
+    pub fn view_on<'a>(&self, body: &'a Map<String, Value>, coercion: Coercion, day: crate::history::Day) -> Req<'a> {
         if let Some(standard) = self.standard {
             // The model is the path's; the mode is the resolution.
             let mut req = Req::new(body, coercion, standard.model, None, Cow::Borrowed(standard.default_resolution), 5);
@@ -245,7 +251,7 @@ impl EndpointSpec {
             .as_deref()
             .filter(|m| !m.is_empty())
             .and_then(|m| self.models.iter().copied().find(|known| *known == m))
-            .unwrap_or(self.default_model);
+            .unwrap_or_else(|| day.default_model(self));
         // Effects carry mode and duration inside `input`.
         let field = |key: &str| body.get(key).or_else(|| body.get("input").and_then(|i| i.get(key)));
         let mode = field("mode")

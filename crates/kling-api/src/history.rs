@@ -78,6 +78,11 @@ pub enum Effect {
     Introduces(Feature),
     /// Values fields take from the date (unknown values before: an enum value, a model).
     Values(&'static [Added]),
+    /// Values fields no longer take from the date: a request naming one is refused as
+    /// discontinued ([`discontinued`]); the example is valid the day before.
+    Withdraws(&'static [Added]),
+    /// What an omitted `model_name` means from the date.
+    Defaults(&'static [DefaultModel]),
     /// The change is recorded, and the emulator serves today's side of it on every day:
     /// the tables do not model this kind of change yet.
     Recorded,
@@ -100,6 +105,24 @@ pub struct Added {
 /// `Added` for the model-name field, whose example is the model alone.
 const fn model(endpoint: EndpointId, name: &'static str, example: &'static str) -> Added {
     Added { endpoint, field: "model_name", value: name, example }
+}
+
+/// `Added` for the model-name field with the model as the whole example.
+macro_rules! models {
+    ($endpoint:expr; $($name:literal),+) => {
+        &[$(model($endpoint, $name, concat!("{\"model_name\": \"", $name, "\"}"))),+]
+    };
+}
+
+/// The model an endpoint uses for an omitted `model_name`, changed by an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DefaultModel {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The default until the day before the entry.
+    pub before: &'static str,
+    /// The default from the entry's date.
+    pub after: &'static str,
 }
 
 /// Behaviours of the whole API that a day has or lacks.
@@ -201,6 +224,8 @@ struct Index {
     endpoints: Vec<(EndpointId, Option<&'static Change>, Option<&'static Change>)>,
     routes: Vec<(&'static str, &'static Change)>,
     values: Vec<(&'static Added, &'static Change)>,
+    withdrawn: Vec<(&'static Added, &'static Change)>,
+    defaults: Vec<(&'static DefaultModel, &'static Change)>,
     features: Vec<(Feature, &'static Change)>,
 }
 
@@ -224,6 +249,8 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         endpoints: Vec::new(),
         routes: Vec::new(),
         values: Vec::new(),
+        withdrawn: Vec::new(),
+        defaults: Vec::new(),
         features: Vec::new(),
     };
     for change in CHANGES {
@@ -232,6 +259,8 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
             Effect::Retires(ids) => ids.iter().for_each(|id| index.endpoint(*id).2 = Some(change)),
             Effect::Routes(paths) => index.routes.extend(paths.iter().map(|p| (*p, change))),
             Effect::Values(added) => index.values.extend(added.iter().map(|a| (a, change))),
+            Effect::Withdraws(gone) => index.withdrawn.extend(gone.iter().map(|a| (a, change))),
+            Effect::Defaults(defaults) => index.defaults.extend(defaults.iter().map(|d| (d, change))),
             Effect::Introduces(feature) => index.features.push((feature, change)),
             Effect::Recorded => {}
         }
@@ -282,10 +311,78 @@ impl Day {
     /// Whether `field` of endpoint `id` takes `value` on this day (values no entry dates
     /// are always taken).
     pub fn value(self, id: EndpointId, field: &str, value: &str) -> Offered {
-        let added = INDEX.values.iter().find(|(a, _)| a.endpoint == id && a.field == field && a.value == value);
-        self.since(added.map(|(_, change)| *change))
+        let names = |a: &&(&Added, &Change)| a.0.endpoint == id && a.0.field == field && a.0.value == value;
+        let added = INDEX.values.iter().find(names).map(|(_, change)| *change);
+        let retired = INDEX.withdrawn.iter().find(names).map(|(_, change)| *change).filter(|c| c.date <= self.date);
+        match (self.since(added), retired) {
+            (Offered::Yes, Some(change)) => Offered::Retired(change),
+            (offered, _) => offered,
+        }
     }
 
+    /// What an omitted `model_name` of `spec` means on this day: the `before` of the first
+    /// default change still to come, else the table's (today's) default.
+    pub fn default_model(self, spec: &crate::EndpointSpec) -> &'static str {
+        INDEX
+            .defaults
+            .iter()
+            .filter(|(d, change)| d.endpoint == spec.id && change.date > self.date)
+            .min_by_key(|(_, change)| change.date)
+            .map_or(spec.default_model, |(d, _)| d.before)
+    }
+
+    /// The models of `spec` offered on this day, in table order.
+    pub fn models(self, spec: &crate::EndpointSpec) -> impl Iterator<Item = &'static str> + use<> {
+        let id = spec.id;
+        spec.models.iter().copied().filter(move |m| self.value(id, "model_name", m) == Offered::Yes)
+    }
+
+    /// The day before `change`'s, the last one that did not have it (never before the first
+    /// day served).
+    pub fn before(change: &Change) -> Day {
+        Day { date: change.date.previous_day().filter(|d| *d >= EARLIEST).unwrap_or(EARLIEST) }
+    }
+
+    /// The hint for a value this day refuses because of `change`: what changed, when, and
+    /// what the field takes instead.
+    pub fn hint(self, spec: &crate::EndpointSpec, field: &str, value: &str, change: &Change) -> String {
+        let (what, when) = if change.date <= self.date {
+            ("retired", format_day(change.date))
+        } else {
+            ("added", format_day(change.date))
+        };
+        let mut hint = format!("{value} {what} {when}");
+        if field == "model_name" {
+            let current: Vec<&str> = self.models(spec).collect();
+            if let Some((last, rest)) = current.split_last() {
+                let list = if rest.is_empty() { (*last).to_owned() } else { format!("{} and {last}", rest.join(", ")) };
+                let verb = if rest.is_empty() { "is" } else { "are" };
+                hint.push_str(&format!("; {list} {verb} current"));
+            }
+        }
+        if change.date > self.date {
+            hint.push_str(&format!("; the API of {} is served", format_day(self.date)));
+        }
+        hint
+    }
+}
+
+impl Default for Day {
+    /// Today's API.
+    fn default() -> Day {
+        Day::latest()
+    }
+}
+
+/// The answer to a create naming a discontinued value (recorded for `model_name`: AS-SPEC
+/// 2026-09-20, `The model 'kling-v1' has been discontinued and is no longer available.`;
+/// the wording for other fields follows it, FIDELITY.md).
+pub fn discontinued(field: &str, value: &str) -> String {
+    let noun = if field == "model_name" || field.ends_with(".model_name") { "model" } else { field };
+    format!("The {noun} '{value}' has been discontinued and is no longer available.")
+}
+
+impl Day {
     /// Whether this day's API has `feature`.
     pub fn has(self, feature: Feature) -> bool {
         let added = INDEX.features.iter().find(|(f, _)| *f == feature);
@@ -309,6 +406,43 @@ pub fn between(since: Option<Date>, until: Option<Date>) -> impl Iterator<Item =
     CHANGES.iter().filter(move |c| since.is_none_or(|s| c.date >= s) && until.is_none_or(|u| c.date <= u))
 }
 
+/// The entries dated after the earlier of `a` and `b` up to the later one that can explain
+/// a difference in a request to `endpoint` (or, for a route outside the catalogue, `path`)
+/// with `body`: they add or retire the endpoint or route, date a value of a field the body
+/// sets, or
+/// change the default of a model the body omits; unmodelled entries whose subject names
+/// the endpoint count too.
+pub fn explaining(
+    a: Date,
+    b: Date,
+    endpoint: Option<EndpointId>,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> Vec<&'static Change> {
+    let (from, to) = if a <= b { (a, b) } else { (b, a) };
+    let spec = endpoint.map(crate::endpoints::spec);
+    // A field whose values changed answers differently for any value it is sent with
+    // (an unknown one is answered with the list of the day's values).
+    let uses = |added: &Added| {
+        Some(added.endpoint) == endpoint
+            && body.is_none_or(|body| added.field.split('.').try_fold(body, |v, key| v.get(key)).is_some())
+    };
+    let omits_model =
+        || body.is_none_or(|b| b.get("model_name").and_then(serde_json::Value::as_str).is_none_or(str::is_empty));
+    CHANGES
+        .iter()
+        .filter(|c| c.date > from && c.date <= to)
+        .filter(|c| match c.effect {
+            Effect::Endpoints(ids) | Effect::Retires(ids) => endpoint.is_some_and(|e| ids.contains(&e)),
+            Effect::Routes(paths) => paths.iter().any(|p| path == *p || path.starts_with(&format!("{p}?"))),
+            Effect::Values(added) | Effect::Withdraws(added) => added.iter().any(uses),
+            Effect::Defaults(defaults) => defaults.iter().any(|d| Some(d.endpoint) == endpoint) && omits_model(),
+            Effect::Introduces(_) => false,
+            Effect::Recorded => spec.is_some_and(|s| c.subject.contains(s.path)),
+        })
+        .collect()
+}
+
 /// The answer of a create on a retired endpoint (PROBE 2026-09-28, recorded).
 pub const ENDPOINT_RETIRED: &str = "This API is no longer available";
 
@@ -326,7 +460,7 @@ macro_rules! changes {
     };
 }
 
-use Effect::{Endpoints, Introduces, Recorded, Retires, Routes, Values};
+use Effect::{Defaults, Endpoints, Introduces, Recorded, Retires, Routes, Values, Withdraws};
 use EndpointId as E;
 
 /// Every dated change, oldest first.
@@ -365,7 +499,7 @@ pub const CHANGES: &[Change] = changes![
         "image2video kling-v1-5 (pro only, no end frame)",
         "Kling 1.5 on image-to-video",
         "UPD 11/15/2024",
-        Recorded
+        Values(&[model(E::Image2Video, "kling-v1-5", r#"{"model_name": "kling-v1-5", "mode": "pro"}"#)])
     ),
     (
         2024 - 11 - 15,
@@ -420,7 +554,10 @@ pub const CHANGES: &[Change] = changes![
         "kling-v1-6: text2video std, image2video std and pro",
         "Kling 1.6",
         "UPD 01/07/2025",
-        Recorded
+        Values(&[
+            model(E::Text2Video, "kling-v1-6", r#"{"model_name": "kling-v1-6"}"#),
+            model(E::Image2Video, "kling-v1-6", r#"{"model_name": "kling-v1-6"}"#)
+        ])
     ),
     (
         2025 - 01 - 07,
@@ -457,7 +594,7 @@ pub const CHANGES: &[Change] = changes![
         "image generations kling-v1-5; aspect_ratio 21:9",
         "Image generation 1.5",
         "UPD 03/12/2025",
-        Recorded
+        Values(models!(E::ImageGenerations; "kling-v1-5"))
     ),
     (2025 - 03 - 18, SceneAdded, High, "fuzzyfuzzy", "Effect scene", "UPD 03/18/2025", Recorded),
     (
@@ -495,7 +632,7 @@ pub const CHANGES: &[Change] = changes![
         "image generations kling-v2",
         "Image generation V2 (text to image)",
         "UPD 05/13/2025",
-        Recorded
+        Values(models!(E::ImageGenerations; "kling-v2"))
     ),
     (
         2025 - 05 - 13,
@@ -504,7 +641,10 @@ pub const CHANGES: &[Change] = changes![
         "kling-v2-master text2video, image2video (no mode)",
         "Kling 2.0 Master",
         "UPD 05/13/2025",
-        Recorded
+        Values(&[
+            model(E::Text2Video, "kling-v2-master", r#"{"model_name": "kling-v2-master"}"#),
+            model(E::Image2Video, "kling-v2-master", r#"{"model_name": "kling-v2-master"}"#)
+        ])
     ),
     (
         2025 - 06 - 19,
@@ -513,7 +653,11 @@ pub const CHANGES: &[Change] = changes![
         "kling-v2-1 image2video std/pro; kling-v2-1-master text2video, image2video",
         "Kling 2.1",
         "UPD 06/19/2025",
-        Recorded
+        Values(&[
+            model(E::Image2Video, "kling-v2-1", r#"{"model_name": "kling-v2-1"}"#),
+            model(E::Text2Video, "kling-v2-1-master", r#"{"model_name": "kling-v2-1-master"}"#),
+            model(E::Image2Video, "kling-v2-1-master", r#"{"model_name": "kling-v2-1-master"}"#),
+        ])
     ),
     (
         2025 - 06 - 30,
@@ -557,7 +701,7 @@ pub const CHANGES: &[Change] = changes![
         "image generations kling-v2-1 (image to image)",
         "Image generation 2.1",
         "UPD 07/30/2025",
-        Recorded
+        Values(models!(E::ImageGenerations; "kling-v2-1"))
     ),
     (
         2025 - 07 - 30,
@@ -602,7 +746,7 @@ pub const CHANGES: &[Change] = changes![
         "image generations kling-v2-new",
         "Image-to-image styles",
         "UPD 08/15/2025",
-        Recorded
+        Values(models!(E::ImageGenerations; "kling-v2-new"))
     ),
     (
         2025 - 08 - 19,
@@ -1345,7 +1489,37 @@ pub const CHANGES: &[Change] = changes![
         "video kling-v1, kling-v1-5, kling-v1-6, kling-v2-master, kling-v2-1, kling-v2-1-master",
         "2025 video models discontinued: \"The model 'kling-v1' has been discontinued and is no longer available.\"",
         "KR copy of the notice (REFERENCE-2026 §0.4); AS-SPEC live message 2026-09-20",
-        Recorded
+        Withdraws(&[
+            model(E::Text2Video, "kling-v1", r#"{"model_name": "kling-v1"}"#),
+            model(E::Text2Video, "kling-v1-6", r#"{"model_name": "kling-v1-6"}"#),
+            model(E::Text2Video, "kling-v2-master", r#"{"model_name": "kling-v2-master"}"#),
+            model(E::Text2Video, "kling-v2-1-master", r#"{"model_name": "kling-v2-1-master"}"#),
+            model(E::Image2Video, "kling-v1", r#"{"model_name": "kling-v1"}"#),
+            model(E::Image2Video, "kling-v1-5", r#"{"model_name": "kling-v1-5", "mode": "pro"}"#),
+            model(E::Image2Video, "kling-v1-6", r#"{"model_name": "kling-v1-6"}"#),
+            model(E::Image2Video, "kling-v2-master", r#"{"model_name": "kling-v2-master"}"#),
+            model(E::Image2Video, "kling-v2-1", r#"{"model_name": "kling-v2-1"}"#),
+            model(E::Image2Video, "kling-v2-1-master", r#"{"model_name": "kling-v2-1-master"}"#),
+            model(E::MultiElements, "kling-v1-6", r#"{"model_name": "kling-v1-6"}"#),
+            Added {
+                endpoint: E::Effects,
+                field: "input.model_name",
+                value: "kling-v1",
+                example: r#"{"input": {"model_name": "kling-v1"}}"#,
+            },
+            Added {
+                endpoint: E::Effects,
+                field: "input.model_name",
+                value: "kling-v1-5",
+                example: r#"{"input": {"model_name": "kling-v1-5"}}"#,
+            },
+            Added {
+                endpoint: E::Effects,
+                field: "input.model_name",
+                value: "kling-v1-6",
+                example: r#"{"input": {"model_name": "kling-v1-6"}}"#,
+            },
+        ])
     ),
     (
         2026 - 09 - 15,
@@ -1354,7 +1528,13 @@ pub const CHANGES: &[Change] = changes![
         "image kling-v1, kling-v1-5, kling-v2, kling-v2-new",
         "Older image models discontinued",
         "REFERENCE-2026 §b; the generations page lists kling-v2-1 and kling-v3 only",
-        Recorded
+        Withdraws(&[
+            model(E::ImageGenerations, "kling-v1", r#"{"model_name": "kling-v1"}"#),
+            model(E::ImageGenerations, "kling-v1-5", r#"{"model_name": "kling-v1-5"}"#),
+            model(E::ImageGenerations, "kling-v2", r#"{"model_name": "kling-v2"}"#),
+            model(E::ImageGenerations, "kling-v2-new", r#"{"model_name": "kling-v2-new"}"#),
+            model(E::MultiImage2Image, "kling-v2", r#"{"model_name": "kling-v2"}"#),
+        ])
     ),
     (
         2026 - 09 - 15,
@@ -1363,7 +1543,10 @@ pub const CHANGES: &[Change] = changes![
         "text2video, image2video omitted model_name: kling-v1 -> kling-v2-5-turbo",
         "What an omitted video model means now",
         "one client's claim (REFERENCE-2026 §b)",
-        Recorded
+        Defaults(&[
+            DefaultModel { endpoint: E::Text2Video, before: "kling-v1", after: "kling-v2-5-turbo" },
+            DefaultModel { endpoint: E::Image2Video, before: "kling-v1", after: "kling-v2-5-turbo" },
+        ])
     ),
     (
         2026 - 09 - 15,
@@ -1372,7 +1555,7 @@ pub const CHANGES: &[Change] = changes![
         "image generations omitted model_name: kling-v1 -> kling-v3",
         "The generations page's default (date chosen: kling-v1 could not stay the default)",
         "AS kling-image-2.1-generation.md",
-        Recorded
+        Defaults(&[DefaultModel { endpoint: E::ImageGenerations, before: "kling-v1", after: "kling-v3" }])
     ),
     (
         2026 - 09 - 15,
@@ -1382,6 +1565,15 @@ pub const CHANGES: &[Change] = changes![
         "Multi-image to video answers 400 / 1201 \"This API is no longer available\" (date chosen: its only model is retired that day)",
         "PROBE 2026-09-28 (answer recorded); callable on 2026-03-30 per a client's note",
         Retires(&[E::MultiImage2Video])
+    ),
+    (
+        2026 - 09 - 15,
+        EndpointRetired,
+        Low,
+        "POST /v1/videos/video-extend",
+        "Video extension answers 400 / 1201 \"This API is no longer available\" (inferred: it extends kling-v1.x videos only, all retired that day, and the 2026-09-20 page index has no video-extend page)",
+        "REFERENCE.md §3.6 (V1.0/V1.5/V1.6 videos only); AS docs/api/README.md (no page); no recorded call",
+        Retires(&[E::VideoExtend])
     ),
     (
         2026 - 09 - 15,
@@ -1436,5 +1628,54 @@ mod tests {
         assert!(Day::on(date!(2024 - 09 - 18)).is_err());
         assert_eq!(parse_day("2026-06-01").map(format_day), Ok("2026-06-01".to_owned()));
         assert!(parse_day("2026-13-01").is_err() && parse_day("yesterday").is_err());
+    }
+
+    #[test]
+    fn retired_models_are_refused_from_their_day_and_defaults_follow() {
+        let t2v = crate::endpoints::spec(EndpointId::Text2Video);
+        let eve = Day::on(date!(2026 - 09 - 14)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(eve.value(t2v.id, "model_name", "kling-v1"), Offered::Yes);
+        assert!(
+            matches!(Day::latest().value(t2v.id, "model_name", "kling-v1"), Offered::Retired(c) if c.kind == Kind::ModelRetired)
+        );
+        assert_eq!(eve.default_model(t2v), "kling-v1");
+        assert_eq!(Day::latest().default_model(t2v), "kling-v2-5-turbo");
+        let images = crate::endpoints::spec(EndpointId::ImageGenerations);
+        assert_eq!((eve.default_model(images), Day::latest().default_model(images)), ("kling-v1", "kling-v3"));
+        assert_eq!(Day::latest().models(t2v).collect::<Vec<_>>(), ["kling-v2-5-turbo", "kling-v2-6", "kling-v3"]);
+        let before_v16 = Day::on(date!(2025 - 01 - 06)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(before_v16.value(t2v.id, "model_name", "kling-v1-6"), Offered::NotYet(_)));
+        assert_eq!(
+            discontinued("model_name", "kling-v1"),
+            "The model 'kling-v1' has been discontinued and is no longer available."
+        );
+        let Offered::Retired(change) = Day::latest().value(t2v.id, "model_name", "kling-v1") else { unreachable!() };
+        assert_eq!(
+            Day::latest().hint(t2v, "model_name", "kling-v1", change),
+            "kling-v1 retired 2026-09-15; kling-v2-5-turbo, kling-v2-6 and kling-v3 are current"
+        );
+    }
+
+    #[test]
+    fn every_default_change_chains_to_the_tables_default() {
+        for spec in crate::ENDPOINTS {
+            let mut changes: Vec<(&DefaultModel, &Change)> =
+                INDEX.defaults.iter().copied().filter(|(d, _)| d.endpoint == spec.id).collect();
+            changes.sort_by_key(|(_, c)| c.date);
+            for pair in changes.windows(2) {
+                assert_eq!(pair[0].0.after, pair[1].0.before, "{}", spec.name);
+            }
+            if let Some((last, _)) = changes.last() {
+                assert_eq!(last.after, spec.default_model, "{}: the table holds today's default", spec.name);
+            }
+            for (default, change) in &changes {
+                // The default is never refused on a day it is the default.
+                for day in [Day::before(change), Day { date: change.date }] {
+                    let model = day.default_model(spec);
+                    assert_eq!(day.value(spec.id, "model_name", model), Offered::Yes, "{} {model}", spec.name);
+                }
+                assert!(spec.offers_model(default.before) && spec.offers_model(default.after), "{}", spec.name);
+            }
+        }
     }
 }

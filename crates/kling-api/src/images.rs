@@ -133,7 +133,7 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
     pack: PackType::Image,
     output: Output::Images,
     models: &["kling-v1", "kling-v1-5", "kling-v2", "kling-v2-new", "kling-v2-1", "kling-v3"],
-    default_model: "kling-v1",
+    default_model: "kling-v3",
     default_mode: "std",
     seed_fields: &[],
     standard: None,

@@ -122,8 +122,9 @@ pub const VIDEO_MODELS: &[VideoModel] = &[
     },
 ];
 
-/// The model used when `model_name` is absent or empty.
-pub const DEFAULT_VIDEO_MODEL: &str = "kling-v1";
+/// The model today's API uses when `model_name` is absent or empty (earlier days:
+/// [`crate::history::Day::default_model`]).
+pub const DEFAULT_VIDEO_MODEL: &str = "kling-v2-5-turbo";
 
 /// Looks a video model up by name.
 pub fn video_model(name: &str) -> Option<&'static VideoModel> {

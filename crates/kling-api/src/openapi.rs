@@ -52,7 +52,7 @@ pub fn document(server_url: &str) -> Value {
 
 /// The document of the API as it stood on `day`: the endpoints and routes it offered.
 pub fn document_for(day: Day, server_url: &str) -> Value {
-    let mut builder = Builder::new();
+    let mut builder = Builder::new(day);
     let mut paths = Map::new();
     for spec in day.offered() {
         builder.endpoint(spec, &mut paths);
@@ -120,15 +120,23 @@ struct Builder {
     envelopes: Vec<String>,
     /// Tag names in order of first use.
     tags: Vec<String>,
+    /// The day described: its models, values and defaults.
+    day: Day,
 }
 
 impl Builder {
-    fn new() -> Builder {
+    fn new(day: Day) -> Builder {
         let settings = SchemaSettings::draft2020_12().for_serialize().with(|s| {
             s.definitions_path = "/components/schemas".into();
             s.meta_schema = None;
         });
-        Builder { generator: settings.into_generator(), requests: Map::new(), envelopes: Vec::new(), tags: Vec::new() }
+        Builder {
+            generator: settings.into_generator(),
+            requests: Map::new(),
+            envelopes: Vec::new(),
+            tags: Vec::new(),
+            day,
+        }
     }
 
     /// A `$ref` to `T`'s schema, generated on first use.
@@ -162,7 +170,7 @@ impl Builder {
     fn endpoint(&mut self, spec: &EndpointSpec, paths: &mut Map<String, Value>) {
         let tag = self.tag(spec.path);
         let request = request_name(spec.id);
-        self.requests.insert(request.clone(), request_schema(spec));
+        self.requests.insert(request.clone(), request_schema(spec, self.day));
         let body = json!({
             "required": true,
             "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{request}")}, "example": example(spec.base)}},
@@ -544,9 +552,9 @@ fn page_parameter(name: &str, (min, max, default): (usize, usize, usize), what: 
 }
 
 /// The request body schema of one endpoint: its official fields and rules.
-fn request_schema(spec: &EndpointSpec) -> Value {
+fn request_schema(spec: &EndpointSpec, day: Day) -> Value {
     let fields: Vec<&Field> = spec.fields.iter().filter(|f| !f.seed_only).collect();
-    let mut schema = object_schema(spec, &fields, true);
+    let mut schema = object_schema(Dated { spec, day }, "", &fields, true);
     let rules: Vec<Value> = spec
         .rules
         .iter()
@@ -587,11 +595,20 @@ fn request_schema(spec: &EndpointSpec) -> Value {
     schema
 }
 
-fn object_schema(spec: &EndpointSpec, fields: &[&Field], top_level: bool) -> Value {
+/// An endpoint as it stood on one day.
+#[derive(Clone, Copy)]
+struct Dated<'a> {
+    spec: &'a EndpointSpec,
+    day: Day,
+}
+
+/// `prefix` is the dotted path of the object (empty at the top level).
+fn object_schema(dated: Dated<'_>, prefix: &str, fields: &[&Field], top_level: bool) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for field in fields {
-        let mut schema = field_schema(spec, field, &field.ty);
+        let path = if prefix.is_empty() { field.name.to_owned() } else { format!("{prefix}.{}", field.name) };
+        let mut schema = field_schema(dated, &path, field, &field.ty);
         if let Value::Object(map) = &mut schema {
             // Top-level required text must not be empty (the validator treats "" as absent).
             if top_level
@@ -622,21 +639,25 @@ fn object_schema(spec: &EndpointSpec, fields: &[&Field], top_level: bool) -> Val
     object
 }
 
-fn field_schema(spec: &EndpointSpec, field: &Field, ty: &Ty) -> Value {
+/// `path` is the field's dotted path, by which the day dates its values.
+fn field_schema(dated: Dated<'_>, path: &str, field: &Field, ty: &Ty) -> Value {
+    let Dated { spec, day } = dated;
     match ty {
         Ty::Text { max_chars } => json!({"type": "string", "maxLength": max_chars}),
         Ty::Str => json!({"type": "string"}),
         Ty::Enum(values) => {
-            let mut schema = json!({"type": "string", "enum": values});
-            if field.name == "mode" && values.contains(&spec.default_mode) {
+            let offered: Vec<&str> =
+                values.iter().copied().filter(|v| day.value(spec.id, path, v) == Offered::Yes).collect();
+            let mut schema = json!({"type": "string", "enum": offered});
+            if field.name == "mode" && offered.contains(&spec.default_mode) {
                 schema["default"] = json!(spec.default_mode);
             }
             schema
         }
         Ty::Model => json!({
             "type": "string",
-            "enum": spec.models,
-            "default": spec.default_model,
+            "enum": day.models(spec).collect::<Vec<_>>(),
+            "default": day.default_model(spec),
             "description": "Absent or empty means the default model.",
         }),
         Ty::Float { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
@@ -650,7 +671,7 @@ fn field_schema(spec: &EndpointSpec, field: &Field, ty: &Ty) -> Value {
                 .iter()
                 .map(|kind| {
                     let fields: Vec<&Field> = kind.fields.iter().collect();
-                    let mut object = object_schema(spec, &fields, false);
+                    let mut object = object_schema(dated, path, &fields, false);
                     object["properties"]["type"] = json!({"const": kind.tag});
                     let mut required = vec![json!("type")];
                     if let Some(Value::Array(listed)) = object.get("required") {
@@ -695,11 +716,11 @@ fn field_schema(spec: &EndpointSpec, field: &Field, ty: &Ty) -> Value {
         Ty::HttpUrl => json!({"type": "string", "format": "uri", "pattern": "^https?://"}),
         Ty::Object(fields) => {
             let fields: Vec<&Field> = fields.iter().filter(|f| !f.seed_only).collect();
-            object_schema(spec, &fields, false)
+            object_schema(dated, path, &fields, false)
         }
         Ty::Array { item, min, max } => json!({
             "type": "array",
-            "items": field_schema(spec, field, item),
+            "items": field_schema(dated, path, field, item),
             "minItems": min,
             "maxItems": max,
         }),
@@ -812,7 +833,7 @@ mod tests {
 
     #[test]
     fn every_endpoint_answered_at_once_has_its_own_answer_schema() {
-        let mut builder = Builder::new();
+        let mut builder = Builder::new(Day::latest());
         for spec in ENDPOINTS.iter().filter(|e| !e.output.is_queryable()) {
             assert!(builder.immediate_answer(spec.id).is_some(), "{} has no answer schema", spec.name);
         }
@@ -826,7 +847,14 @@ mod tests {
     fn field_tables_become_schemas() {
         let doc = doc();
         let t2v = &doc["components"]["schemas"]["Text2VideoRequest"];
-        assert_eq!(t2v["properties"]["model_name"]["default"], "kling-v1");
+        assert_eq!(t2v["properties"]["model_name"]["default"], "kling-v2-5-turbo");
+        let old = document_for(Day::before(&crate::history::CHANGES[crate::history::CHANGES.len() - 1]), "http://x");
+        assert_eq!(
+            old["components"]["schemas"]["Text2VideoRequest"]["properties"]["model_name"]["default"],
+            "kling-v1"
+        );
+        let models = &t2v["properties"]["model_name"]["enum"];
+        assert!(models.as_array().is_some_and(|m| !m.contains(&json!("kling-v1")) && m.contains(&json!("kling-v3"))));
         assert_eq!(t2v["properties"]["cfg_scale"]["type"], "number");
         assert_eq!(t2v["properties"]["duration"]["type"], "string");
         assert!(t2v["properties"]["prompt"]["maxLength"].is_u64());

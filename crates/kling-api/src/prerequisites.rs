@@ -25,7 +25,9 @@ pub struct Step {
 pub const STEPS: &[Step] = &[
     Step {
         path: "/v1/videos/text2video",
-        body: r#"{"prompt": "a source video", "model_name": "kling-v1", "duration": "5"}"#,
+        // The served day's default model: kling-v1 (whose videos video-extend takes) until
+        // its retirement.
+        body: r#"{"prompt": "a source video", "duration": "5"}"#,
         finish: true,
         picks: &[("$video_id", "/task_result/videos/0/id")],
     },

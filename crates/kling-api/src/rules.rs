@@ -54,9 +54,10 @@ pub struct ValidationOptions {
     /// When true, names outside the emulator's partial catalogues (effect scenes) are
     /// rejected; by default a well-formed unknown name is accepted (FIDELITY.md).
     pub strict_catalogues: bool,
-    /// The day whose API is validated: enum values introduced later are unknown on it.
-    /// `None` takes every value of the tables (today's).
-    pub day: Option<crate::history::Day>,
+    /// The day whose API is validated (today's by default): values introduced later are
+    /// unknown on it, values withdrawn by then are discontinued, and an omitted model is
+    /// that day's default.
+    pub day: crate::history::Day,
 }
 
 /// The type and bounds of one field.
@@ -204,6 +205,8 @@ enum Problem<'v> {
     TooLong(usize),
     NotAllowed(&'v [&'static str], &'v Value),
     UnknownModel(&'v Value),
+    /// A value the served day no longer takes, and the hint naming the change.
+    Discontinued(&'v str, String),
     Below(f64, &'v Value),
     Above(f64, &'v Value),
     Image(image::ImageError),
@@ -213,6 +216,10 @@ enum Problem<'v> {
 
 impl Problem<'_> {
     fn violation(self, style: Style, path: &str) -> Violation {
+        if let Problem::Discontinued(value, hint) = self {
+            let message = crate::history::discontinued(path, value);
+            return Violation { message, hint: Some(hint), ..Violation::parameter(path, "") };
+        }
         let message = match style {
             Style::Legacy => return Violation::parameter(path, self.legacy_detail()),
             Style::Standard => match self {
@@ -226,9 +233,10 @@ impl Problem<'_> {
                 | Problem::NotHttp(v) => format!("{path} value '{}' is invalid", echo(v)),
                 Problem::Image(e) => format!("{path} is invalid: {e}"),
                 Problem::Size(min, max) => format!("{path} must have between {min} and {max} items"),
+                Problem::Discontinued(..) => String::new(),
             },
         };
-        Violation { kind: ErrorKind::InvalidParameter, field: path.to_owned(), message, rule: None }
+        Violation { kind: ErrorKind::InvalidParameter, field: path.to_owned(), message, rule: None, hint: None }
     }
 
     fn legacy_detail(&self) -> String {
@@ -238,6 +246,7 @@ impl Problem<'_> {
             Problem::TooLong(max) => format!("length must be at most {max} characters"),
             Problem::NotAllowed(allowed, _) => format!("allowed values: {}", allowed.join(", ")),
             Problem::UnknownModel(_) => "model is not supported".to_owned(),
+            Problem::Discontinued(..) => String::new(),
             Problem::Below(min, _) => format!("must be greater than or equal to {min:?}"),
             Problem::Above(max, _) => format!("must be less than or equal to {max:?}"),
             Problem::Image(e) => e.to_string(),
@@ -345,6 +354,9 @@ pub struct Violation {
     pub message: String,
     /// Id of the cross-field rule that was broken (`None` for a field check).
     pub rule: Option<&'static str>,
+    /// What the emulator knows that the answer does not say (a dated change of the API),
+    /// for the `X-Kling-Mock-Hint` header.
+    pub hint: Option<String>,
 }
 
 impl Violation {
@@ -352,7 +364,7 @@ impl Violation {
     pub fn parameter(field: impl Into<String>, detail: impl std::fmt::Display) -> Violation {
         let field = field.into();
         let message = format!("{field}: {detail}");
-        Violation { kind: ErrorKind::InvalidParameter, field, message, rule: None }
+        Violation { kind: ErrorKind::InvalidParameter, field, message, rule: None, hint: None }
     }
 }
 
@@ -603,6 +615,7 @@ pub fn validate_with(
             field: String::new(),
             message: "request body must be a JSON object".to_owned(),
             rule: None,
+            hint: None,
         });
     };
     let style = spec.style();
@@ -619,7 +632,7 @@ pub fn validate_with(
             return Err(Problem::Required.violation(style, field.name));
         }
     }
-    let mut req = spec.view(map, options.coercion);
+    let mut req = spec.view_on(map, options.coercion, options.day);
     req.known = known;
     req.strict_catalogues = options.strict_catalogues;
     for rule in spec.rules {
@@ -637,6 +650,7 @@ pub fn validate_with(
                     field: rule.field.to_owned(),
                     message: detail,
                     rule: None,
+                    hint: None,
                 },
             };
             Violation { rule: Some(rule.id), ..violation }
@@ -730,7 +744,22 @@ struct Check<'s> {
     spec: &'s EndpointSpec,
     style: Style,
     coercion: Coercion,
-    day: Option<crate::history::Day>,
+    day: crate::history::Day,
+}
+
+impl Check<'_> {
+    /// `value` of the field at `path` judged by the served day: `Ok(false)` when it is not
+    /// offered yet (the caller answers as for an unknown value), an error when discontinued.
+    fn dated(&self, path: &str, value: &str) -> Result<bool, Violation> {
+        match self.day.value(self.spec.id, path, value) {
+            crate::history::Offered::Yes => Ok(true),
+            crate::history::Offered::NotYet(_) => Ok(false),
+            crate::history::Offered::Retired(change) => {
+                let hint = self.day.hint(self.spec, path, value, change);
+                Err(Problem::Discontinued(value, hint).violation(self.style, path))
+            }
+        }
+    }
 }
 
 impl Check<'_> {
@@ -750,19 +779,15 @@ impl Check<'_> {
             }
             Ty::Enum(allowed) => {
                 let text = as_text(value, coercion).ok_or_else(wrong_type)?;
-                let offered = |v: &str| {
-                    self.day.is_none_or(|day| day.value(self.spec.id, path, v) == crate::history::Offered::Yes)
-                };
-                if !allowed.contains(&text.as_ref()) || !offered(&text) {
+                let offered = |v: &str| self.day.value(self.spec.id, path, v) == crate::history::Offered::Yes;
+                if !allowed.contains(&text.as_ref()) || !self.dated(path, &text)? {
                     let known: Vec<&'static str> = allowed.iter().copied().filter(|v| offered(v)).collect();
                     return Err(fail(Problem::NotAllowed(&known, value)));
                 }
             }
             Ty::Model => {
                 let text = as_text(value, coercion).ok_or_else(wrong_type)?;
-                let offered = self.spec.offers_model(&text)
-                    && self.day.is_none_or(|day| day.value(self.spec.id, path, &text) == crate::history::Offered::Yes);
-                if !text.is_empty() && !offered {
+                if !text.is_empty() && !(self.spec.offers_model(&text) && self.dated(path, &text)?) {
                     return Err(fail(Problem::UnknownModel(value)));
                 }
             }
@@ -870,6 +895,7 @@ impl Check<'_> {
                             field: format!("{item_path}.{}", field.name),
                             message: format!("content item of type '{}' must have {what}", kind.tag),
                             rule: None,
+                            hint: None,
                         });
                     }
                     None => {}
@@ -884,7 +910,13 @@ impl Check<'_> {
             } else {
                 continue;
             };
-            return Err(Violation { kind: ErrorKind::InvalidParameter, field: path.to_owned(), message, rule: None });
+            return Err(Violation {
+                kind: ErrorKind::InvalidParameter,
+                field: path.to_owned(),
+                message,
+                rule: None,
+                hint: None,
+            });
         }
         Ok(())
     }
@@ -936,6 +968,35 @@ pub struct RuleCase {
     pub class: RuleClass,
     /// Only meaningful in the seed dialect.
     pub seed_only: bool,
+    /// The day the case is judged on: today's, or the last day that offered every dated
+    /// value its requests name (a rule about `kling-v1` is checked before its retirement).
+    pub day: crate::history::Day,
+}
+
+/// The last day offering every dated value that `patches` (merge patches onto `spec`'s
+/// base) name: today's, unless one of them was withdrawn.
+fn last_day_offering(spec: &EndpointSpec, patches: &[&Value]) -> crate::history::Day {
+    fn walk(spec: &EndpointSpec, path: &str, value: &Value, day: &mut crate::history::Day) {
+        match value {
+            Value::String(text) => {
+                if let crate::history::Offered::Retired(change) = day.value(spec.id, path, text) {
+                    *day = crate::history::Day::before(change);
+                }
+            }
+            Value::Object(map) => {
+                for (key, sub) in map {
+                    let sub_path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    walk(spec, &sub_path, sub, day);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut day = crate::history::Day::latest();
+    for patch in patches {
+        walk(spec, "", patch, &mut day);
+    }
+    day
 }
 
 /// Applies an RFC 7396 JSON merge patch.
@@ -981,11 +1042,13 @@ pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
         };
         let accept = with(example.clone());
         if field.required {
+            let reject = with(Value::Null);
             out.push(RuleCase {
                 id: format!("{}.required", field.name),
                 field: field.name.to_owned(),
+                day: last_day_offering(spec, &[&accept, &reject]),
                 accept: accept.clone(),
-                reject: with(Value::Null),
+                reject,
                 kind: ErrorKind::InvalidParameter,
                 class: RuleClass::Structural,
                 seed_only,
@@ -994,11 +1057,13 @@ pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
         let mut bad = Vec::new();
         bad_values(&field.ty, field.name, &example, &mut bad);
         for (id, path, value) in bad {
+            let reject = with(value);
             out.push(RuleCase {
                 id,
                 field: path,
+                day: last_day_offering(spec, &[&accept, &reject]),
                 accept: accept.clone(),
-                reject: with(value),
+                reject,
                 kind: ErrorKind::InvalidParameter,
                 class: RuleClass::Structural,
                 seed_only,
@@ -1006,11 +1071,13 @@ pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
         }
     }
     for rule in spec.rules {
+        let (accept, reject) = (parse(rule.accept), parse(rule.reject));
         out.push(RuleCase {
             id: rule.id.to_owned(),
             field: rule.field.to_owned(),
-            accept: parse(rule.accept),
-            reject: parse(rule.reject),
+            day: last_day_offering(spec, &[&accept, &reject]),
+            accept,
+            reject,
             kind: ErrorKind::InvalidParameter,
             class: rule.class,
             seed_only: rule.class == RuleClass::SeedDialect,

@@ -54,7 +54,7 @@ macro_rules! common_video_fields {
             Field::optional("model_name", Ty::Model, r#""kling-v1""#),
             $($own,)*
             Field::optional("negative_prompt", Ty::Text { max_chars: 2500 }, r#""blurry""#),
-            Field::optional("cfg_scale", Ty::Float { min: 0.0, max: 1.0 }, "0.5"),
+            Field::optional("cfg_scale", Ty::Float { min: 0.0, max: 1.0 }, "0.5").within(r#"{"model_name": "kling-v3"}"#),
             Field::optional("mode", Ty::Enum(&["std", "pro", "4k"]), r#""std""#),
             Field::optional("duration", Ty::Enum(DURATIONS), r#""5""#),
             Field::optional("sound", Ty::Enum(&["on", "off"]), r#""off""#),
@@ -96,7 +96,8 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
     fields: common_video_fields![
         Field::optional("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
         Field::optional("aspect_ratio", Ty::Enum(&["16:9", "9:16", "1:1"]), r#""9:16""#),
-        Field::optional("camera_control", CAMERA_CONTROL, r#"{"type": "simple", "config": {"horizontal": 5}}"#),
+        Field::optional("camera_control", CAMERA_CONTROL, r#"{"type": "simple", "config": {"horizontal": 5}}"#)
+            .within(r#"{"model_name": "kling-v1", "mode": "std", "duration": "5"}"#),
     ],
     rules: &[
         MODE_4K,
@@ -176,6 +177,10 @@ pub const MULTI_IMAGE2VIDEO: EndpointSpec = EndpointSpec {
 /// `{"image": ...}`, an item of `image_list`.
 pub const IMAGE_ITEM: Ty = Ty::Object(&[Field::required("image", Ty::Image, r#""https://example.com/a.png""#)]);
 
+/// A model and settings that take the motion brush (kling-v1 std 5 s, offered until
+/// 2026-09-14), for the mask fields' examples.
+const MOTION_BRUSH_CONTEXT: &str = r#"{"model_name": "kling-v1", "mode": "std", "duration": "5"}"#;
+
 /// `POST /v1/videos/image2video`.
 pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     id: EndpointId::Image2Video,
@@ -201,14 +206,16 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     base: r#"{"image": "https://example.com/first-frame.png"}"#,
     fields: common_video_fields![
         Field::optional("image", Ty::Image, r#""$image:png:640x360""#),
-        Field::optional("image_tail", Ty::Image, r#""$image:png:800x450""#),
+        Field::optional("image_tail", Ty::Image, r#""$image:png:800x450""#).within(r#"{"model_name": "kling-v3"}"#),
         Field::optional("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
-        Field::optional("static_mask", Ty::Image, r#""https://example.com/static-mask.png""#),
+        Field::optional("static_mask", Ty::Image, r#""https://example.com/static-mask.png""#)
+            .within(MOTION_BRUSH_CONTEXT),
         Field::optional(
             "dynamic_masks",
             Ty::Array { item: &DYNAMIC_MASK, min: 0, max: 6 },
             r#"[{"mask": "https://example.com/mask.png", "trajectories": [{"x": 10, "y": 10}, {"x": 20, "y": 20}]}]"#
-        ),
+        )
+        .within(MOTION_BRUSH_CONTEXT),
         Field::optional("camera_control", CAMERA_CONTROL, r#"{"type": "simple", "config": {"horizontal": 5}}"#)
             .within(r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5"}"#),
         Field::optional("element_list", Ty::Array { item: &ELEMENT, min: 0, max: 3 }, r#"[{"element_id": 10}]"#)
@@ -243,7 +250,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                 }
             },
             expressed: Expressed::AtLeastOne("image", "image_tail"),
-            accept: r#"{"image": null, "image_tail": "https://example.com/last-frame.png"}"#,
+            accept: r#"{"model_name": "kling-v3", "image": null, "image_tail": "https://example.com/last-frame.png"}"#,
             reject: r#"{"image": null}"#,
         },
         Rule {
@@ -264,8 +271,8 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                 }
             },
             expressed: Expressed::Unstated,
-            accept: r#"{"image_tail": "https://example.com/last-frame.png"}"#,
-            reject: r#"{"image_tail": "https://example.com/last-frame.png", "static_mask": "https://example.com/static-mask.png"}"#,
+            accept: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "image_tail": "https://example.com/last-frame.png"}"#,
+            reject: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "image_tail": "https://example.com/last-frame.png", "static_mask": "https://example.com/static-mask.png"}"#,
         },
         SHOT_TYPE_REQUIRED,
         MULTI_PROMPT_REQUIRED,
@@ -366,8 +373,8 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                 }
             },
             expressed: Expressed::Unstated,
-            accept: r#"{"image": "$image:png:640x360", "static_mask": "$image:png:1280x720"}"#,
-            reject: r#"{"image": "$image:png:640x360", "static_mask": "$image:png:400x400"}"#,
+            accept: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "image": "$image:png:640x360", "static_mask": "$image:png:1280x720"}"#,
+            reject: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "image": "$image:png:640x360", "static_mask": "$image:png:400x400"}"#,
         },
         Rule {
             id: "dynamic_masks.resolution",
@@ -391,8 +398,8 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
                 }
             },
             expressed: Expressed::Unstated,
-            accept: r#"{"static_mask": "$image:png:640x360", "dynamic_masks": [{"mask": "$image:png:640x360", "trajectories": [{"x": 1, "y": 1}, {"x": 2, "y": 2}]}]}"#,
-            reject: r#"{"static_mask": "$image:png:640x360", "dynamic_masks": [{"mask": "$image:png:1280x720", "trajectories": [{"x": 1, "y": 1}, {"x": 2, "y": 2}]}]}"#,
+            accept: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "static_mask": "$image:png:640x360", "dynamic_masks": [{"mask": "$image:png:640x360", "trajectories": [{"x": 1, "y": 1}, {"x": 2, "y": 2}]}]}"#,
+            reject: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "static_mask": "$image:png:640x360", "dynamic_masks": [{"mask": "$image:png:1280x720", "trajectories": [{"x": 1, "y": 1}, {"x": 2, "y": 2}]}]}"#,
         },
         DURATION_MODEL,
         CFG_SCALE_MODEL,
@@ -612,8 +619,8 @@ const CAMERA_CONFIG_REQUIRED: Rule = Rule {
         }
     },
     expressed: Expressed::Unstated,
-    accept: r#"{"camera_control": {"type": "simple", "config": {"tilt": -4}}}"#,
-    reject: r#"{"camera_control": {"type": "simple"}}"#,
+    accept: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "camera_control": {"type": "simple", "config": {"tilt": -4}}}"#,
+    reject: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "camera_control": {"type": "simple"}}"#,
 };
 
 const CAMERA_CONFIG_FORBIDDEN: Rule = Rule {
@@ -626,8 +633,8 @@ const CAMERA_CONFIG_FORBIDDEN: Rule = Rule {
         _ => Ok(()),
     },
     expressed: Expressed::Unstated,
-    accept: r#"{"camera_control": {"type": "down_back"}}"#,
-    reject: r#"{"camera_control": {"type": "down_back", "config": {"zoom": 5}}}"#,
+    accept: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "camera_control": {"type": "down_back"}}"#,
+    reject: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "camera_control": {"type": "down_back", "config": {"zoom": 5}}}"#,
 };
 
 const CAMERA_ONE_AXIS: Rule = Rule {
@@ -647,8 +654,8 @@ const CAMERA_ONE_AXIS: Rule = Rule {
         }
     },
     expressed: Expressed::Unstated,
-    accept: r#"{"camera_control": {"type": "simple", "config": {"horizontal": 0, "roll": 2.5}}}"#,
-    reject: r#"{"camera_control": {"type": "simple", "config": {"horizontal": 1, "roll": 2.5}}}"#,
+    accept: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "camera_control": {"type": "simple", "config": {"horizontal": 0, "roll": 2.5}}}"#,
+    reject: r#"{"model_name": "kling-v1", "mode": "std", "duration": "5", "camera_control": {"type": "simple", "config": {"horizontal": 1, "roll": 2.5}}}"#,
 };
 
 const VOICE_COUNT: Rule = Rule {

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use std::time::Duration;
 
+use kling_api::history::{self, Day};
 use kling_api::prerequisites::{self, Placeholders};
 
 use crate::checks::{Check, TokenKind};
@@ -75,6 +76,28 @@ pub struct Entry {
     pub observed_status: u16,
     /// How they differ; empty when they agree.
     pub differences: Vec<Difference>,
+    /// The dated changes of the API between the two sides' days that can explain the
+    /// differences (`2026-09-15 model-retired: ...`); empty when the days are unknown or
+    /// no entry touches the request.
+    pub explained_by: Vec<String>,
+}
+
+/// The entries between days `a` and `b` that can explain a difference in `check`, as
+/// report lines; none when either day is unknown.
+pub fn explain(a: Option<Day>, b: Option<Day>, check: &Check) -> Vec<String> {
+    let (Some(a), Some(b)) = (a, b) else { return Vec::new() };
+    let path = check.path.split('?').next().unwrap_or_default();
+    let endpoint = kling_api::ENDPOINTS
+        .iter()
+        .find(|spec| path == spec.path || path.strip_prefix(spec.path).is_some_and(|rest| rest.starts_with('/')))
+        .map(|spec| spec.id);
+    history::explaining(a.date(), b.date(), endpoint, &check.path, check.body.as_ref())
+        .into_iter()
+        .map(|change| {
+            let kind = serde_json::to_value(change.kind).ok().and_then(|v| v.as_str().map(str::to_owned));
+            format!("{} {}: {}", history::format_day(change.date), kind.unwrap_or_default(), change.subject)
+        })
+        .collect()
 }
 
 /// A drift report.
@@ -113,12 +136,17 @@ impl Report {
             self.spent
         );
         if !drifted.is_empty() {
-            out.push_str("| check | kind | where | expected | observed |\n|---|---|---|---|---|\n");
+            out.push_str("| check | kind | where | expected | observed | explained by |\n|---|---|---|---|---|---|\n");
             for entry in &drifted {
+                let explained = if entry.explained_by.is_empty() {
+                    "(no dated change)".to_owned()
+                } else {
+                    entry.explained_by.join("; ").replace('|', "\\|")
+                };
                 for d in &entry.differences {
                     let _ = writeln!(
                         out,
-                        "| `{}` | {} | `{}` | {} | {} |",
+                        "| `{}` | {} | `{}` | {} | {} | {explained} |",
                         entry.check,
                         serde_json::to_value(d.kind)
                             .ok()
@@ -255,12 +283,15 @@ pub async fn drift(reference: &Target, target: &Target, checks: &[Check], budget
         if e.status == o.status {
             differences.retain(|d| !documented.allows(check.method, &check.path, o.status, d));
         }
+        let explained_by =
+            if differences.is_empty() { Vec::new() } else { explain(reference.api_day, target.api_day, check) };
         entries.push(Entry {
             check: check.id.clone(),
             curl: curl(check, &target.base_url),
             expected_status: e.status,
             observed_status: o.status,
             differences,
+            explained_by,
         });
     }
     Report { reference: describe(reference), target: describe(target), entries, skipped, notes, spent: budget.spent() }
@@ -273,5 +304,8 @@ pub fn describe(target: &Target) -> String {
         TargetKind::Url => "server",
         TargetKind::Real => "real Kling API",
     };
-    format!("{kind} at {}", target.base_url)
+    match target.api_day {
+        Some(day) => format!("{kind} at {}, API of {}", target.base_url, history::format_day(day.date())),
+        None => format!("{kind} at {}", target.base_url),
+    }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kling_api::Dialect;
+use kling_api::history::{self, Day};
 use kling_contract::drift::{Budget, Report, drift};
 use kling_contract::target::{Target, TargetKind};
 use kling_contract::{checks, replay};
@@ -42,6 +43,9 @@ struct TargetArgs {
     /// Dialect of the in-process emulator target.
     #[arg(long, value_enum, default_value = "official")]
     dialect: DialectArg,
+    /// The API day (YYYY-MM-DD) the in-process emulator target serves [default: today's].
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    target_version: Option<Day>,
     /// Units billable checks may spend on a real or URL target [default: 0, free checks only].
     #[arg(long, value_name = "UNITS")]
     allow_spend: Option<u32>,
@@ -69,6 +73,10 @@ enum Command {
     Drift {
         #[command(flatten)]
         target: TargetArgs,
+        /// The API day (YYYY-MM-DD) the reference emulator serves [default: today's]; with
+        /// --target-version, the report names the dated change behind each difference.
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        reference_version: Option<Day>,
         /// Directory for the reports.
         #[arg(long, default_value = "target/contract")]
         out: PathBuf,
@@ -99,6 +107,11 @@ enum Command {
     List,
 }
 
+/// A `--*-version` value: a day the history describes.
+fn parse_day(text: &str) -> Result<Day, String> {
+    history::parse_day(text).and_then(Day::on)
+}
+
 async fn build_target(args: &TargetArgs) -> anyhow::Result<(Target, Budget)> {
     let budget = Budget::units(args.allow_spend.unwrap_or(0));
     if let Some(url) = &args.base_url {
@@ -115,7 +128,8 @@ async fn build_target(args: &TargetArgs) -> anyhow::Result<(Target, Budget)> {
         }
         TargetArg::Emulator => {
             let dialect = if args.dialect == DialectArg::Seed { Dialect::Seed } else { Dialect::Official };
-            Ok((Target::emulator(dialect).await?, Budget::unlimited()))
+            let day = args.target_version.unwrap_or_else(Day::latest);
+            Ok((Target::emulator_on(dialect, day).await?, Budget::unlimited()))
         }
     }
 }
@@ -139,9 +153,10 @@ fn write_reports(report: &Report, out: &PathBuf, name: &str) -> anyhow::Result<(
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Drift { target, out } => {
+        Command::Drift { target, reference_version, out } => {
             let (subject, mut budget) = build_target(&target).await?;
-            let reference = Target::emulator(Dialect::Official).await?;
+            let reference =
+                Target::emulator_on(Dialect::Official, reference_version.unwrap_or_else(Day::latest)).await?;
             let checks: Vec<_> = checks::all()
                 .into_iter()
                 .filter(|c| target.filter.as_ref().is_none_or(|f| c.id.contains(f.as_str())))

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use crate::checks::{Check, TokenKind};
-use crate::drift::{Budget, Entry, Report, describe};
+use kling_api::history::{self, Day};
+
+use crate::drift::{Budget, Entry, Report, describe, explain};
 use crate::exchange::{curl, send};
 use crate::shape::compare;
 use crate::target::{Target, TargetKind};
@@ -26,6 +28,21 @@ pub struct Recording {
     /// The HTTP status (200 when not recorded).
     #[serde(default = "ok_status")]
     pub status: u16,
+    /// The day it was recorded (`YYYY-MM-DD`); when absent, the day of the Unix-ms stamp
+    /// that starts the file's name, as the recording proxy names files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_on: Option<String>,
+}
+
+/// The API day a recording was made on: its `recorded_on`, else its file name's stamp.
+pub fn recorded_day(path: &Path, recording: &Recording) -> Option<Day> {
+    let from_field = recording.recorded_on.as_deref().and_then(|d| history::parse_day(d).ok());
+    let from_name = || {
+        let name = path.file_name()?.to_string_lossy().into_owned();
+        let ms: i64 = name.split('_').next()?.parse().ok()?;
+        Some(time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok()?.date())
+    };
+    from_field.or_else(from_name).and_then(|date| Day::on(date).ok())
 }
 
 fn ok_status() -> u16 {
@@ -74,12 +91,19 @@ pub async fn replay(dir: &Path, target: &Target, budget: &mut Budget) -> anyhow:
             continue;
         }
         let observed = send(&http, target, &check).await?;
+        let differences = compare(recording.status, &recording.response, observed.status, &observed.body);
+        let explained_by = if differences.is_empty() {
+            Vec::new()
+        } else {
+            explain(recorded_day(&path, &recording), target.api_day, &check)
+        };
         entries.push(Entry {
             check: id,
             curl: curl(&check, &target.base_url),
             expected_status: recording.status,
             observed_status: observed.status,
-            differences: compare(recording.status, &recording.response, observed.status, &observed.body),
+            differences,
+            explained_by,
         });
     }
     Ok(Report {
@@ -151,6 +175,7 @@ async fn forward(
             "endpoint_type": spec.name,
             "payload": serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null),
             "status": status,
+            "recorded_on": history::format_day(time::OffsetDateTime::now_utc().date()),
             "response": serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text.clone())),
         });
         let file = proxy.out.join(format!("{stamp}_{}.json", spec.name));

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use kling_api::Dialect;
+use kling_api::history::Day;
 use kling_mock::config::{DEV_ACCESS_KEY, DEV_SECRET_KEY};
 use kling_mock::{App, Running};
 
@@ -35,6 +36,9 @@ pub struct Target {
     /// Whether to create the ids stateful checks need on a target that is not in-process
     /// (billable, and a real video takes minutes); in-process targets always get them.
     pub make_prerequisites: bool,
+    /// The API day it serves, when known (an in-process emulator's): differences between
+    /// two known days are explained by the dated entries between them.
+    pub api_day: Option<Day>,
 }
 
 impl std::fmt::Debug for Target {
@@ -44,10 +48,17 @@ impl std::fmt::Debug for Target {
 }
 
 impl Target {
-    /// Starts an emulator in-process with `dialect`, instant tasks and a manual clock.
+    /// Starts an emulator in-process with `dialect`, instant tasks and a manual clock,
+    /// serving today's API.
     pub async fn emulator(dialect: Dialect) -> anyhow::Result<Target> {
+        Target::emulator_on(dialect, Day::latest()).await
+    }
+
+    /// [`Target::emulator`] serving the API of `day`.
+    pub async fn emulator_on(dialect: Dialect, day: Day) -> anyhow::Result<Target> {
         let mut config = kling_mock::Config::for_tests();
         config.dialect = dialect;
+        config.api_day = day;
         config.journal_size = 0;
         let running = App::build(config).await?.spawn();
         Ok(Target {
@@ -58,6 +69,7 @@ impl Target {
             kind: TargetKind::InProcess,
             emulator: Some(running),
             make_prerequisites: true,
+            api_day: Some(day),
         })
     }
 
@@ -74,6 +86,7 @@ impl Target {
             kind,
             emulator: None,
             make_prerequisites: false,
+            api_day: None,
         }
     }
 

@@ -103,14 +103,56 @@ async fn a_seed_dialect_target_drifts_in_exactly_its_codes() {
     assert!(report.markdown().contains("| `auth/expired` | code_change | `code` | 1004 | 1001 |"));
 }
 
+/// The two real exchanges of March 2026 created `kling-v1` tasks: an emulator serving
+/// their day agrees with them; today's refuses the model, and the report names the
+/// retirement as the reason.
 #[tokio::test]
-async fn recorded_real_exchanges_replay_against_the_emulator_without_drift() {
+async fn recorded_real_exchanges_replay_on_their_day_and_today_drifts_with_the_reason() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/recordings");
-    let target = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+    let recorded = kling_contract::replay::read_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let days: Vec<_> = recorded.iter().filter_map(|(path, r)| kling_contract::replay::recorded_day(path, r)).collect();
+    assert_eq!(days.len(), 2);
+    let then = Target::emulator_on(Dialect::Official, days[0]).await.unwrap_or_else(|e| panic!("{e}"));
     let report =
-        kling_contract::replay::replay(&dir, &target, &mut Budget::unlimited()).await.unwrap_or_else(|e| panic!("{e}"));
+        kling_contract::replay::replay(&dir, &then, &mut Budget::unlimited()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.entries.len(), 2, "{report:?}");
     assert!(!report.drifted(), "{}", report.markdown());
+
+    let today = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+    let report =
+        kling_contract::replay::replay(&dir, &today, &mut Budget::unlimited()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.drifted());
+    for entry in report.entries.iter().filter(|e| !e.differences.is_empty()) {
+        assert!(
+            entry.explained_by.iter().any(|e| e.starts_with("2026-09-15 model-retired: video kling-v1")),
+            "{entry:?}"
+        );
+    }
+    assert!(report.markdown().contains("2026-09-15 model-retired"));
+}
+
+/// Two days of the emulator differ only where a dated entry says so: the changelog is
+/// complete for everything the checks reach.
+#[tokio::test]
+async fn every_difference_between_two_days_is_explained_by_an_entry() {
+    use kling_api::history::{CHANGES, Day};
+    let newest = CHANGES.last().unwrap_or_else(|| panic!("no history"));
+    for (older, newer) in [
+        (Day::before(newest), Day::latest()),
+        (Day::on(time::macros::date!(2026 - 04 - 22)).unwrap_or_default(), Day::latest()),
+    ] {
+        let reference = Target::emulator_on(Dialect::Official, older).await.unwrap_or_else(|e| panic!("{e}"));
+        let target = Target::emulator_on(Dialect::Official, newer).await.unwrap_or_else(|e| panic!("{e}"));
+        let report = drift(&reference, &target, &checks::all(), &mut Budget::unlimited(), true).await;
+        assert!(report.drifted(), "the days differ");
+        let unexplained: Vec<&str> = report
+            .entries
+            .iter()
+            .filter(|e| !e.differences.is_empty() && e.explained_by.is_empty())
+            .map(|e| e.check.as_str())
+            .collect();
+        assert!(unexplained.is_empty(), "differences no entry explains: {unexplained:?}\n{}", report.markdown());
+    }
 }
 
 #[tokio::test]

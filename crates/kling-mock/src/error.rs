@@ -32,23 +32,36 @@ pub struct ApiError {
     pub status: Option<StatusCode>,
     /// An exact code, bypassing the dialect (explicit scenario rejections).
     pub code: Option<u32>,
+    /// The `X-Kling-Mock-Hint` header: what the emulator knows that the answer does not say.
+    pub hint: Option<String>,
 }
 
 impl ApiError {
     /// An error with the kind's default message.
     pub fn new(kind: ErrorKind) -> ApiError {
-        ApiError { kind, message: None, status: None, code: None }
+        ApiError { kind, message: None, status: None, code: None, hint: None }
     }
 
     /// An error with a specific message.
     pub fn with_message(kind: ErrorKind, message: impl Into<String>) -> ApiError {
-        ApiError { kind, message: Some(message.into()), status: None, code: None }
+        ApiError { kind, message: Some(message.into()), status: None, code: None, hint: None }
     }
 
     /// Exactly this status, code and message, whatever the dialect.
     pub fn explicit(http: u16, code: u32, message: &str) -> ApiError {
         let kind = ErrorKind::from_official_code(code).unwrap_or(ErrorKind::InternalError);
-        ApiError { kind, message: Some(message.to_owned()), status: StatusCode::from_u16(http).ok(), code: Some(code) }
+        ApiError {
+            kind,
+            message: Some(message.to_owned()),
+            status: StatusCode::from_u16(http).ok(),
+            code: Some(code),
+            hint: None,
+        }
+    }
+
+    /// The same error with an `X-Kling-Mock-Hint`.
+    pub fn with_hint(self, hint: impl Into<String>) -> ApiError {
+        ApiError { hint: Some(hint.into()), ..self }
     }
 
     /// The same error answered with `status` instead of the official one.
@@ -59,7 +72,7 @@ impl ApiError {
 
 impl From<Violation> for ApiError {
     fn from(v: Violation) -> ApiError {
-        ApiError { kind: v.kind, message: Some(v.message), status: None, code: None }
+        ApiError { kind: v.kind, message: Some(v.message), status: None, code: None, hint: v.hint }
     }
 }
 
@@ -108,6 +121,9 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
         }
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response.headers_mut().remove(header::CONTENT_LENGTH);
+        if let Some(hint) = error.hint.as_deref().and_then(|h| HeaderValue::from_str(h).ok()) {
+            response.headers_mut().insert(kling_api::dialect::HINT_HEADER, hint);
+        }
         *response.body_mut() = Body::from(bytes);
     }
     state.stats.count(response.status().as_u16());

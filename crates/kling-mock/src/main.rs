@@ -390,8 +390,8 @@ impl ServeArgs {
                 lenient_model_support: self.lenient_model_support,
                 seed_fields: false,
                 strict_catalogues: self.strict_catalogues,
-                // The served day is added per request from `api_day` (one source of truth).
-                day: None,
+                // The served day is set per request from `api_day` (one source of truth).
+                day: history::Day::latest(),
             },
             public_url: self.public_url,
             task_capacity: self.task_capacity.unwrap_or(defaults.task_capacity),

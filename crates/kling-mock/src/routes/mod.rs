@@ -105,9 +105,13 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 /// A create on an endpoint the served day no longer offers, from an authenticated caller
 /// (`ctx` is only extracted for that): the recorded answer, and a hint naming the change.
-async fn retired(spec: &'static kling_api::EndpointSpec, change: &'static Change, _ctx: tasks::Ctx) -> Response {
-    let response = ApiError::with_message(ErrorKind::InvalidParameter, ENDPOINT_RETIRED).into_response();
-    hinted(response, &format!("{} retired {} ({})", spec.path, format_day(change.date), change.summary))
+async fn retired(spec: &'static kling_api::EndpointSpec, change: &'static Change, _ctx: tasks::Ctx) -> ApiError {
+    ApiError::with_message(ErrorKind::InvalidParameter, ENDPOINT_RETIRED).with_hint(format!(
+        "{} retired {} ({})",
+        spec.path,
+        format_day(change.date),
+        change.summary
+    ))
 }
 
 /// `response` with an `X-Kling-Mock-Hint` header: what the emulator knows that the real

@@ -19,7 +19,14 @@ use crate::scenario::file::Operation;
 pub(super) async fn query_any_video(ctx: Ctx, Path(key): Path<String>) -> Response {
     let mut decision = Decision::default();
     let answer = async {
-        decision = ctx.scenarios(Operation::Query, "", kling_api::models::DEFAULT_VIDEO_MODEL, None).await?;
+        decision = ctx
+            .scenarios(
+                Operation::Query,
+                "",
+                ctx.state.config.api_day.default_model(kling_api::endpoints::spec(kling_api::EndpointId::Text2Video)),
+                None,
+            )
+            .await?;
         let video_endpoints: Vec<EndpointId> =
             ENDPOINTS.iter().filter(|e| e.output == Output::Videos).map(|e| e.id).collect();
         let base = base_url(&ctx.headers, &ctx.state);

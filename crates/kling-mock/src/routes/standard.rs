@@ -39,7 +39,9 @@ pub(super) async fn create(
             .filter(|spec| day.endpoint(spec.id) == Offered::Yes)
             .ok_or_else(|| invalid(standard::MODEL_NOT_SUPPORTED))?;
         let value = json_body(&ctx, body)?;
-        decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
+        decision = ctx
+            .scenarios(Operation::Create, spec.name, ctx.state.config.api_day.default_model(spec), Some(&value))
+            .await?;
         let request = ctx.validate(spec, &value)?;
         let created = ctx.state.engine.create(&ctx.account, spec, request, &decision.action)?;
         Ok(success(

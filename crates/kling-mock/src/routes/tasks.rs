@@ -63,7 +63,7 @@ impl Ctx {
     /// account's voices, elements and audios.
     pub(super) fn validate(&self, spec: &EndpointSpec, body: &Value) -> Result<rules::ValidRequest, ApiError> {
         let known = self.state.engine.known(&self.account);
-        let options = rules::ValidationOptions { day: Some(self.state.config.api_day), ..self.state.config.validation };
+        let options = rules::ValidationOptions { day: self.state.config.api_day, ..self.state.config.validation };
         Ok(rules::validate_with(spec, body, &options, &known)?)
     }
 
@@ -152,7 +152,8 @@ async fn create_inner(
     decision: &mut Decision,
 ) -> Result<Response, ApiError> {
     let value = json_body(ctx, body)?;
-    *decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
+    *decision =
+        ctx.scenarios(Operation::Create, spec.name, ctx.state.config.api_day.default_model(spec), Some(&value)).await?;
     let request = ctx.validate(spec, &value)?;
     let created = ctx.state.engine.create(&ctx.account, spec, request, &decision.action)?;
     Ok(with_seed_field_hint(spec, ctx, &value, success(ctx.request_id.0, created)))
@@ -177,7 +178,9 @@ pub(super) async fn synchronous(
     let mut decision = Decision::default();
     let answer = async {
         let value = json_body(&ctx, body)?;
-        decision = ctx.scenarios(Operation::Create, spec.name, spec.default_model, Some(&value)).await?;
+        decision = ctx
+            .scenarios(Operation::Create, spec.name, ctx.state.config.api_day.default_model(spec), Some(&value))
+            .await?;
         let request = ctx.validate(spec, &value)?;
         let base = base_url(&ctx.headers, &ctx.state);
         let engine = &ctx.state.engine;
@@ -227,7 +230,8 @@ pub(super) async fn query(
     let answer = async {
         let Path(key) =
             path.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, format!("task id: {e}")))?;
-        decision = ctx.scenarios(Operation::Query, spec.name, spec.default_model, None).await?;
+        decision =
+            ctx.scenarios(Operation::Query, spec.name, ctx.state.config.api_day.default_model(spec), None).await?;
         let base = base_url(&ctx.headers, &ctx.state);
         let task = ctx.state.engine.get(&ctx.account, spec, &key, &base).ok_or_else(|| task_not_found(&key))?;
         Ok(success(ctx.request_id.0, task))
@@ -259,7 +263,8 @@ pub(super) async fn list(
     let mut decision = Decision::default();
     let answer = async {
         let (page, size) = page_of(params)?;
-        decision = ctx.scenarios(Operation::List, spec.name, spec.default_model, None).await?;
+        decision =
+            ctx.scenarios(Operation::List, spec.name, ctx.state.config.api_day.default_model(spec), None).await?;
         let base = base_url(&ctx.headers, &ctx.state);
         Ok(success(ctx.request_id.0, ctx.state.engine.list(&ctx.account, spec, page, size, &base)))
     }
