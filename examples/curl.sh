@@ -24,7 +24,7 @@ echo "== 2. submit a text-to-video task"
 EXTERNAL_ID="curl-demo-$$"
 CREATED=$(curl -sS "$BASE/v1/videos/text2video" \
   -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d "{\"model_name\": \"kling-v1\", \"prompt\": \"a calm sunrise over the ocean\", \"duration\": \"5\", \"external_task_id\": \"$EXTERNAL_ID\"}")
+  -d "{\"model_name\": \"kling-v3\", \"prompt\": \"a calm sunrise over the ocean\", \"duration\": \"5\", \"external_task_id\": \"$EXTERNAL_ID\"}")
 echo "$CREATED"
 TASK_ID=$(field task_id <<<"$CREATED")
 [ -n "$TASK_ID" ] || { echo "create failed" >&2; exit 1; }

@@ -233,7 +233,7 @@ async function mainApiKey(prompt, dest) {
 async function main([prompt = "a calm sunrise over the ocean", dest = "result.mp4"]) {
   if (process.env.KLING_API_KEY) return mainApiKey(prompt, dest);
   const kling = Kling.fromEnv();
-  const created = await kling.createText2Video(prompt, { model_name: "kling-v1", duration: "5" });
+  const created = await kling.createText2Video(prompt, { model_name: "kling-v3", duration: "5" });
   console.log(`task ${created.task_id} ${created.task_status}`);
   const task = await kling.wait(created.task_id);
   const video = task.task_result.videos[0];

@@ -260,7 +260,7 @@ def main(argv):
     if os.environ.get("KLING_API_KEY"):
         return main_api_key(prompt, dest)
     kling = Kling.from_env()
-    created = kling.create_text2video(prompt, model_name="kling-v1", duration="5")
+    created = kling.create_text2video(prompt, model_name="kling-v3", duration="5")
     print(f"task {created['task_id']} {created['task_status']}")
     task = kling.wait(created["task_id"])
     video = task["task_result"]["videos"][0]

@@ -88,7 +88,7 @@ async fn omni_image_answers_single_or_series() {
 
 #[tokio::test]
 async fn a_video_extends_and_its_extension_extends_again() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_before_retirement().await;
     let (source, source_len) = video_of(&app, "/v1/videos/text2video", json!({"prompt": "a road trip"})).await;
     let extend = |video_id: String| json!({"video_id": video_id, "prompt": "keep driving"});
     let first =
@@ -110,7 +110,7 @@ async fn a_video_extends_and_its_extension_extends_again() {
 
 #[tokio::test]
 async fn extension_needs_a_finished_recent_v1_video_of_the_same_account() {
-    let mut config = kling_mock::Config::for_tests();
+    let mut config = kling_e2e::config_before_retirement();
     config.accounts.push(kling_mock::AccountKeys::new("other-ak", "other-sk"));
     let app = TestApp::spawn_with(config).await;
     let (v1_video, _) = video_of(&app, "/v1/videos/text2video", json!({"prompt": "a"})).await;
@@ -238,7 +238,7 @@ async fn the_retired_answer_for_multi_image2video_is_a_scenario() {
 
 #[tokio::test]
 async fn seed_paths_and_fields_reach_the_official_functions() {
-    let mut config = kling_mock::Config::for_tests();
+    let mut config = kling_e2e::config_before_retirement();
     config.dialect = kling_api::Dialect::Seed;
     let app = TestApp::spawn_with(config).await;
     let (video_id, _) = video_of(&app, "/v1/videos/text2video", json!({"prompt": "a"})).await;

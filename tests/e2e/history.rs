@@ -69,7 +69,7 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
             Effect::Retires(ids) => {
                 for id in ids {
                     let spec = kling_api::endpoints::spec(*id);
-                    before.post(spec.path, &base(spec)).await.assert_ok();
+                    before.post(spec.path, &patched(&before, spec, "{}").await).await.assert_ok();
                     let reply = on.post(spec.path, &base(spec)).await;
                     assert_eq!(reply.assert_error(400, 1201), ENDPOINT_RETIRED, "{when}");
                     let hint = reply.headers.get(HINT_HEADER).and_then(|h| h.to_str().ok()).unwrap_or_default();

@@ -108,8 +108,10 @@ impl Credentials {
         Credentials { legacy, api_keys: (0..accounts).map(api_key).collect() }
     }
 
+    /// The last day video-extend took videos (it extends kling-v1.x ones only), so every
+    /// kind of item exists.
     fn config(accounts: usize) -> Config {
-        let mut config = Config::for_tests();
+        let mut config = kling_e2e::config_before_retirement();
         config.accounts = keys(accounts - 1).into_iter().map(|(ak, sk)| AccountKeys::new(ak, sk)).collect();
         config.api_keys = (0..accounts)
             .map(|i| {

@@ -12,6 +12,7 @@ use std::process::Command;
 
 use kling_api::ErrorKind;
 use kling_api::dialect::SEED_PATHS;
+use kling_api::history::Day;
 use kling_api::rules::{self, Ty, merge_patch};
 use kling_api::samples::materialize;
 use kling_e2e::{Sources, TestApp, token};
@@ -34,6 +35,45 @@ fn body(spec: &kling_api::EndpointSpec, patch: &Value, sources: &Sources) -> Val
     materialize(&mut body);
     sources.fill(&mut body);
     body
+}
+
+/// The schema checks of every case judged on `day`: its accepting example must fit the
+/// request schema, and a field-level rejection JSON Schema can express must break it.
+fn case_requests(day: Day, sources: &Sources) -> Vec<Value> {
+    let image_checks = ["data_uri", "not_base64", "format", "min_side", "aspect", "max_bytes"];
+    let mut requests = Vec::new();
+    for spec in day.offered() {
+        let schema = format!("#/components/schemas/{:?}Request", spec.id);
+        for case in rules::cases(spec).into_iter().filter(|c| !c.seed_only && c.day == day) {
+            let label = format!("{} {}", spec.name, case.id);
+            requests.push(
+                json!({"label": label, "schema": schema, "instance": body(spec, &case.accept, sources), "valid": true}),
+            );
+            // Cross-field rules break the schema only where JSON Schema can state them.
+            let cross_field =
+                spec.rules.iter().any(|r| r.id == case.id && r.expressed == kling_api::rules::Expressed::Unstated);
+            let what = case.id.rsplit('.').next().unwrap_or_default();
+            if !cross_field && !image_checks.contains(&what) {
+                requests.push(json!({"label": label, "schema": schema, "instance": body(spec, &case.reject, sources), "valid": false}));
+            }
+        }
+    }
+    requests
+}
+
+#[tokio::test]
+async fn an_older_days_document_describes_its_cases() {
+    let Some(python) = python() else { return };
+    let app = TestApp::spawn_before_retirement().await;
+    let doc = served(&app).await;
+    let sources = app.sources().await;
+    let day = app.running.state.config.api_day;
+    let requests = case_requests(day, &sources);
+    assert!(requests.len() > 40, "only {} cases of retired models", requests.len());
+    let models = &doc["components"]["schemas"]["Text2VideoRequest"]["properties"]["model_name"];
+    assert_eq!(models["default"], "kling-v1", "the document of {}", kling_api::history::format_day(day.date()));
+    let report = check(&python, &json!({"document": doc, "requests": requests, "answers": []}));
+    assert!(report.contains("document: valid OpenAPI 3.1"), "{report}");
 }
 
 /// `python3` with the validator installed, or `None` (after saying so) when it may be skipped.
@@ -171,24 +211,10 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
     let sources = app.sources().await;
 
     // Requests: every accepting example fits its schema; every field-level rejection
-    // that JSON Schema can express (not the image inspection) breaks it.
-    let image_checks = ["data_uri", "not_base64", "format", "min_side", "aspect", "max_bytes"];
-    let mut requests = Vec::new();
-    for spec in today() {
-        let schema = format!("#/components/schemas/{:?}Request", spec.id);
-        for case in rules::cases(spec).into_iter().filter(|c| !c.seed_only) {
-            let label = format!("{} {}", spec.name, case.id);
-            requests.push(json!({"label": label, "schema": schema, "instance": body(spec, &case.accept, &sources), "valid": true}));
-            // Cross-field rules break the schema only where JSON Schema can state them.
-            let cross_field =
-                spec.rules.iter().any(|r| r.id == case.id && r.expressed == kling_api::rules::Expressed::Unstated);
-            let what = case.id.rsplit('.').next().unwrap_or_default();
-            if !cross_field && !image_checks.contains(&what) {
-                requests.push(json!({"label": label, "schema": schema, "instance": body(spec, &case.reject, &sources), "valid": false}));
-            }
-        }
-    }
-
+    // that JSON Schema can express (not the image inspection) breaks it. Today's document
+    // describes today's cases; those of retired models are judged on their own day's
+    // document by `an_older_days_document_describes_its_cases`.
+    let mut requests = case_requests(Day::latest(), &sources);
     // Edges: each field at its bounds (longest text, smallest and largest number, fewest and
     // most items); whatever the emulator accepts must fit the schema too.
     let mut edges_accepted = 0;

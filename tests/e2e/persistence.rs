@@ -17,8 +17,9 @@ fn state_path(name: &str) -> PathBuf {
     dir.join("state.json")
 }
 
+/// On the last day video-extend took videos, so a restored source video can be extended.
 fn config(state: &Path, accounts: &[(&str, &str)]) -> Config {
-    let mut config = Config::for_tests();
+    let mut config = kling_e2e::config_before_retirement();
     config.accounts = accounts.iter().map(|(ak, sk)| AccountKeys::new(*ak, *sk)).collect();
     config.state_file = Some(state.to_owned());
     config.state_save_interval = Duration::ZERO;

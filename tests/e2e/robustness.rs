@@ -109,10 +109,15 @@ async fn changing_limits_keeps_the_units_already_used() {
 #[tokio::test]
 async fn empty_strings_count_as_absent_and_multi_shot_fields_are_ignored_without_multi_shot() {
     let app = TestApp::spawn().await;
-    app.post("/v1/videos/image2video", &json!({"image": "", "image_tail": "https://example.com/last.png"}))
+    app.post(
+        "/v1/videos/image2video",
+        &json!({"model_name": "kling-v3", "image": "", "image_tail": "https://example.com/last.png"}),
+    )
+    .await
+    .assert_ok();
+    app.post("/v1/videos/image2video", &json!({"model_name": "kling-v3", "image": "", "image_tail": ""}))
         .await
-        .assert_ok();
-    app.post("/v1/videos/image2video", &json!({"image": "", "image_tail": ""})).await.assert_error(400, 1201);
+        .assert_error(400, 1201);
     app.post(T2V, &json!({"prompt": "x", "shot_type": "auto", "multi_prompt": [{"duration": "99"}]})).await.assert_ok();
     app.post(T2V, &json!({"prompt": "x", "model_name": "kling-v3", "multi_shot": true, "shot_type": "auto"}))
         .await

@@ -6,6 +6,19 @@ pub mod raw;
 
 pub use callbacks::CallbackSink;
 
+/// The test configuration serving the last day `kling-v1` was offered (the day before the
+/// entry that withdraws it, from the history table).
+pub fn config_before_retirement() -> Config {
+    let spec = kling_api::endpoints::spec(kling_api::EndpointId::Text2Video);
+    let mut config = Config::for_tests();
+    if let kling_api::history::Offered::Retired(change) =
+        kling_api::history::Day::latest().value(spec.id, "model_name", "kling-v1")
+    {
+        config.api_day = kling_api::history::Day::before(change);
+    }
+    config
+}
+
 use std::time::Duration;
 
 use kling_mock::config::{DEV_ACCESS_KEY, DEV_SECRET_KEY};
@@ -141,6 +154,12 @@ impl TestApp {
     /// The emulator with [`Config::for_tests`].
     pub async fn spawn() -> TestApp {
         TestApp::spawn_with(Config::for_tests()).await
+    }
+
+    /// The emulator serving the last day `kling-v1` was offered (2026-09-14): for tests of
+    /// the 2025 models and of video-extend, which takes their videos only.
+    pub async fn spawn_before_retirement() -> TestApp {
+        TestApp::spawn_with(config_before_retirement()).await
     }
 
     /// The emulator with `config`.

@@ -621,8 +621,12 @@ fn object_schema(dated: Dated<'_>, prefix: &str, fields: &[&Field], top_level: b
             if let Some(flag) = field.ignored_unless {
                 map.insert("description".to_owned(), json!(format!("Read only when `{flag}` is true.")));
             }
+            let dated_out = |example: &Value| {
+                example.as_str().is_some_and(|v| dated.day.value(dated.spec.id, &path, v) != Offered::Yes)
+            };
             if let Ok(example) = serde_json::from_str::<Value>(field.example)
                 && !has_placeholder(&example)
+                && !dated_out(&example)
             {
                 map.insert("examples".to_owned(), json!([example]));
             }
@@ -654,12 +658,24 @@ fn field_schema(dated: Dated<'_>, path: &str, field: &Field, ty: &Ty) -> Value {
             }
             schema
         }
-        Ty::Model => json!({
-            "type": "string",
-            "enum": day.models(spec).collect::<Vec<_>>(),
-            "default": day.default_model(spec),
-            "description": "Absent or empty means the default model.",
-        }),
+        Ty::Model => {
+            let models: Vec<&str> = day.models(spec).collect();
+            if models.is_empty() {
+                // Every model it named is retired; an omitted one still works.
+                json!({
+                    "type": "string",
+                    "const": "",
+                    "description": "No model is offered by name on this day; absent or empty still works.",
+                })
+            } else {
+                json!({
+                    "type": "string",
+                    "enum": models,
+                    "default": day.default_model(spec),
+                    "description": "Absent or empty means the default model.",
+                })
+            }
+        }
         Ty::Float { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
         Ty::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
         Ty::Bool => json!({"type": "boolean"}),

@@ -51,7 +51,7 @@ const MULTI_SHOT_CONTEXT: &str =
 macro_rules! common_video_fields {
     ($($own:expr,)*) => {
         &[
-            Field::optional("model_name", Ty::Model, r#""kling-v1""#),
+            Field::optional("model_name", Ty::Model, r#""kling-v3""#),
             $($own,)*
             Field::optional("negative_prompt", Ty::Text { max_chars: 2500 }, r#""blurry""#),
             Field::optional("cfg_scale", Ty::Float { min: 0.0, max: 1.0 }, "0.5").within(r#"{"model_name": "kling-v3"}"#),
