@@ -787,7 +787,8 @@ impl Check<'_> {
             }
             Ty::Model => {
                 let text = as_text(value, coercion).ok_or_else(wrong_type)?;
-                if !text.is_empty() && !(self.spec.offers_model(&text) && self.dated(path, &text)?) {
+                let known = text.is_empty() || self.spec.offers_model(&text) && self.dated(path, &text)?;
+                if !known {
                     return Err(fail(Problem::UnknownModel(value)));
                 }
             }
