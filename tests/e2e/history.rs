@@ -34,6 +34,17 @@ fn base(spec: &kling_api::EndpointSpec) -> Value {
     body
 }
 
+const EFFECTS: &str = "/v1/videos/effects";
+
+/// An effects create for scene `name`, with the images its input takes.
+fn scene_request(name: &str) -> Value {
+    match kling_api::effects::scene_input(name, true) {
+        Some(kling_api::effects::SceneInput::TwoImages) => json!({"effect_scene": name,
+            "input": {"images": ["https://example.com/left.png", "https://example.com/right.png"]}}),
+        _ => json!({"effect_scene": name, "input": {"image": "https://example.com/pet.png"}}),
+    }
+}
+
 /// The base body of `spec` with the merge patch `example` applied, its ids made by `app`.
 async fn patched(app: &TestApp, spec: &kling_api::EndpointSpec, example: &str) -> Value {
     let mut body = base(spec);
@@ -136,10 +147,38 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                     checked += 1;
                 }
             }
+            Effect::Scenes(names) => {
+                for name in names {
+                    let body = scene_request(name);
+                    let refused = before.post(EFFECTS, &body).await;
+                    assert!(
+                        refused.assert_error(400, 1201).starts_with("effect_scene"),
+                        "{name} the day before {when}"
+                    );
+                    assert_eq!(
+                        on.post(EFFECTS, &body).await.assert_ok()["task_status"],
+                        "submitted",
+                        "{name} on {when}"
+                    );
+                    checked += 1;
+                }
+            }
+            Effect::ScenesRetired(names) => {
+                for name in names {
+                    let body = scene_request(name);
+                    before.post(EFFECTS, &body).await.assert_ok();
+                    let refused = on.post(EFFECTS, &body).await;
+                    let expected = kling_api::history::discontinued("effect_scene", name);
+                    assert_eq!(refused.assert_error(400, 1201), expected, "{name} on {when}");
+                    let hint = refused.headers.get(HINT_HEADER).and_then(|h| h.to_str().ok()).unwrap_or_default();
+                    assert!(hint.starts_with(&format!("{name} retired {}", format_day(change.date))), "{hint:?}");
+                    checked += 1;
+                }
+            }
             Effect::Recorded => {}
         }
     }
-    assert!(checked >= 60, "only {checked} dated effects checked");
+    assert!(checked >= 350, "only {checked} dated effects checked");
 }
 
 /// A store made the day before a retirement, served on its day: the old task still

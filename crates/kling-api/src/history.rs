@@ -83,6 +83,10 @@ pub enum Effect {
     Withdraws(&'static [Added]),
     /// What an omitted `model_name` means from the date.
     Defaults(&'static [DefaultModel]),
+    /// Effect scenes launched on the date (unknown before).
+    Scenes(&'static [&'static str]),
+    /// Effect scenes discontinued on the date (refused as discontinued from it).
+    ScenesRetired(&'static [&'static str]),
     /// The change is recorded, and the emulator serves today's side of it on every day:
     /// the tables do not model this kind of change yet.
     Recorded,
@@ -216,6 +220,24 @@ pub enum Offered {
     Retired(&'static Change),
 }
 
+/// A value of one endpoint's field that an entry dates.
+#[derive(Debug, Clone, Copy)]
+struct Dated {
+    endpoint: EndpointId,
+    field: &'static str,
+    value: &'static str,
+}
+
+impl Dated {
+    fn of(added: &Added) -> Dated {
+        Dated { endpoint: added.endpoint, field: added.field, value: added.value }
+    }
+
+    fn scene(name: &'static str) -> Dated {
+        Dated { endpoint: EndpointId::Effects, field: "effect_scene", value: name }
+    }
+}
+
 /// What the entries say, gathered once so that a request's checks (every enum value, the
 /// credential, the standard endpoint) look through a few dated items, not every entry.
 struct Index {
@@ -223,8 +245,8 @@ struct Index {
     /// Per endpoint: the entry that adds it and the one that retires it.
     endpoints: Vec<(EndpointId, Option<&'static Change>, Option<&'static Change>)>,
     routes: Vec<(&'static str, &'static Change)>,
-    values: Vec<(&'static Added, &'static Change)>,
-    withdrawn: Vec<(&'static Added, &'static Change)>,
+    values: Vec<(Dated, &'static Change)>,
+    withdrawn: Vec<(Dated, &'static Change)>,
     defaults: Vec<(&'static DefaultModel, &'static Change)>,
     features: Vec<(Feature, &'static Change)>,
 }
@@ -258,8 +280,10 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
             Effect::Endpoints(ids) => ids.iter().for_each(|id| index.endpoint(*id).1 = Some(change)),
             Effect::Retires(ids) => ids.iter().for_each(|id| index.endpoint(*id).2 = Some(change)),
             Effect::Routes(paths) => index.routes.extend(paths.iter().map(|p| (*p, change))),
-            Effect::Values(added) => index.values.extend(added.iter().map(|a| (a, change))),
-            Effect::Withdraws(gone) => index.withdrawn.extend(gone.iter().map(|a| (a, change))),
+            Effect::Values(added) => index.values.extend(added.iter().map(|a| (Dated::of(a), change))),
+            Effect::Withdraws(gone) => index.withdrawn.extend(gone.iter().map(|a| (Dated::of(a), change))),
+            Effect::Scenes(names) => index.values.extend(names.iter().map(|n| (Dated::scene(n), change))),
+            Effect::ScenesRetired(names) => index.withdrawn.extend(names.iter().map(|n| (Dated::scene(n), change))),
             Effect::Defaults(defaults) => index.defaults.extend(defaults.iter().map(|d| (d, change))),
             Effect::Introduces(feature) => index.features.push((feature, change)),
             Effect::Recorded => {}
@@ -311,7 +335,7 @@ impl Day {
     /// Whether `field` of endpoint `id` takes `value` on this day (values no entry dates
     /// are always taken).
     pub fn value(self, id: EndpointId, field: &str, value: &str) -> Offered {
-        let names = |a: &&(&Added, &Change)| a.0.endpoint == id && a.0.field == field && a.0.value == value;
+        let names = |a: &&(Dated, &Change)| a.0.endpoint == id && a.0.field == field && a.0.value == value;
         let added = INDEX.values.iter().find(names).map(|(_, change)| *change);
         let retired = INDEX.withdrawn.iter().find(names).map(|(_, change)| *change).filter(|c| c.date <= self.date);
         match (self.since(added), retired) {
@@ -436,6 +460,12 @@ pub fn explaining(
             Effect::Endpoints(ids) | Effect::Retires(ids) => endpoint.is_some_and(|e| ids.contains(&e)),
             Effect::Routes(paths) => paths.iter().any(|p| path == *p || path.starts_with(&format!("{p}?"))),
             Effect::Values(added) | Effect::Withdraws(added) => added.iter().any(uses),
+            Effect::Scenes(names) | Effect::ScenesRetired(names) => {
+                endpoint == Some(EndpointId::Effects)
+                    && body.is_none_or(|b| {
+                        b.get("effect_scene").and_then(serde_json::Value::as_str).is_some_and(|n| names.contains(&n))
+                    })
+            }
             Effect::Defaults(defaults) => defaults.iter().any(|d| Some(d.endpoint) == endpoint) && omits_model(),
             Effect::Introduces(_) => false,
             Effect::Recorded => spec.is_some_and(|s| c.subject.contains(s.path)),
@@ -460,7 +490,7 @@ macro_rules! changes {
     };
 }
 
-use Effect::{Defaults, Endpoints, Introduces, Recorded, Retires, Routes, Values, Withdraws};
+use Effect::{Defaults, Endpoints, Introduces, Recorded, Retires, Routes, Scenes, ScenesRetired, Values, Withdraws};
 use EndpointId as E;
 
 /// Every dated change, oldest first.
@@ -577,7 +607,15 @@ pub const CHANGES: &[Change] = changes![
         "UPD 03/05/2025: \"Launch of Dual-Image Effects\"",
         Endpoints(&[E::Effects])
     ),
-    (2025 - 03 - 12, SceneAdded, High, "squish, expansion", "Single-image effects", "UPD 03/12/2025", Recorded),
+    (
+        2025 - 03 - 12,
+        SceneAdded,
+        High,
+        "squish, expansion",
+        "Single-image effects",
+        "UPD 03/12/2025",
+        Scenes(&["squish", "expansion",])
+    ),
     (
         2025 - 03 - 12,
         ValueAdded,
@@ -596,7 +634,7 @@ pub const CHANGES: &[Change] = changes![
         "UPD 03/12/2025",
         Values(models!(E::ImageGenerations; "kling-v1-5"))
     ),
-    (2025 - 03 - 18, SceneAdded, High, "fuzzyfuzzy", "Effect scene", "UPD 03/18/2025", Recorded),
+    (2025 - 03 - 18, SceneAdded, High, "fuzzyfuzzy", "Effect scene", "UPD 03/18/2025", Scenes(&["fuzzyfuzzy",])),
     (
         2025 - 03 - 25,
         FieldAdded,
@@ -624,7 +662,15 @@ pub const CHANGES: &[Change] = changes![
         "UPD 03/31/2025",
         Recorded
     ),
-    (2025 - 04 - 25, SceneAdded, High, "bloombloom, dizzydizzy", "Effect scenes", "UPD 04/25/2025", Recorded),
+    (
+        2025 - 04 - 25,
+        SceneAdded,
+        High,
+        "bloombloom, dizzydizzy",
+        "Effect scenes",
+        "UPD 04/25/2025",
+        Scenes(&["bloombloom", "dizzydizzy",])
+    ),
     (
         2025 - 05 - 13,
         ModelAdded,
@@ -668,7 +714,15 @@ pub const CHANGES: &[Change] = changes![
         "UPD 06/30/2025",
         Recorded
     ),
-    (2025 - 07 - 07, SceneAdded, High, "anime_figure, rocketrocket", "Effect scenes", "UPD 07/07/2025", Recorded),
+    (
+        2025 - 07 - 07,
+        SceneAdded,
+        High,
+        "anime_figure, rocketrocket",
+        "Effect scenes",
+        "UPD 07/07/2025",
+        Scenes(&["anime_figure", "rocketrocket",])
+    ),
     (
         2025 - 07 - 21,
         SceneAdded,
@@ -676,7 +730,15 @@ pub const CHANGES: &[Change] = changes![
         "jelly_press, jelly_slice, jelly_squish, jelly_jiggle, pixelpixel, yearbook, instant_film",
         "Effect scenes",
         "UPD 07/21/2025",
-        Recorded
+        Scenes(&[
+            "jelly_press",
+            "jelly_slice",
+            "jelly_squish",
+            "jelly_jiggle",
+            "pixelpixel",
+            "yearbook",
+            "instant_film",
+        ])
     ),
     (
         2025 - 07 - 21,
@@ -755,7 +817,16 @@ pub const CHANGES: &[Change] = changes![
         "62 single-image scenes and 1 dual (unnamed); by position: pet_moto_rider, running_man, 3d_cartoon_2, pet_dance, swing_swing, day_to_night, surfsurf, skateskate",
         "Effect library expanded to 80",
         "UPD 08/19/2025; positions in the 2026-09-20 list",
-        Recorded
+        Scenes(&[
+            "pet_moto_rider",
+            "running_man",
+            "3d_cartoon_2",
+            "pet_dance",
+            "swing_swing",
+            "day_to_night",
+            "surfsurf",
+            "skateskate",
+        ])
     ),
     (
         2025 - 09 - 01,
@@ -764,7 +835,7 @@ pub const CHANGES: &[Change] = changes![
         "pet_chinese_opera, muscle_pet, ...",
         "Effect scenes",
         "UPD 09/01/2025",
-        Recorded
+        Scenes(&["pet_chinese_opera", "muscle_pet",])
     ),
     (
         2025 - 09 - 05,
@@ -791,7 +862,7 @@ pub const CHANGES: &[Change] = changes![
         "gallery_ring, squeeze_screamt, ...",
         "Effect scenes",
         "UPD 09/12/2025",
-        Recorded
+        Scenes(&["gallery_ring", "squeeze_screamt",])
     ),
     (
         2025 - 09 - 15,
@@ -820,8 +891,16 @@ pub const CHANGES: &[Change] = changes![
         "UPD 09/26/2025",
         Recorded
     ),
-    (2025 - 09 - 26, SceneAdded, High, "rampage_ape, flyer, dishwasher", "Effect scenes", "UPD 09/26/2025", Recorded),
-    (2025 - 09 - 29, SceneAdded, High, "feed_mooncake", "Effect scene", "UPD 09/29/2025", Recorded),
+    (
+        2025 - 09 - 26,
+        SceneAdded,
+        High,
+        "rampage_ape, flyer, dishwasher",
+        "Effect scenes",
+        "UPD 09/26/2025",
+        Scenes(&["rampage_ape", "flyer", "dishwasher",])
+    ),
+    (2025 - 09 - 29, SceneAdded, High, "feed_mooncake", "Effect scene", "UPD 09/29/2025", Scenes(&["feed_mooncake",])),
     (
         2025 - 10 - 15,
         EndpointAdded,
@@ -838,7 +917,7 @@ pub const CHANGES: &[Change] = changes![
         "inner_voice, trampoline, guess_what, ...",
         "Effect scenes",
         "UPD 10/15/2025",
-        Recorded
+        Scenes(&["inner_voice", "trampoline", "guess_what",])
     ),
     (
         2025 - 10 - 20,
@@ -868,7 +947,18 @@ pub const CHANGES: &[Change] = changes![
         "pumpkin_head_transform, cute_ghost_transform, knock_knock_halloween, halloween_escape, witch_transform, vampire_transform, demon_transform, mummy_transform, zombie_transform, cute_pumpkin_transform",
         "10 Halloween effects",
         "UPD 10/27/2025",
-        Recorded
+        Scenes(&[
+            "pumpkin_head_transform",
+            "cute_ghost_transform",
+            "knock_knock_halloween",
+            "halloween_escape",
+            "witch_transform",
+            "vampire_transform",
+            "demon_transform",
+            "mummy_transform",
+            "zombie_transform",
+            "cute_pumpkin_transform",
+        ])
     ),
     (
         2025 - 11 - 11,
@@ -895,7 +985,19 @@ pub const CHANGES: &[Change] = changes![
         "luminous_elf, guardian_spirit, snowboarding, ...",
         "Effect scenes",
         "UPD 11/19/2025",
-        Recorded
+        Scenes(&[
+            "luminous_elf",
+            "guardian_spirit",
+            "snowboarding",
+            "woodland_elf",
+            "swish_swish",
+            "pure_white_wings",
+            "black_wings",
+            "golden_wing",
+            "pink_pink_wings",
+            "venomous_spider",
+            "throne_of_king",
+        ])
     ),
     (
         2025 - 11 - 25,
@@ -904,7 +1006,7 @@ pub const CHANGES: &[Change] = changes![
         "balloon_parade, jumping_ginger_joy, bullet_time, ...",
         "Effect scenes",
         "UPD 11/25/2025",
-        Recorded
+        Scenes(&["balloon_parade", "jumping_ginger_joy", "bullet_time", "bullet_time_lite",])
     ),
     (
         2025 - 12 - 04,
@@ -922,7 +1024,26 @@ pub const CHANGES: &[Change] = changes![
         "firework_2026, santa_gift, scarlet_and_snow and 17 more",
         "20 holiday effects",
         "UPD 12/11/2025",
-        Recorded
+        Scenes(&[
+            "firework_2026",
+            "santa_gift",
+            "scarlet_and_snow",
+            "steampunk_christmas",
+            "snowglobe",
+            "christmas_photo_shoot",
+            "ornament_crash",
+            "santa_express",
+            "instant_christmas",
+            "coronation_of_frost",
+            "building_sweater",
+            "spark_in_the_snow",
+            "surprise_bouquet",
+            "bouquet_drop",
+            "glamour_photo_shoot",
+            "box_of_joy",
+            "first_toast_of_the_year",
+            "my_santa_pic",
+        ])
     ),
     (
         2025 - 12 - 15,
@@ -979,7 +1100,24 @@ pub const CHANGES: &[Change] = changes![
         "cheers_2026, countdown_teleport, santa_random_surprise, birthday_star and 12 more",
         "16 effects",
         "UPD 12/18/2025",
-        Recorded
+        Scenes(&[
+            "cheers_2026",
+            "countdown_teleport",
+            "santa_random_surprise",
+            "birthday_star",
+            "kiss_pro",
+            "fight_pro",
+            "hug_pro",
+            "heart_gesture_pro",
+            "dollar_rain_pro",
+            "pet_bee_pro",
+            "magic_match_tree",
+            "bullet_time_360",
+            "happy_birthday",
+            "thumbs_up_pro",
+            "tiger_hug_pro",
+            "pet_lion_pro",
+        ])
     ),
     (
         2025 - 12 - 22,
@@ -1006,7 +1144,7 @@ pub const CHANGES: &[Change] = changes![
         "celebration, c4d_cartoon",
         "Effect scenes discontinued",
         "UPD 12/11/2025: \"celebration and c4d_cartoon will be discontinued on December 30, 2025\"",
-        Recorded
+        ScenesRetired(&["celebration", "c4d_cartoon",])
     ),
     (
         2026 - 01 - 16,
@@ -1015,7 +1153,39 @@ pub const CHANGES: &[Change] = changes![
         "drunk_dance, daoma_dance, lion_dance, lucky_money_come, phantom_jewel, zoom_out and 25 more",
         "31 effects",
         "UPD 01/16/2026",
-        Recorded
+        Scenes(&[
+            "drunk_dance",
+            "daoma_dance",
+            "lion_dance",
+            "lucky_money_come",
+            "phantom_jewel",
+            "zoom_out",
+            "drunk_dance_pet",
+            "bouncy_dance",
+            "smooth_sailing_dance",
+            "new_year_greeting",
+            "prosperity",
+            "great_success",
+            "golden_horse_fortune",
+            "red_packet_box",
+            "lucky_horse_year",
+            "lucky_red_packet",
+            "lion_dance_pet",
+            "dumpling_making_pet",
+            "fish_making_pet",
+            "pet_red_packet",
+            "lantern_glow",
+            "expression_challenge",
+            "overdrive",
+            "heart_gesture_dance",
+            "poping",
+            "martial_arts",
+            "running",
+            "nezha",
+            "motorcycle_dance",
+            "subject_3_dance",
+            "ghost_step_dance",
+        ])
     ),
     (
         2026 - 01 - 23,
@@ -1051,7 +1221,15 @@ pub const CHANGES: &[Change] = changes![
         "new_year_feast, ring_in_new, pet_vlogger, crystal_horse, lateral_shift_transitionl, horse_year_firework, fortune_god_transform",
         "7 effects",
         "UPD 01/27/2026",
-        Recorded
+        Scenes(&[
+            "new_year_feast",
+            "ring_in_new",
+            "pet_vlogger",
+            "crystal_horse",
+            "lateral_shift_transitionl",
+            "horse_year_firework",
+            "fortune_god_transform",
+        ])
     ),
     (
         2026 - 01 - 30,
@@ -1060,7 +1238,7 @@ pub const CHANGES: &[Change] = changes![
         "kiss, fight, hug, thumbs_up, tiger_hug, pet_lion, 3d_cartoon_1",
         "Effect scenes discontinued",
         "UPD 12/18/2025: \"will be discontinued on January 30, 2026\"",
-        Recorded
+        ScenesRetired(&["kiss", "fight", "hug", "thumbs_up", "tiger_hug", "pet_lion", "3d_cartoon_1",])
     ),
     (
         2026 - 02 - 03,
@@ -1069,7 +1247,17 @@ pub const CHANGES: &[Change] = changes![
         "hot_feet_dance, swag_dance, pigeon_dance, chanel_dance, city_to_village and 4 more",
         "9 effects",
         "UPD 02/03/2026",
-        Recorded
+        Scenes(&[
+            "hot_feet_dance",
+            "swag_dance",
+            "pigeon_dance",
+            "chanel_dance",
+            "city_to_village",
+            "bloodline_dance",
+            "cute_dance",
+            "love_theme_song",
+            "pumpitup_dance",
+        ])
     ),
     (
         2026 - 02 - 04,
@@ -1078,7 +1266,16 @@ pub const CHANGES: &[Change] = changes![
         "unique_firework, palm_sized_figure, color_mixing, lantern_festival_cuju, tangyuan_to_animal and 3 more",
         "8 effects",
         "UPD 02/04/2026",
-        Recorded
+        Scenes(&[
+            "unique_firework",
+            "palm_sized_figure",
+            "color_mixing",
+            "lantern_festival_cuju",
+            "tangyuan_to_animal",
+            "unique_spring_couplets",
+            "horse_mask",
+            "fortune_knocks_cartoon",
+        ])
     ),
     (
         2026 - 02 - 11,
@@ -1087,7 +1284,18 @@ pub const CHANGES: &[Change] = changes![
         "snow_night_kiss, eternal_kiss, fortune_in_motion, chinese_trend and 6 more",
         "10 effects",
         "UPD 02/11/2026",
-        Recorded
+        Scenes(&[
+            "snow_night_kiss",
+            "eternal_kiss",
+            "fortune_in_motion",
+            "chinese_trend",
+            "sedan_chair_dance",
+            "skyfall",
+            "good_luck_dance",
+            "laicai_dance",
+            "yangge_dance",
+            "horse_year_dance",
+        ])
     ),
     (
         2026 - 02 - 25,
@@ -1132,7 +1340,7 @@ pub const CHANGES: &[Change] = changes![
         "UPD 02/25/2026",
         Routes(&["/v1/general/advanced-presets-elements"])
     ),
-    (2026 - 02 - 27, SceneAdded, High, "raid_check", "Effect scene", "UPD 02/27/2026", Recorded),
+    (2026 - 02 - 27, SceneAdded, High, "raid_check", "Effect scene", "UPD 02/27/2026", Scenes(&["raid_check",])),
     (
         2026 - 03 - 04,
         ModelAdded,
@@ -1163,7 +1371,14 @@ pub const CHANGES: &[Change] = changes![
         "flash_drive, shush_my_dreams, french_elegance, finger_swipe, advent_of_flora, smooth_transition",
         "Effect scenes",
         "UPD 03/18/2026",
-        Recorded
+        Scenes(&[
+            "flash_drive",
+            "shush_my_dreams",
+            "french_elegance",
+            "finger_swipe",
+            "advent_of_flora",
+            "smooth_transition",
+        ])
     ),
     (
         2026 - 03 - 23,
@@ -1181,7 +1396,25 @@ pub const CHANGES: &[Change] = changes![
         "perler_beads, spring_bloom, palm_sized_figure_pro, prank_box and 13 more",
         "17 effects",
         "UPD 04/08/2026",
-        Recorded
+        Scenes(&[
+            "perler_beads",
+            "spring_bloom",
+            "palm_sized_figure_pro",
+            "prank_box",
+            "lucky_veggie",
+            "toss_run",
+            "switch_to_silk",
+            "studio_look",
+            "get_rich_quick",
+            "make_it_rain",
+            "twist_shake",
+            "the_hip_sway",
+            "send_my_love",
+            "funky_martian",
+            "wealth_drive",
+            "the_high_kick",
+            "the_exercise",
+        ])
     ),
     (
         2026 - 04 - 23,
@@ -1219,7 +1452,25 @@ pub const CHANGES: &[Change] = changes![
         "tiny_beast_printer, landmark_reveal, winter_charm and 14 more",
         "17 effects",
         "UPD 04/24/2026",
-        Recorded
+        Scenes(&[
+            "tiny_beast_printer",
+            "landmark_reveal",
+            "winter_charm",
+            "flash_ride",
+            "shooting_star",
+            "sovereign_scepter",
+            "return_of_the_king",
+            "minimalist_light",
+            "martial_meow",
+            "knock_at_a_door_revenge",
+            "sassy_shake",
+            "maestro_of_magic",
+            "magic_carpet_ride",
+            "good_luck_spirit",
+            "sparkler_wand",
+            "dirt_rush",
+            "dance_with_dragon",
+        ])
     ),
     (
         2026 - 04 - 27,
@@ -1239,8 +1490,24 @@ pub const CHANGES: &[Change] = changes![
         "UPD 05/07/2026",
         Recorded
     ),
-    (2026 - 05 - 08, SceneAdded, High, "pet_skateboard, daily_ootd", "Effect scenes", "UPD 05/08/2026", Recorded),
-    (2026 - 05 - 11, SceneAdded, High, "korean_baseball", "Effect scene", "UPD 05/11/2026", Recorded),
+    (
+        2026 - 05 - 08,
+        SceneAdded,
+        High,
+        "pet_skateboard, daily_ootd",
+        "Effect scenes",
+        "UPD 05/08/2026",
+        Scenes(&["pet_skateboard", "daily_ootd",])
+    ),
+    (
+        2026 - 05 - 11,
+        SceneAdded,
+        High,
+        "korean_baseball",
+        "Effect scene",
+        "UPD 05/11/2026",
+        Scenes(&["korean_baseball",])
+    ),
     (
         2026 - 05 - 13,
         SceneAdded,
@@ -1248,9 +1515,17 @@ pub const CHANGES: &[Change] = changes![
         "korean_baseball_9_16, spielberg_transition",
         "Effect scenes",
         "UPD 05/13/2026",
-        Recorded
+        Scenes(&["korean_baseball_9_16", "spielberg_transition",])
     ),
-    (2026 - 05 - 14, SceneAdded, High, "f1_live, football_live", "Effect scenes", "UPD 05/14/2026", Recorded),
+    (
+        2026 - 05 - 14,
+        SceneAdded,
+        High,
+        "f1_live, football_live",
+        "Effect scenes",
+        "UPD 05/14/2026",
+        Scenes(&["f1_live", "football_live",])
+    ),
     (
         2026 - 05 - 15,
         SceneAdded,
@@ -1258,9 +1533,17 @@ pub const CHANGES: &[Change] = changes![
         "football_live_9_16, whirling_beverage",
         "Effect scenes",
         "UPD 05/15/2026",
-        Recorded
+        Scenes(&["football_live_9_16", "whirling_beverage",])
     ),
-    (2026 - 05 - 20, SceneAdded, High, "tennis_trend, tennis_trend_9_16", "Effect scenes", "UPD 05/20/2026", Recorded),
+    (
+        2026 - 05 - 20,
+        SceneAdded,
+        High,
+        "tennis_trend, tennis_trend_9_16",
+        "Effect scenes",
+        "UPD 05/20/2026",
+        Scenes(&["tennis_trend", "tennis_trend_9_16",])
+    ),
     (
         2026 - 06 - 05,
         SceneAdded,
@@ -1268,7 +1551,7 @@ pub const CHANGES: &[Change] = changes![
         "football_dance, magic_world_vlog, air_dunk, whirling_beverage_9_16",
         "Effect scenes",
         "UPD 06/05/2026",
-        Recorded
+        Scenes(&["football_dance", "magic_world_vlog", "air_dunk", "whirling_beverage_9_16",])
     ),
     (
         2026 - 06 - 12,
@@ -1277,7 +1560,7 @@ pub const CHANGES: &[Change] = changes![
         "bicycle_kick, football_dance_2, red_card_sent_off",
         "Effect scenes",
         "UPD 06/12/2026",
-        Recorded
+        Scenes(&["bicycle_kick", "football_dance_2", "red_card_sent_off",])
     ),
     (
         2026 - 06 - 17,
@@ -1340,9 +1623,18 @@ pub const CHANGES: &[Change] = changes![
         "bra_hot_dance, arg_hot_dance, fra_hot_dance, bra_goal, arg_goal, por_goal, victory_slide, samba_fever",
         "Football effects",
         "UPD 06/18/2026",
-        Recorded
+        Scenes(&[
+            "bra_hot_dance",
+            "arg_hot_dance",
+            "fra_hot_dance",
+            "bra_goal",
+            "arg_goal",
+            "por_goal",
+            "victory_slide",
+            "samba_fever",
+        ])
     ),
-    (2026 - 06 - 25, SceneAdded, High, "soccer_star", "Effect scene", "UPD 06/25/2026", Recorded),
+    (2026 - 06 - 25, SceneAdded, High, "soccer_star", "Effect scene", "UPD 06/25/2026", Scenes(&["soccer_star",])),
     (
         2026 - 07 - 03,
         SceneAdded,
@@ -1350,7 +1642,7 @@ pub const CHANGES: &[Change] = changes![
         "african_sway, jealousy_sway, chubby_fish, shrug_dance",
         "Effect scenes",
         "UPD 07/03/2026",
-        Recorded
+        Scenes(&["african_sway", "jealousy_sway", "chubby_fish", "shrug_dance",])
     ),
     (
         2026 - 07 - 03,
@@ -1359,7 +1651,7 @@ pub const CHANGES: &[Change] = changes![
         "magic_match_tree",
         "Effect scene discontinued (still on the 2026-09-20 list)",
         "UPD: \"magic_match_tree will be discontinued on July 3rd, 2026\"",
-        Recorded
+        ScenesRetired(&["magic_match_tree",])
     ),
     (
         2026 - 07 - 06,
@@ -1406,7 +1698,18 @@ pub const CHANGES: &[Change] = changes![
         "food_splash, dj_pet, pet_diving, disco_paws, pet_fitness, j_var_live, pet_burst, idol_live, puff_cheeks",
         "Effect scenes",
         "UPD 07/24/2026",
-        Recorded
+        Scenes(&[
+            "food_splash",
+            "dj_pet",
+            "pet_diving",
+            "disco_paws",
+            "pet_fitness",
+            "j_var_live",
+            "pet_burst",
+            "idol_live",
+            "puff_cheeks",
+            "beast_striker",
+        ])
     ),
     (
         2026 - 08 - 03,
@@ -1415,7 +1718,7 @@ pub const CHANGES: &[Change] = changes![
         "critter_paste, wiggle_faces_pets, paw_headbang",
         "Effect scenes",
         "UPD 08/03/2026",
-        Recorded
+        Scenes(&["critter_paste", "wiggle_faces_pets", "paw_headbang",])
     ),
     (
         2026 - 08 - 07,
@@ -1426,7 +1729,15 @@ pub const CHANGES: &[Change] = changes![
         "UPD 08/07/2026; REFERENCE-2026 §a.8",
         Recorded
     ),
-    (2026 - 08 - 10, SceneAdded, High, "magic_world_vlog_9_16", "Effect scene", "UPD 08/10/2026", Recorded),
+    (
+        2026 - 08 - 10,
+        SceneAdded,
+        High,
+        "magic_world_vlog_9_16",
+        "Effect scene",
+        "UPD 08/10/2026",
+        Scenes(&["magic_world_vlog_9_16",])
+    ),
     (
         2026 - 08 - 18,
         SurfaceAdded,
@@ -1452,7 +1763,7 @@ pub const CHANGES: &[Change] = changes![
         "makeup_style, hair_dressup, barbie_transform",
         "Effect scenes",
         "UPD 08/21/2026",
-        Recorded
+        Scenes(&["makeup_style", "hair_dressup", "barbie_transform",])
     ),
     (
         2026 - 09 - 04,
@@ -1461,7 +1772,16 @@ pub const CHANGES: &[Change] = changes![
         "net_the_fish, birthday_board, summer_fireworks, blow_blaze, champagne_birthday, pet_working_daily, pet_roll_window, pet_crash_earth",
         "Effect scenes",
         "UPD 09/04/2026",
-        Recorded
+        Scenes(&[
+            "net_the_fish",
+            "birthday_board",
+            "summer_fireworks",
+            "blow_blaze",
+            "champagne_birthday",
+            "pet_working_daily",
+            "pet_roll_window",
+            "pet_crash_earth",
+        ])
     ),
     (
         2026 - 09 - 07,
@@ -1582,7 +1902,44 @@ pub const CHANGES: &[Change] = changes![
         "119 effect templates, 36 of them named by the 2026-09-20 list",
         "Effect templates discontinued",
         "KR copy of the notice; the 2026-09-20 effects list",
-        Recorded
+        ScenesRetired(&[
+            "heart_gesture",
+            "squish",
+            "expansion",
+            "fuzzyfuzzy",
+            "bloombloom",
+            "dizzydizzy",
+            "anime_figure",
+            "rocketrocket",
+            "jelly_press",
+            "jelly_slice",
+            "jelly_squish",
+            "jelly_jiggle",
+            "pixelpixel",
+            "yearbook",
+            "instant_film",
+            "pet_chinese_opera",
+            "muscle_pet",
+            "gallery_ring",
+            "squeeze_screamt",
+            "rampage_ape",
+            "flyer",
+            "dishwasher",
+            "feed_mooncake",
+            "inner_voice",
+            "trampoline",
+            "guess_what",
+            "cute_ghost_transform",
+            "knock_knock_halloween",
+            "balloon_parade",
+            "bullet_time",
+            "firework_2026",
+            "pet_vlogger",
+            "lateral_shift_transitionl",
+            "palm_sized_figure",
+            "horse_year_dance",
+            "puff_cheeks",
+        ])
     ),
 ];
 

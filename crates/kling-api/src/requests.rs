@@ -549,7 +549,7 @@ request! {
 }
 
 /// The `input` of video effects: one image for most scenes, two (left, right) for the
-/// dual-image scenes ([`crate::effects::SCENES`]).
+/// dual-image scenes ([`crate::effects::DUAL_SCENES`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EffectInput {
     /// The image of a single-image scene (URL or raw Base64).

@@ -446,6 +446,8 @@ pub struct Req<'a> {
     pub known: &'a dyn Known,
     /// Reject names outside partial catalogues ([`ValidationOptions::strict_catalogues`]).
     pub strict_catalogues: bool,
+    /// The served day, whose catalogues (effect scenes) a rule may consult.
+    pub day: crate::history::Day,
 }
 
 impl std::fmt::Debug for dyn Known + '_ {
@@ -464,7 +466,17 @@ impl<'a> Req<'a> {
         mode: Cow<'a, str>,
         duration: u32,
     ) -> Req<'a> {
-        Req { body, coercion, model, video_model, mode, duration, known: &Presets, strict_catalogues: false }
+        Req {
+            body,
+            coercion,
+            model,
+            video_model,
+            mode,
+            duration,
+            known: &Presets,
+            strict_catalogues: false,
+            day: crate::history::Day::latest(),
+        }
     }
 
     /// The raw value of a top-level key; JSON `null` counts as absent.
@@ -635,6 +647,7 @@ pub fn validate_with(
     let mut req = spec.view_on(map, options.coercion, options.day);
     req.known = known;
     req.strict_catalogues = options.strict_catalogues;
+    req.day = options.day;
     for rule in spec.rules {
         if options.lenient_model_support && rule.class == RuleClass::ModelSupport {
             continue;
@@ -775,7 +788,10 @@ impl Check<'_> {
                 }
             }
             Ty::Str => {
-                as_text(value, coercion).ok_or_else(wrong_type)?;
+                // A dated name (an effect scene) that is retired is refused here; one not
+                // launched yet is the catalogue rule's to refuse.
+                let text = as_text(value, coercion).ok_or_else(wrong_type)?;
+                self.dated(path, &text)?;
             }
             Ty::Enum(allowed) => {
                 let text = as_text(value, coercion).ok_or_else(wrong_type)?;
