@@ -330,13 +330,65 @@ async fn every_task_endpoint_delivers_results_that_download() {
         }
         for key in ["images", "series_images"] {
             for image in result[key].as_array().into_iter().flatten() {
-                let bytes = download(&app, image["url"].as_str().unwrap_or_default(), "image/png").await;
-                assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{}: not a PNG", spec.name);
-                checked += 1;
+                // An image, or (ai-multi-shot) a set of three angles.
+                let urls: Vec<&str> =
+                    ["url", "url_1", "url_2", "url_3"].iter().filter_map(|k| image[*k].as_str()).collect();
+                assert!(!urls.is_empty(), "{}: an image without a URL: {image}", spec.name);
+                for url in urls {
+                    let bytes = download(&app, url, "image/png").await;
+                    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{}: not a PNG", spec.name);
+                    checked += 1;
+                }
             }
         }
         let listed = app.get(&format!("{}?pageSize=1", spec.path)).await;
         assert_eq!(listed.assert_ok()[0]["task_id"], done["task_id"], "{} lists its task", spec.name);
     }
     assert!(checked >= 10, "only {checked} results checked");
+}
+
+#[tokio::test]
+async fn ai_multi_shot_answers_three_sets_of_three_angles_for_half_a_unit() {
+    let app = TestApp::spawn().await;
+    let path = "/v1/general/ai-multi-shot";
+    let body =
+        json!({"element_frontal_image": "https://example.com/front.png", "external_task_id": "", "callback_url": ""});
+    let done = finish(&app, path, app.post(path, &body).await).await;
+    let sets = done["task_result"]["images"].as_array().cloned().unwrap_or_default();
+    assert_eq!(sets.iter().map(|s| s["index"].as_u64()).collect::<Vec<_>>(), [Some(0), Some(1), Some(2)]);
+    let mut urls = std::collections::HashSet::new();
+    for set in &sets {
+        assert!(set.get("url").is_none(), "{set}");
+        for key in ["url_1", "url_2", "url_3"] {
+            let bytes = download(&app, set[key].as_str().unwrap_or_default(), "image/png").await;
+            let size = imagesize::blob_size(&bytes).unwrap_or_else(|e| panic!("{key}: {e}"));
+            assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && size.width > 0 && size.height > 0, "{key}");
+            urls.insert(set[key].clone());
+        }
+    }
+    assert_eq!(urls.len(), 9, "nine files");
+    assert_eq!(done["final_unit_deduction"], "0.5");
+    let refused = app.post(path, &json!({"element_frontal_image": "not an image ###"})).await;
+    assert!(refused.assert_error(400, 1201).starts_with("element_frontal_image"));
+    app.post(path, &json!({})).await.assert_error(400, 1201);
+}
+
+#[tokio::test]
+async fn both_delete_paths_remove_from_one_element_store() {
+    let app = TestApp::spawn().await;
+    let sources = app.sources().await;
+    let element_id = sources.get("$element_id");
+    let deleted = app.post("/v1/general/delete-advanced-elements", &json!({"element_id": element_id})).await;
+    let data = deleted.assert_ok();
+    assert_eq!(data["task_status"], "succeed");
+    assert!(data["task_id"].as_str().is_some_and(|id| id.parse::<u64>().is_ok()), "{data}");
+    // Gone from the one store: a video can no longer name it.
+    let uses = json!({"model_name": "kling-v3", "image": "https://example.com/a.png",
+        "element_list": [{"element_id": element_id.parse::<u64>().unwrap_or_default()}]});
+    assert!(app.post("/v1/videos/image2video", &uses).await.assert_error(400, 1201).starts_with("element_list"));
+    // A preset element cannot be deleted on either path.
+    for path in ["/v1/general/delete-advanced-elements", "/v1/general/delete-elements"] {
+        let preset = kling_api::references::PRESET_ELEMENTS[0].id;
+        app.post(path, &json!({"element_id": preset.to_string()})).await.assert_error(400, 1201);
+    }
 }

@@ -75,6 +75,10 @@ pub enum EndpointId {
     CustomElements,
     /// `POST /v1/general/delete-elements` (synchronous).
     DeleteElements,
+    /// `POST /v1/general/delete-advanced-elements` (synchronous; the same store).
+    DeleteAdvancedElements,
+    /// `POST /v1/general/ai-multi-shot`.
+    AiMultiShot,
     /// `POST /v1/videos/image-recognize` (synchronous).
     ImageRecognize,
     /// `POST /text-to-video/kling-3.0-turbo`.
@@ -136,6 +140,9 @@ pub enum Output {
     Voices,
     /// `task_result.elements[]` (custom element).
     Elements,
+    /// `task_result.images[]` of three sets, each `{index, url_1, url_2, url_3}`: three
+    /// angles of an element (ai-multi-shot).
+    AngleSets,
     /// A synchronous answer (identify-face, selections, deletions, recognition): no task.
     Synchronous,
 }
@@ -287,6 +294,7 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     image_edit::MULTI_IMAGE2IMAGE,
     image_edit::EXPAND,
     image_edit::VIRTUAL_TRY_ON,
+    image_edit::AI_MULTI_SHOT,
     avatar::AVATAR,
     effects::EFFECTS,
     multi_elements::INIT_SELECTION,
@@ -302,6 +310,7 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     library::DELETE_VOICES,
     library::CUSTOM_ELEMENTS,
     library::DELETE_ELEMENTS,
+    library::DELETE_ADVANCED_ELEMENTS,
     library::IMAGE_RECOGNIZE,
     standard::TEXT_TO_VIDEO_30_TURBO,
     standard::IMAGE_TO_VIDEO_30_TURBO,

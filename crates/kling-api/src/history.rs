@@ -1194,7 +1194,7 @@ pub const CHANGES: &[Change] = changes![
         "POST /v1/general/ai-multi-shot",
         "Three-angle images of an element",
         "UPD 01/23/2026",
-        Recorded
+        Endpoints(&[E::AiMultiShot])
     ),
     (
         2026 - 01 - 23,
@@ -1326,10 +1326,10 @@ pub const CHANGES: &[Change] = changes![
         2026 - 02 - 25,
         EndpointAdded,
         High,
-        "POST /v1/general/advanced-custom-elements; delete-elements",
+        "POST /v1/general/advanced-custom-elements; delete-elements, delete-advanced-elements",
         "The new element service",
         "UPD 02/25/2026; delete paths' date inferred",
-        Endpoints(&[E::CustomElements, E::DeleteElements])
+        Endpoints(&[E::CustomElements, E::DeleteElements, E::DeleteAdvancedElements])
     ),
     (
         2026 - 02 - 25,

@@ -1,5 +1,5 @@
-//! Rule tables of multi-image-to-image (§3.13), image expansion (§3.14) and Kolors
-//! virtual try-on (§3.16).
+//! Rule tables of multi-image-to-image (§3.13), image expansion (§3.14), Kolors virtual
+//! try-on (§3.16) and AI multi-shot (2026-01-23).
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, Rule, RuleClass, Ty, WATERMARK_INFO};
@@ -108,3 +108,30 @@ pub const VIRTUAL_TRY_ON: EndpointSpec = EndpointSpec {
     ],
     rules: &[],
 };
+
+/// `POST /v1/general/ai-multi-shot` (official page "AI Multi-Shot", 2026-01-23): from the
+/// frontal image of an element, three sets of three other angles. No model, mode or
+/// watermark; priced per call ([`crate::pricing::call_price`]).
+pub const AI_MULTI_SHOT: EndpointSpec = EndpointSpec {
+    id: EndpointId::AiMultiShot,
+    name: "ai-multi-shot",
+    path: "/v1/general/ai-multi-shot",
+    pack: PackType::Image,
+    output: Output::AngleSets,
+    models: &[],
+    default_model: "",
+    default_mode: "std",
+    seed_fields: &[],
+    standard: None,
+    base: r#"{"element_frontal_image": "https://example.com/front.png"}"#,
+    fields: &[
+        Field::required("element_frontal_image", Ty::Image, r#""$image:png:640x800""#),
+        CALLBACK_URL,
+        EXTERNAL_TASK_ID,
+    ],
+    rules: &[],
+};
+
+/// The sets an ai-multi-shot task answers, and the angles in each (`url_1` to `url_3`):
+/// "three sets of results can be generated for selection each time" (changelog 01/23/2026).
+pub const ANGLE_SETS: (u32, u32) = (3, 3);

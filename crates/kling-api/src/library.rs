@@ -166,6 +166,16 @@ pub const DELETE_ELEMENTS: EndpointSpec = EndpointSpec::synchronous(
     &[Field::required("element_id", Ty::Str, r#""$element_id""#)],
 );
 
+/// `POST /v1/general/delete-advanced-elements` (synchronous): the video element pages'
+/// path for the same deletion, on the same store (verified live by a client, AS-CHK).
+pub const DELETE_ADVANCED_ELEMENTS: EndpointSpec = EndpointSpec::synchronous(
+    EndpointId::DeleteAdvancedElements,
+    "delete-advanced-elements",
+    "/v1/general/delete-advanced-elements",
+    r#"{"element_id": "$element_id"}"#,
+    &[Field::required("element_id", Ty::Str, r#""$element_id""#)],
+);
+
 /// `POST /v1/videos/image-recognize` (synchronous).
 pub const IMAGE_RECOGNIZE: EndpointSpec = EndpointSpec::synchronous(
     EndpointId::ImageRecognize,

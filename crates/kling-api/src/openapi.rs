@@ -256,7 +256,7 @@ impl Builder {
             | EndpointId::ClearSelection
             | EndpointId::PreviewSelection => self.envelope::<SelectionResult>(),
             EndpointId::DeleteVoices => self.envelope::<VoiceDeletion>(),
-            EndpointId::DeleteElements => self.envelope::<ElementDeletion>(),
+            EndpointId::DeleteElements | EndpointId::DeleteAdvancedElements => self.envelope::<ElementDeletion>(),
             EndpointId::ImageRecognize => self.envelope::<Recognition>(),
             EndpointId::Tts => self.envelope::<Task>(),
             _ => return None,

@@ -50,7 +50,19 @@ pub const fn seed_credit_range(endpoint: EndpointId) -> (u32, u32) {
         | EndpointId::PreviewSelection
         | EndpointId::DeleteVoices
         | EndpointId::DeleteElements
+        | EndpointId::DeleteAdvancedElements
         | EndpointId::ImageRecognize => (0, 0),
+        // Priced per call ([`call_price`]); the range only bounds the contract kit's budget.
+        EndpointId::AiMultiShot => (1, 1),
+    }
+}
+
+/// The official price of one call of a legacy endpoint priced per call, where the docs give
+/// one: ai-multi-shot "0.5 units deducted per visit" (official page, 2026-01-23).
+pub const fn call_price(endpoint: EndpointId) -> Option<Units> {
+    match endpoint {
+        EndpointId::AiMultiShot => Some(Units(500)),
+        _ => None,
     }
 }
 

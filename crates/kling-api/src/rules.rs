@@ -701,7 +701,7 @@ pub fn validate_with(
         })
         .collect();
     Ok(ValidRequest {
-        cost: crate::standard::price(spec, &req),
+        cost: crate::standard::price(spec, &req).or(crate::pricing::call_price(spec.id)),
         model: req.model,
         mode,
         duration_s: req.duration,

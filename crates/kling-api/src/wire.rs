@@ -276,8 +276,18 @@ pub struct Video {
 pub struct Image {
     /// Position in the result, from 0.
     pub index: u32,
-    /// Download URL.
+    /// Download URL (empty, and not sent, for a set of angles).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub url: String,
+    /// ai-multi-shot: the three angles of one set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_1: Option<String>,
+    /// The second angle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_2: Option<String>,
+    /// The third angle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_3: Option<String>,
     /// Watermarked copy, when requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watermark_url: Option<String>,
@@ -467,14 +477,15 @@ pub struct VoiceDeletion {
     pub status: String,
 }
 
-/// `data` of delete-elements (synchronous).
+/// `data` of delete-elements and delete-advanced-elements (synchronous), as both official
+/// element pages document it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ElementDeletion {
-    /// The deleted element.
-    pub element_id: u64,
-    /// `deleted`.
-    pub status: String,
+    /// The id of the deletion (documented as a string, its value not recorded).
+    pub task_id: String,
+    /// `succeed` (documented as a string, its value not recorded).
+    pub task_status: String,
 }
 
 /// `data` of image-recognize (synchronous).

@@ -412,7 +412,8 @@ impl Engine {
             ApiError::with_message(ErrorKind::InvalidParameter, format!("element_id: {raw} is not an element id"))
         })?;
         self.library.write().delete_element(account.id, element_id).map_err(|e| invalid("element_id", e))?;
-        Ok(json!({"element_id": element_id, "status": "deleted"}))
+        // Both element pages document `{task_id, task_status}`; the values are not recorded.
+        Ok(json!({"task_id": self.ids.task_id(self.clock.now_ms()).to_string(), "task_status": "succeed"}))
     }
 
     fn add_to_library(&self, task: &TaskRecord) {
@@ -423,7 +424,7 @@ impl Engine {
             }
             Output::Voices => library.add_voice(task.account, task.voice_id(), task.id),
             Output::Elements => library.add_element(task.account, task.element_id(), task.id),
-            Output::Videos | Output::Images | Output::OmniImages | Output::Synchronous => {}
+            Output::Videos | Output::Images | Output::OmniImages | Output::AngleSets | Output::Synchronous => {}
         }
     }
 

@@ -351,7 +351,14 @@ impl TaskRecord {
                 .map(|index| {
                     let name = format!("{id}-{index}");
                     let link = |wm| format!("{base_url}{}", media::image_path(&name, wm));
-                    Image { index, url: link(false), watermark_url: watermark.then(|| link(true)) }
+                    Image {
+                        index,
+                        url: link(false),
+                        watermark_url: watermark.then(|| link(true)),
+                        url_1: None,
+                        url_2: None,
+                        url_3: None,
+                    }
                 })
                 .collect()
         };
@@ -409,6 +416,26 @@ impl TaskRecord {
                 }
             }
             Output::Images => TaskResult { images: images(), ..TaskResult::default() },
+            Output::AngleSets => {
+                let (sets, angles) = kling_api::image_edit::ANGLE_SETS;
+                // File `{id}-{k}` for the k-th angle overall, as for the images of any task.
+                let angle = |set: u32, n: u32| {
+                    (n < angles).then(|| {
+                        format!("{base_url}{}", media::image_path(&format!("{id}-{}", set * angles + n), false))
+                    })
+                };
+                let images = (0..sets)
+                    .map(|index| Image {
+                        index,
+                        url: String::new(),
+                        watermark_url: None,
+                        url_1: angle(index, 0),
+                        url_2: angle(index, 1),
+                        url_3: angle(index, 2),
+                    })
+                    .collect();
+                TaskResult { images, ..TaskResult::default() }
+            }
             Output::OmniImages if self.request.series => {
                 TaskResult { result_type: Some("series".to_owned()), series_images: images(), ..TaskResult::default() }
             }

@@ -193,7 +193,7 @@ pub(super) async fn synchronous(
                 return Ok(success(ctx.request_id.0, task));
             }
             EndpointId::InitSelection => engine.init_selection(&ctx.account, &request, &base)?,
-            EndpointId::DeleteVoices | EndpointId::DeleteElements => {
+            EndpointId::DeleteVoices | EndpointId::DeleteElements | EndpointId::DeleteAdvancedElements => {
                 engine.delete_from_library(&ctx.account, spec.id, &value)?
             }
             EndpointId::ImageRecognize => recognition(&ctx.state, &base),
