@@ -175,6 +175,21 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                     checked += 1;
                 }
             }
+            Effect::Lifts(rules) => {
+                for (endpoint, id) in rules {
+                    let spec = kling_api::endpoints::spec(*endpoint);
+                    let rule = spec.rules.iter().find(|r| r.id == *id).unwrap_or_else(|| panic!("no rule {id}"));
+                    let body = patched(&on, spec, rule.reject).await;
+                    let refused = before.post(spec.path, &body).await;
+                    assert!(refused.assert_error(400, 1201).starts_with(rule.field), "{id} the day before {when}");
+                    assert_eq!(
+                        on.post(spec.path, &body).await.assert_ok()["task_status"],
+                        "submitted",
+                        "{id} on {when}"
+                    );
+                    checked += 1;
+                }
+            }
             Effect::Recorded => {}
         }
     }

@@ -83,6 +83,9 @@ pub enum Effect {
     Withdraws(&'static [Added]),
     /// What an omitted `model_name` means from the date.
     Defaults(&'static [DefaultModel]),
+    /// Rules of the tables (endpoint, rule id) in force until the day before the date; the
+    /// rule's rejecting example is taken from it.
+    Lifts(&'static [(EndpointId, &'static str)]),
     /// Effect scenes launched on the date (unknown before).
     Scenes(&'static [&'static str]),
     /// Effect scenes discontinued on the date (refused as discontinued from it).
@@ -248,6 +251,7 @@ struct Index {
     values: Vec<(Dated, &'static Change)>,
     withdrawn: Vec<(Dated, &'static Change)>,
     defaults: Vec<(&'static DefaultModel, &'static Change)>,
+    lifted: Vec<(EndpointId, &'static str, &'static Change)>,
     features: Vec<(Feature, &'static Change)>,
 }
 
@@ -273,6 +277,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         values: Vec::new(),
         withdrawn: Vec::new(),
         defaults: Vec::new(),
+        lifted: Vec::new(),
         features: Vec::new(),
     };
     for change in CHANGES {
@@ -282,6 +287,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
             Effect::Routes(paths) => index.routes.extend(paths.iter().map(|p| (*p, change))),
             Effect::Values(added) => index.values.extend(added.iter().map(|a| (Dated::of(a), change))),
             Effect::Withdraws(gone) => index.withdrawn.extend(gone.iter().map(|a| (Dated::of(a), change))),
+            Effect::Lifts(rules) => index.lifted.extend(rules.iter().map(|(e, id)| (*e, *id, change))),
             Effect::Scenes(names) => index.values.extend(names.iter().map(|n| (Dated::scene(n), change))),
             Effect::ScenesRetired(names) => index.withdrawn.extend(names.iter().map(|n| (Dated::scene(n), change))),
             Effect::Defaults(defaults) => index.defaults.extend(defaults.iter().map(|d| (d, change))),
@@ -341,6 +347,16 @@ impl Day {
         match (self.since(added), retired) {
             (Offered::Yes, Some(change)) => Offered::Retired(change),
             (offered, _) => offered,
+        }
+    }
+
+    /// Whether rule `rule` of endpoint `id` is in force on this day (`Retired` from the entry
+    /// that lifts it).
+    pub fn rule(self, id: EndpointId, rule: &str) -> Offered {
+        let lifted = INDEX.lifted.iter().find(|(e, r, _)| *e == id && *r == rule).map(|(_, _, change)| *change);
+        match lifted.filter(|c| c.date <= self.date) {
+            Some(change) => Offered::Retired(change),
+            None => Offered::Yes,
         }
     }
 
@@ -467,6 +483,7 @@ pub fn explaining(
                     })
             }
             Effect::Defaults(defaults) => defaults.iter().any(|d| Some(d.endpoint) == endpoint) && omits_model(),
+            Effect::Lifts(rules) => rules.iter().any(|(e, _)| Some(*e) == endpoint),
             Effect::Introduces(_) => false,
             Effect::Recorded => spec.is_some_and(|s| c.subject.contains(s.path)),
         })
@@ -490,7 +507,9 @@ macro_rules! changes {
     };
 }
 
-use Effect::{Defaults, Endpoints, Introduces, Recorded, Retires, Routes, Scenes, ScenesRetired, Values, Withdraws};
+use Effect::{
+    Defaults, Endpoints, Introduces, Lifts, Recorded, Retires, Routes, Scenes, ScenesRetired, Values, Withdraws,
+};
 use EndpointId as E;
 
 /// Every dated change, oldest first.
@@ -1488,7 +1507,7 @@ pub const CHANGES: &[Change] = changes![
         "multi_shot with image_tail (kling-v3) and frames (kling-v3-omni)",
         "Multi-shot with first and last frames",
         "UPD 05/07/2026",
-        Recorded
+        Lifts(&[(E::Image2Video, "multi_shot.no_end_frame"), (E::OmniVideo, "multi_shot.no_frames")])
     ),
     (
         2026 - 05 - 08,

@@ -726,6 +726,14 @@ request! {
 }
 
 request! {
+    /// `POST /v1/general/ai-multi-shot`: three sets of three angles of an element from its
+    /// frontal image (from 2026-01-23).
+    AiMultiShotRequest => AiMultiShot,
+    required { element_frontal_image: String }
+    optional {}
+}
+
+request! {
     /// `POST /v1/general/delete-voices` (synchronous).
     DeleteVoiceRequest => DeleteVoices,
     required { voice_id: String }

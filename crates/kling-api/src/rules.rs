@@ -655,6 +655,9 @@ pub fn validate_with(
         if !options.seed_fields && rule.class == RuleClass::SeedDialect {
             continue;
         }
+        if options.day.rule(spec.id, rule.id) != crate::history::Offered::Yes {
+            continue;
+        }
         (rule.check)(&req).map_err(|detail| {
             let violation = match style {
                 Style::Legacy => Violation::parameter(rule.field, detail),
@@ -1089,10 +1092,15 @@ pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
     }
     for rule in spec.rules {
         let (accept, reject) = (parse(rule.accept), parse(rule.reject));
+        // A rule lifted since is checked on its last day in force.
+        let day = match crate::history::Day::latest().rule(spec.id, rule.id) {
+            crate::history::Offered::Retired(change) => crate::history::Day::before(change),
+            _ => last_day_offering(spec, &[&accept, &reject]),
+        };
         out.push(RuleCase {
             id: rule.id.to_owned(),
             field: rule.field.to_owned(),
-            day: last_day_offering(spec, &[&accept, &reject]),
+            day,
             accept,
             reject,
             kind: ErrorKind::InvalidParameter,

@@ -537,4 +537,6 @@ endpoint_handles! {
     custom_voices => CustomVoiceRequest,
     /// `/v1/general/advanced-custom-elements`.
     custom_elements => CustomElementRequest,
+    /// `/v1/general/ai-multi-shot`.
+    ai_multi_shot => AiMultiShotRequest,
 }

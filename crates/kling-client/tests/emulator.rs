@@ -135,6 +135,10 @@ async fn every_method_works_end_to_end() {
         .run(&ImageGenerationRequest::new("a lighthouse").n(3u32), FAST, drive(&running))
         .await;
     assert_eq!(images.ok().and_then(|t| t.task_result).map(|r| r.images.len()), Some(3));
+    let angles = client.ai_multi_shot().run(&AiMultiShotRequest::new(image), FAST, drive(&running)).await;
+    let sets = angles.ok().and_then(|t| t.task_result).map(|r| r.images).unwrap_or_default();
+    assert_eq!(sets.len(), 3);
+    assert!(sets.iter().all(|s| s.url.is_empty() && s.url_1.is_some() && s.url_2.is_some() && s.url_3.is_some()));
 }
 
 #[tokio::test]
