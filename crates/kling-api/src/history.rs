@@ -11,6 +11,7 @@
 //! 2026-09-20; KR = a third party's copy of the 2026-09-15 retirement notice; PROBE and
 //! AS-SPEC = recorded live calls (`real-exchanges/`).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -248,14 +249,27 @@ struct Index {
     /// Per endpoint: the entry that adds it and the one that retires it.
     endpoints: Vec<(EndpointId, Option<&'static Change>, Option<&'static Change>)>,
     routes: Vec<(&'static str, &'static Change)>,
-    values: Vec<(Dated, &'static Change)>,
-    withdrawn: Vec<(Dated, &'static Change)>,
+    /// Per endpoint and field, per value: the entry adding it and the one withdrawing it
+    /// (looked up on every string a request sends, so a map).
+    values: HashMap<EndpointId, HashMap<&'static str, HashMap<&'static str, ValueDates>>>,
     defaults: Vec<(&'static DefaultModel, &'static Change)>,
     lifted: Vec<(EndpointId, &'static str, &'static Change)>,
     features: Vec<(Feature, &'static Change)>,
 }
 
+/// When one value was added and withdrawn (`None`: older than the history, or still offered).
+#[derive(Debug, Default)]
+struct ValueDates {
+    added: Option<&'static Change>,
+    withdrawn: Option<&'static Change>,
+}
+
 impl Index {
+    /// The dates of one value, empty when first named.
+    fn value(&mut self, dated: Dated) -> &mut ValueDates {
+        self.values.entry(dated.endpoint).or_default().entry(dated.field).or_default().entry(dated.value).or_default()
+    }
+
     /// The dates of endpoint `id`, added when first named.
     fn endpoint(&mut self, id: EndpointId) -> &mut (EndpointId, Option<&'static Change>, Option<&'static Change>) {
         let at = match self.endpoints.iter().position(|e| e.0 == id) {
@@ -274,8 +288,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         latest: CHANGES.iter().map(|c| c.date).max().unwrap_or(EARLIEST),
         endpoints: Vec::new(),
         routes: Vec::new(),
-        values: Vec::new(),
-        withdrawn: Vec::new(),
+        values: HashMap::new(),
         defaults: Vec::new(),
         lifted: Vec::new(),
         features: Vec::new(),
@@ -285,11 +298,13 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
             Effect::Endpoints(ids) => ids.iter().for_each(|id| index.endpoint(*id).1 = Some(change)),
             Effect::Retires(ids) => ids.iter().for_each(|id| index.endpoint(*id).2 = Some(change)),
             Effect::Routes(paths) => index.routes.extend(paths.iter().map(|p| (*p, change))),
-            Effect::Values(added) => index.values.extend(added.iter().map(|a| (Dated::of(a), change))),
-            Effect::Withdraws(gone) => index.withdrawn.extend(gone.iter().map(|a| (Dated::of(a), change))),
+            Effect::Values(added) => added.iter().for_each(|a| index.value(Dated::of(a)).added = Some(change)),
+            Effect::Withdraws(gone) => gone.iter().for_each(|a| index.value(Dated::of(a)).withdrawn = Some(change)),
             Effect::Lifts(rules) => index.lifted.extend(rules.iter().map(|(e, id)| (*e, *id, change))),
-            Effect::Scenes(names) => index.values.extend(names.iter().map(|n| (Dated::scene(n), change))),
-            Effect::ScenesRetired(names) => index.withdrawn.extend(names.iter().map(|n| (Dated::scene(n), change))),
+            Effect::Scenes(names) => names.iter().for_each(|n| index.value(Dated::scene(n)).added = Some(change)),
+            Effect::ScenesRetired(names) => {
+                names.iter().for_each(|n| index.value(Dated::scene(n)).withdrawn = Some(change));
+            }
             Effect::Defaults(defaults) => index.defaults.extend(defaults.iter().map(|d| (d, change))),
             Effect::Introduces(feature) => index.features.push((feature, change)),
             Effect::Recorded => {}
@@ -341,10 +356,9 @@ impl Day {
     /// Whether `field` of endpoint `id` takes `value` on this day (values no entry dates
     /// are always taken).
     pub fn value(self, id: EndpointId, field: &str, value: &str) -> Offered {
-        let names = |a: &&(Dated, &Change)| a.0.endpoint == id && a.0.field == field && a.0.value == value;
-        let added = INDEX.values.iter().find(names).map(|(_, change)| *change);
-        let retired = INDEX.withdrawn.iter().find(names).map(|(_, change)| *change).filter(|c| c.date <= self.date);
-        match (self.since(added), retired) {
+        let dates = INDEX.values.get(&id).and_then(|fields| fields.get(field)).and_then(|values| values.get(value));
+        let Some(dates) = dates else { return Offered::Yes };
+        match (self.since(dates.added), dates.withdrawn.filter(|c| c.date <= self.date)) {
             (Offered::Yes, Some(change)) => Offered::Retired(change),
             (offered, _) => offered,
         }
@@ -2051,6 +2065,27 @@ mod tests {
                     assert_eq!(day.value(spec.id, "model_name", model), Offered::Yes, "{} {model}", spec.name);
                 }
                 assert!(spec.offers_model(default.before) && spec.offers_model(default.after), "{}", spec.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_dated_value_is_added_and_withdrawn_at_most_once_in_that_order() {
+        let mut seen: HashMap<(EndpointId, &str, &str, bool), &Change> = HashMap::new();
+        for change in CHANGES {
+            let (values, withdrawn): (Vec<Dated>, bool) = match change.effect {
+                Effect::Values(added) => (added.iter().map(Dated::of).collect(), false),
+                Effect::Withdraws(gone) => (gone.iter().map(Dated::of).collect(), true),
+                Effect::Scenes(names) => (names.iter().copied().map(Dated::scene).collect(), false),
+                Effect::ScenesRetired(names) => (names.iter().copied().map(Dated::scene).collect(), true),
+                _ => continue,
+            };
+            for v in values {
+                let earlier = seen.insert((v.endpoint, v.field, v.value, withdrawn), change);
+                assert!(earlier.is_none(), "{:?} {} {} dated twice", v.endpoint, v.field, v.value);
+                if withdrawn && let Some(added) = seen.get(&(v.endpoint, v.field, v.value, false)) {
+                    assert!(added.date < change.date, "{} withdrawn before it was added", v.value);
+                }
             }
         }
     }
