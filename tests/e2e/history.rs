@@ -175,6 +175,19 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                     checked += 1;
                 }
             }
+            Effect::Fields(fields) => {
+                for (endpoint, field) in fields {
+                    let spec = kling_api::endpoints::spec(*endpoint);
+                    // A value of the wrong type: refused once the field exists, ignored before.
+                    let case = kling_api::rules::cases(spec).into_iter().find(|c| c.id == format!("{field}.type"));
+                    let case = case.unwrap_or_else(|| panic!("{} has no type case for {field}", spec.name));
+                    let body = patched(&on, spec, &case.reject.to_string()).await;
+                    let refused = on.post(spec.path, &body).await;
+                    assert!(refused.assert_error(400, 1201).starts_with(field), "{field} on {when}");
+                    before.post(spec.path, &body).await.assert_ok();
+                    checked += 1;
+                }
+            }
             Effect::Lifts(rules) => {
                 for (endpoint, id) in rules {
                     let spec = kling_api::endpoints::spec(*endpoint);

@@ -84,6 +84,10 @@ pub enum Effect {
     Withdraws(&'static [Added]),
     /// What an omitted `model_name` means from the date.
     Defaults(&'static [DefaultModel]),
+    /// Request fields (endpoint, top-level name) that exist from the date: before it, the
+    /// field and the rules about it are not there, and a value sent is ignored like any
+    /// unknown key.
+    Fields(&'static [(EndpointId, &'static str)]),
     /// Rules of the tables (endpoint, rule id) in force until the day before the date; the
     /// rule's rejecting example is taken from it.
     Lifts(&'static [(EndpointId, &'static str)]),
@@ -254,6 +258,7 @@ struct Index {
     values: HashMap<EndpointId, HashMap<&'static str, HashMap<&'static str, ValueDates>>>,
     defaults: Vec<(&'static DefaultModel, &'static Change)>,
     lifted: Vec<(EndpointId, &'static str, &'static Change)>,
+    fields: Vec<(EndpointId, &'static str, &'static Change)>,
     features: Vec<(Feature, &'static Change)>,
 }
 
@@ -291,6 +296,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         values: HashMap::new(),
         defaults: Vec::new(),
         lifted: Vec::new(),
+        fields: Vec::new(),
         features: Vec::new(),
     };
     for change in CHANGES {
@@ -300,6 +306,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
             Effect::Routes(paths) => index.routes.extend(paths.iter().map(|p| (*p, change))),
             Effect::Values(added) => added.iter().for_each(|a| index.value(Dated::of(a)).added = Some(change)),
             Effect::Withdraws(gone) => gone.iter().for_each(|a| index.value(Dated::of(a)).withdrawn = Some(change)),
+            Effect::Fields(fields) => index.fields.extend(fields.iter().map(|(e, f)| (*e, *f, change))),
             Effect::Lifts(rules) => index.lifted.extend(rules.iter().map(|(e, id)| (*e, *id, change))),
             Effect::Scenes(names) => names.iter().for_each(|n| index.value(Dated::scene(n)).added = Some(change)),
             Effect::ScenesRetired(names) => {
@@ -362,6 +369,12 @@ impl Day {
             (Offered::Yes, Some(change)) => Offered::Retired(change),
             (offered, _) => offered,
         }
+    }
+
+    /// Whether the request field `field` (top level) of endpoint `id` exists on this day.
+    pub fn field(self, id: EndpointId, field: &str) -> Offered {
+        let added = INDEX.fields.iter().find(|(e, f, _)| *e == id && *f == field).map(|(_, _, change)| *change);
+        self.since(added)
     }
 
     /// Whether rule `rule` of endpoint `id` is in force on this day (`Retired` from the entry
@@ -498,6 +511,9 @@ pub fn explaining(
             }
             Effect::Defaults(defaults) => defaults.iter().any(|d| Some(d.endpoint) == endpoint) && omits_model(),
             Effect::Lifts(rules) => rules.iter().any(|(e, _)| Some(*e) == endpoint),
+            Effect::Fields(fields) => {
+                fields.iter().any(|(e, f)| Some(*e) == endpoint && body.is_none_or(|b| b.get(*f).is_some()))
+            }
             Effect::Introduces(_) => false,
             Effect::Recorded => spec.is_some_and(|s| c.subject.contains(s.path)),
         })
@@ -522,7 +538,7 @@ macro_rules! changes {
 }
 
 use Effect::{
-    Defaults, Endpoints, Introduces, Lifts, Recorded, Retires, Routes, Scenes, ScenesRetired, Values, Withdraws,
+    Defaults, Endpoints, Fields, Introduces, Lifts, Recorded, Retires, Routes, Scenes, ScenesRetired, Values, Withdraws,
 };
 use EndpointId as E;
 
@@ -589,7 +605,7 @@ pub const CHANGES: &[Change] = changes![
         "image2video static_mask, dynamic_masks (kling-v1 std/pro 5 s)",
         "Motion brush",
         "UPD 11/29/2024",
-        Recorded
+        Fields(&[(E::Image2Video, "static_mask"), (E::Image2Video, "dynamic_masks")])
     ),
     (
         2024 - 12 - 09,
@@ -609,7 +625,15 @@ pub const CHANGES: &[Change] = changes![
         "UPD 12/23/2024",
         Endpoints(&[E::LipSync])
     ),
-    (2024 - 12 - 30, ModelAdded, High, "kolors-virtual-try-on-v1-5", "Virtual try-on V1.5", "UPD 12/30/2024", Recorded),
+    (
+        2024 - 12 - 30,
+        ModelAdded,
+        High,
+        "kolors-virtual-try-on-v1-5",
+        "Virtual try-on V1.5",
+        "UPD 12/30/2024",
+        Values(models!(E::VirtualTryOn; "kolors-virtual-try-on-v1-5"))
+    ),
     (
         2025 - 01 - 07,
         ModelAdded,
@@ -675,7 +699,11 @@ pub const CHANGES: &[Change] = changes![
         "image generations image_reference, image_fidelity, human_fidelity (kling-v1-5)",
         "Subject and face reference",
         "UPD 03/25/2025",
-        Recorded
+        Fields(&[
+            (E::ImageGenerations, "image_reference"),
+            (E::ImageGenerations, "image_fidelity"),
+            (E::ImageGenerations, "human_fidelity"),
+        ])
     ),
     (
         2025 - 03 - 31,
@@ -886,7 +914,11 @@ pub const CHANGES: &[Change] = changes![
         "video-to-audio sound_effect_prompt, bgm_prompt, asmr_mode",
         "Sound prompts",
         "UPD 09/05/2025",
-        Recorded
+        Fields(&[
+            (E::VideoToAudio, "sound_effect_prompt"),
+            (E::VideoToAudio, "bgm_prompt"),
+            (E::VideoToAudio, "asmr_mode"),
+        ])
     ),
     (
         2025 - 09 - 12,
@@ -1420,7 +1452,7 @@ pub const CHANGES: &[Change] = changes![
         "advanced-custom-elements element_voice_id with reference_type image_refer",
         "Multi-image elements bind voices",
         "UPD 03/23/2026",
-        Recorded
+        Fields(&[(E::CustomElements, "element_voice_id")])
     ),
     (
         2026 - 04 - 08,

@@ -633,7 +633,8 @@ pub fn validate_with(
     let style = spec.style();
     let flag_on = |flag: &str| map.get(flag).and_then(|v| as_bool(v, options.coercion)).unwrap_or(false);
     let check = Check { spec, style, coercion: options.coercion, day: options.day };
-    for field in spec.fields.iter().filter(|f| options.seed_fields || !f.seed_only) {
+    let exists = |field: &str| options.day.field(spec.id, field) == crate::history::Offered::Yes;
+    for field in spec.fields.iter().filter(|f| (options.seed_fields || !f.seed_only) && exists(f.name)) {
         if field.ignored_unless.is_some_and(|flag| !flag_on(flag)) {
             continue;
         }
@@ -655,7 +656,9 @@ pub fn validate_with(
         if !options.seed_fields && rule.class == RuleClass::SeedDialect {
             continue;
         }
-        if options.day.rule(spec.id, rule.id) != crate::history::Offered::Yes {
+        // A lifted rule, or one about a field the day does not have yet.
+        let top_field = rule.field.split(['.', '[']).next().unwrap_or_default();
+        if options.day.rule(spec.id, rule.id) != crate::history::Offered::Yes || !exists(top_field) {
             continue;
         }
         (rule.check)(&req).map_err(|detail| {
