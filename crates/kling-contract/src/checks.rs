@@ -101,8 +101,14 @@ fn token_name(token: TokenKind) -> String {
     serde_json::to_value(token).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-/// Every check, in a stable order.
+/// Every check of today's API, in a stable order.
 pub fn all() -> Vec<Check> {
+    for_day(Day::latest())
+}
+
+/// Every check of the API of `day`: its endpoints, and the rule cases judged on that day
+/// or later (a case about a retired model belongs to the days that offered it).
+pub fn for_day(day: Day) -> Vec<Check> {
     let mut checks = Vec::new();
     let tokens = [
         TokenKind::Missing,
@@ -134,9 +140,8 @@ pub fn all() -> Vec<Check> {
         "advanced-presets-elements/list".into(),
         "/v1/general/advanced-presets-elements?pageNum=1&pageSize=5".into(),
     ));
-    // Today's catalogue: a retired endpoint has one check, its refused create.
-    let today = Day::latest();
-    for spec in ENDPOINTS.iter().filter(|spec| matches!(today.endpoint(spec.id), Offered::Retired(_))) {
+    // The day's catalogue: a retired endpoint has one check, its refused create.
+    for spec in ENDPOINTS.iter().filter(|spec| matches!(day.endpoint(spec.id), Offered::Retired(_))) {
         if let Some(valid) = body(spec, &Value::Object(Default::default())) {
             checks.push(Check {
                 id: format!("{}/retired", spec.name),
@@ -149,7 +154,7 @@ pub fn all() -> Vec<Check> {
             });
         }
     }
-    for spec in today.offered() {
+    for spec in day.offered() {
         let cost = kling_api::pricing::unit_cost(spec.id, Some("pro"), 10, 9);
         if let Some(valid) = body(spec, &Value::Object(Default::default())) {
             checks.push(Check {
@@ -163,7 +168,7 @@ pub fn all() -> Vec<Check> {
             });
         }
         for case in rules::cases(spec) {
-            if case.seed_only || case.class == RuleClass::SeedDialect {
+            if case.seed_only || case.class == RuleClass::SeedDialect || case.day.date() < day.date() {
                 continue;
             }
             let Some(rejected) = body(spec, &case.reject) else { continue };

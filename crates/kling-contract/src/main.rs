@@ -155,9 +155,9 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Drift { target, reference_version, out } => {
             let (subject, mut budget) = build_target(&target).await?;
-            let reference =
-                Target::emulator_on(Dialect::Official, reference_version.unwrap_or_else(Day::latest)).await?;
-            let checks: Vec<_> = checks::all()
+            let reference_day = reference_version.unwrap_or_else(Day::latest);
+            let reference = Target::emulator_on(Dialect::Official, reference_day).await?;
+            let checks: Vec<_> = checks::for_day(reference_day)
                 .into_iter()
                 .filter(|c| target.filter.as_ref().is_none_or(|f| c.id.contains(f.as_str())))
                 .collect();

@@ -137,13 +137,19 @@ async fn recorded_real_exchanges_replay_on_their_day_and_today_drifts_with_the_r
 async fn every_difference_between_two_days_is_explained_by_an_entry() {
     use kling_api::history::{CHANGES, Day};
     let newest = CHANGES.last().unwrap_or_else(|| panic!("no history"));
-    for (older, newer) in [
-        (Day::before(newest), Day::latest()),
-        (Day::on(time::macros::date!(2026 - 04 - 22)).unwrap_or_default(), Day::latest()),
-    ] {
+    // The eve of the newest entry against today with every check; five months back with the
+    // checks of the surfaces that changed most in between (the whole kit there doubles the
+    // time for little more).
+    let video = |id: &str| {
+        ["text2video/", "image2video/", "omni-video/", "effects/", "tasks/"].iter().any(|p| id.starts_with(p))
+    };
+    for (older, only_video) in
+        [(Day::before(newest), false), (Day::on(time::macros::date!(2026 - 04 - 22)).unwrap_or_default(), true)]
+    {
         let reference = Target::emulator_on(Dialect::Official, older).await.unwrap_or_else(|e| panic!("{e}"));
-        let target = Target::emulator_on(Dialect::Official, newer).await.unwrap_or_else(|e| panic!("{e}"));
-        let report = drift(&reference, &target, &checks::all(), &mut Budget::unlimited(), true).await;
+        let target = Target::emulator(Dialect::Official).await.unwrap_or_else(|e| panic!("{e}"));
+        let checks: Vec<_> = checks::for_day(older).into_iter().filter(|c| !only_video || video(&c.id)).collect();
+        let report = drift(&reference, &target, &checks, &mut Budget::unlimited(), true).await;
         assert!(report.drifted(), "the days differ");
         let unexplained: Vec<&str> = report
             .entries
