@@ -175,6 +175,18 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                     checked += 1;
                 }
             }
+            Effect::Capabilities(capabilities) => {
+                for capability in capabilities {
+                    let spec = kling_api::endpoints::spec(capability.endpoint);
+                    let body = patched(&on, spec, capability.example).await;
+                    let field = capability.feature.split(' ').next().unwrap_or_default();
+                    let what = format!("{} {} {}", spec.name, capability.model, capability.feature);
+                    let refused = before.post(spec.path, &body).await;
+                    assert!(refused.assert_error(400, 1201).starts_with(field), "{what} the day before {when}");
+                    assert_eq!(on.post(spec.path, &body).await.assert_ok()["task_status"], "submitted", "{what}");
+                    checked += 1;
+                }
+            }
             Effect::Fields(fields) => {
                 for (endpoint, field) in fields {
                     let spec = kling_api::endpoints::spec(*endpoint);

@@ -269,7 +269,10 @@ impl EndpointSpec {
             .and_then(|v| crate::rules::as_text(v, coercion))
             .and_then(|d| d.parse().ok())
             .unwrap_or(5);
-        Req::new(body, coercion, model, models::video_model(model), mode, duration)
+        let mut req = Req::new(body, coercion, model, models::video_model(model), mode, duration);
+        req.endpoint = self.id;
+        req.day = day;
+        req
     }
 }
 

@@ -84,6 +84,9 @@ pub enum Effect {
     Withdraws(&'static [Added]),
     /// What an omitted `model_name` means from the date.
     Defaults(&'static [DefaultModel]),
+    /// What a model of the support matrix can do from the date (a mode, an end frame, ...);
+    /// before it, the model-support rules refuse it.
+    Capabilities(&'static [Capability]),
     /// Request fields (endpoint, top-level name) that exist from the date: before it, the
     /// field and the rules about it are not there, and a value sent is ignored like any
     /// unknown key.
@@ -124,6 +127,20 @@ macro_rules! models {
     ($endpoint:expr; $($name:literal),+) => {
         &[$(model($endpoint, $name, concat!("{\"model_name\": \"", $name, "\"}"))),+]
     };
+}
+
+/// A capability of one video model on one endpoint from an entry's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capability {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The model.
+    pub model: &'static str,
+    /// `mode std`, `mode pro`, or the field of a feature (`image_tail`, `camera_control`,
+    /// `static_mask` for the motion brush); the refusal names the first word.
+    pub feature: &'static str,
+    /// A patch onto the endpoint's base body that uses it, valid on the date.
+    pub example: &'static str,
 }
 
 /// The model an endpoint uses for an omitted `model_name`, changed by an entry.
@@ -259,6 +276,7 @@ struct Index {
     defaults: Vec<(&'static DefaultModel, &'static Change)>,
     lifted: Vec<(EndpointId, &'static str, &'static Change)>,
     fields: Vec<(EndpointId, &'static str, &'static Change)>,
+    capabilities: Vec<(&'static Capability, &'static Change)>,
     features: Vec<(Feature, &'static Change)>,
 }
 
@@ -297,6 +315,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         defaults: Vec::new(),
         lifted: Vec::new(),
         fields: Vec::new(),
+        capabilities: Vec::new(),
         features: Vec::new(),
     };
     for change in CHANGES {
@@ -306,6 +325,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
             Effect::Routes(paths) => index.routes.extend(paths.iter().map(|p| (*p, change))),
             Effect::Values(added) => added.iter().for_each(|a| index.value(Dated::of(a)).added = Some(change)),
             Effect::Withdraws(gone) => gone.iter().for_each(|a| index.value(Dated::of(a)).withdrawn = Some(change)),
+            Effect::Capabilities(capabilities) => index.capabilities.extend(capabilities.iter().map(|c| (c, change))),
             Effect::Fields(fields) => index.fields.extend(fields.iter().map(|(e, f)| (*e, *f, change))),
             Effect::Lifts(rules) => index.lifted.extend(rules.iter().map(|(e, id)| (*e, *id, change))),
             Effect::Scenes(names) => names.iter().for_each(|n| index.value(Dated::scene(n)).added = Some(change)),
@@ -369,6 +389,26 @@ impl Day {
             (Offered::Yes, Some(change)) => Offered::Retired(change),
             (offered, _) => offered,
         }
+    }
+
+    /// Whether `model` on endpoint `id` has `feature` ([`Capability::feature`]) on this day
+    /// (capabilities no entry dates are the matrix's on every day).
+    pub fn capability(self, id: EndpointId, model: &str, feature: &str) -> Offered {
+        let added = INDEX
+            .capabilities
+            .iter()
+            .find(|(c, _)| c.endpoint == id && c.model == model && c.feature == feature)
+            .map(|(_, change)| *change);
+        self.since(added)
+    }
+
+    /// The entry whose capability example is exactly `patch` on endpoint `id`, if any: a
+    /// rule case refused only before that capability existed is judged on the day before.
+    pub fn capability_example(id: EndpointId, patch: &serde_json::Value) -> Option<&'static Change> {
+        INDEX.capabilities.iter().find_map(|(c, change)| {
+            let example: serde_json::Value = serde_json::from_str(c.example).ok()?;
+            (c.endpoint == id && &example == patch).then_some(*change)
+        })
     }
 
     /// Whether the request field `field` (top level) of endpoint `id` exists on this day.
@@ -511,6 +551,10 @@ pub fn explaining(
             }
             Effect::Defaults(defaults) => defaults.iter().any(|d| Some(d.endpoint) == endpoint) && omits_model(),
             Effect::Lifts(rules) => rules.iter().any(|(e, _)| Some(*e) == endpoint),
+            Effect::Capabilities(capabilities) => capabilities.iter().any(|c| {
+                Some(c.endpoint) == endpoint
+                    && body.is_none_or(|b| b.get("model_name").and_then(serde_json::Value::as_str) == Some(c.model))
+            }),
             Effect::Fields(fields) => {
                 fields.iter().any(|(e, f)| Some(*e) == endpoint && body.is_none_or(|b| b.get(*f).is_some()))
             }
@@ -538,7 +582,8 @@ macro_rules! changes {
 }
 
 use Effect::{
-    Defaults, Endpoints, Fields, Introduces, Lifts, Recorded, Retires, Routes, Scenes, ScenesRetired, Values, Withdraws,
+    Capabilities, Defaults, Endpoints, Fields, Introduces, Lifts, Recorded, Retires, Routes, Scenes, ScenesRetired,
+    Values, Withdraws,
 };
 use EndpointId as E;
 
@@ -614,7 +659,12 @@ pub const CHANGES: &[Change] = changes![
         "image2video kling-v1-5 mode std",
         "Kling 1.5 standard mode",
         "UPD 12/09/2024",
-        Recorded
+        Capabilities(&[Capability {
+            endpoint: E::Image2Video,
+            model: "kling-v1-5",
+            feature: "mode std",
+            example: r#"{"model_name": "kling-v1-5", "mode": "std"}"#
+        }])
     ),
     (
         2024 - 12 - 23,
@@ -680,7 +730,32 @@ pub const CHANGES: &[Change] = changes![
         "kling-v1-5 pro: start/end frame, motion brush, camera control; kling-v1-6 pro: start/end frame",
         "Frames and camera control on 1.5 and 1.6",
         "UPD 03/12/2025",
-        Recorded
+        Capabilities(&[
+            Capability {
+                endpoint: E::Image2Video,
+                model: "kling-v1-5",
+                feature: "image_tail",
+                example: r#"{"model_name": "kling-v1-5", "mode": "pro", "image_tail": "https://example.com/last.png"}"#
+            },
+            Capability {
+                endpoint: E::Image2Video,
+                model: "kling-v1-5",
+                feature: "camera_control",
+                example: r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5", "camera_control": {"type": "simple", "config": {"pan": 2}}}"#
+            },
+            Capability {
+                endpoint: E::Image2Video,
+                model: "kling-v1-5",
+                feature: "static_mask",
+                example: r#"{"model_name": "kling-v1-5", "mode": "pro", "duration": "5", "static_mask": "https://example.com/mask.png"}"#
+            },
+            Capability {
+                endpoint: E::Image2Video,
+                model: "kling-v1-6",
+                feature: "image_tail",
+                example: r#"{"model_name": "kling-v1-6", "mode": "pro", "image_tail": "https://example.com/last.png"}"#
+            },
+        ])
     ),
     (
         2025 - 03 - 12,
@@ -860,7 +935,12 @@ pub const CHANGES: &[Change] = changes![
         "text2video kling-v1-6 mode pro",
         "Kling 1.6 pro text-to-video",
         "UPD 08/12/2025",
-        Recorded
+        Capabilities(&[Capability {
+            endpoint: E::Text2Video,
+            model: "kling-v1-6",
+            feature: "mode pro",
+            example: r#"{"model_name": "kling-v1-6", "mode": "pro"}"#
+        }])
     ),
     (
         2025 - 08 - 15,
@@ -905,7 +985,12 @@ pub const CHANGES: &[Change] = changes![
         "kling-v2-1 image2video start/end frame (pro)",
         "Frames on 2.1",
         "UPD 09/05/2025",
-        Recorded
+        Capabilities(&[Capability {
+            endpoint: E::Image2Video,
+            model: "kling-v2-1",
+            feature: "image_tail",
+            example: r#"{"model_name": "kling-v2-1", "mode": "pro", "image_tail": "https://example.com/last.png"}"#
+        }])
     ),
     (
         2025 - 09 - 05,
@@ -1032,7 +1117,20 @@ pub const CHANGES: &[Change] = changes![
         "kling-v2-5-turbo mode std",
         "Kling 2.5 Turbo standard mode",
         "UPD 11/11/2025",
-        Recorded
+        Capabilities(&[
+            Capability {
+                endpoint: E::Text2Video,
+                model: "kling-v2-5-turbo",
+                feature: "mode std",
+                example: r#"{"model_name": "kling-v2-5-turbo", "mode": "std"}"#
+            },
+            Capability {
+                endpoint: E::Image2Video,
+                model: "kling-v2-5-turbo",
+                feature: "mode std",
+                example: r#"{"model_name": "kling-v2-5-turbo", "mode": "std"}"#
+            },
+        ])
     ),
     (
         2025 - 11 - 17,
@@ -1041,7 +1139,12 @@ pub const CHANGES: &[Change] = changes![
         "kling-v2-5-turbo pro first/last frame",
         "Frames on 2.5 Turbo",
         "UPD 11/17/2025",
-        Recorded
+        Capabilities(&[Capability {
+            endpoint: E::Image2Video,
+            model: "kling-v2-5-turbo",
+            feature: "image_tail",
+            example: r#"{"model_name": "kling-v2-5-turbo", "mode": "pro", "image_tail": "https://example.com/last.png"}"#
+        }])
     ),
     (
         2025 - 11 - 19,

@@ -446,8 +446,11 @@ pub struct Req<'a> {
     pub known: &'a dyn Known,
     /// Reject names outside partial catalogues ([`ValidationOptions::strict_catalogues`]).
     pub strict_catalogues: bool,
-    /// The served day, whose catalogues (effect scenes) a rule may consult.
+    /// The served day, whose catalogues (effect scenes) and model capabilities a rule may
+    /// consult.
     pub day: crate::history::Day,
+    /// The endpoint the request is for.
+    pub endpoint: crate::EndpointId,
 }
 
 impl std::fmt::Debug for dyn Known + '_ {
@@ -476,6 +479,7 @@ impl<'a> Req<'a> {
             known: &Presets,
             strict_catalogues: false,
             day: crate::history::Day::latest(),
+            endpoint: crate::EndpointId::Text2Video,
         }
     }
 
@@ -1095,10 +1099,14 @@ pub fn cases(spec: &EndpointSpec) -> Vec<RuleCase> {
     }
     for rule in spec.rules {
         let (accept, reject) = (parse(rule.accept), parse(rule.reject));
-        // A rule lifted since is checked on its last day in force.
+        // A rule lifted since is checked on its last day in force; one whose rejection is a
+        // capability's example, on the day before the capability.
         let day = match crate::history::Day::latest().rule(spec.id, rule.id) {
             crate::history::Offered::Retired(change) => crate::history::Day::before(change),
-            _ => last_day_offering(spec, &[&accept, &reject]),
+            _ => match crate::history::Day::capability_example(spec.id, &reject) {
+                Some(change) => crate::history::Day::before(change),
+                None => last_day_offering(spec, &[&accept, &reject]),
+            },
         };
         out.push(RuleCase {
             id: rule.id.to_owned(),

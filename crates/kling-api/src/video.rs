@@ -101,6 +101,11 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
     ],
     rules: &[
         MODE_4K,
+        Rule {
+            accept: r#"{"model_name": "kling-v1-6", "mode": "std"}"#,
+            reject: r#"{"model_name": "kling-v1-6", "mode": "pro"}"#,
+            ..MODE_MODEL
+        },
         PROMPT_REQUIRED,
         SHOT_TYPE_REQUIRED,
         MULTI_PROMPT_REQUIRED,
@@ -225,6 +230,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     ],
     rules: &[
         MODE_4K,
+        MODE_MODEL,
         Rule {
             expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3", "element_list": [{"element_id": 12}]}"#,
@@ -698,12 +704,34 @@ fn support(r: &Req<'_>, what: &str, used: bool, combos: fn(&VideoModel) -> &'sta
         return Ok(());
     }
     let mode = if model.modes.is_some() { r.mode.as_ref() } else { "std" };
-    if models::admits(combos(model), mode, r.duration) {
+    let feature = what.split('/').next().unwrap_or(what);
+    let launched = r.day.capability(r.endpoint, model.name, feature) == crate::history::Offered::Yes;
+    if launched && models::admits(combos(model), mode, r.duration) {
         Ok(())
     } else {
         Err(format!("{what} is not supported by {} in {mode} mode at {} s", model.name, r.duration))
     }
 }
+
+/// A mode a model gained later ([`crate::history::Capability`]) is refused before its day.
+const MODE_MODEL: Rule = Rule {
+    id: "mode.model",
+    field: "mode",
+    summary: "the mode is offered by the model (kling-v1-5 took std from 2024-12-09)",
+    class: RuleClass::ModelSupport,
+    check: |r| {
+        let dated = crate::history::Offered::Yes;
+        match r.video_model {
+            Some(model) if r.day.capability(r.endpoint, model.name, &format!("mode {}", r.mode)) != dated => {
+                Err(format!("{} mode is not supported by {}", r.mode, model.name))
+            }
+            _ => Ok(()),
+        }
+    },
+    expressed: Expressed::Unstated,
+    accept: r#"{"model_name": "kling-v1-5", "mode": "pro"}"#,
+    reject: r#"{"model_name": "kling-v1-5", "mode": "std"}"#,
+};
 
 /// `mode: "4k"` (2026-04-23): Kling 3.0 only ("Currently only V3.0 model supports 4K").
 const MODE_4K: Rule = Rule {
