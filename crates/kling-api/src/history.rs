@@ -1647,7 +1647,12 @@ pub const CHANGES: &[Change] = changes![
         "omni-image series_amount auto",
         "The model decides how many images",
         "UPD 04/27/2026",
-        Recorded
+        Values(&[Added {
+            endpoint: E::OmniImage,
+            field: "series_amount",
+            value: "auto",
+            example: r#"{"result_type": "series", "series_amount": "auto"}"#,
+        }])
     ),
     (
         2026 - 05 - 07,

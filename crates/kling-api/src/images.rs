@@ -68,7 +68,13 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
             class: RuleClass::Structural,
             check: |r| match r.get("series_amount") {
                 None => Ok(()),
-                Some(v) if v.as_str() == Some("auto") => Ok(()),
+                // "auto" from 2026-04-27 (crate::history).
+                Some(v)
+                    if v.as_str() == Some("auto")
+                        && r.day.value(r.endpoint, "series_amount", "auto") == crate::history::Offered::Yes =>
+                {
+                    Ok(())
+                }
                 Some(_) => match r.number("series_amount") {
                     Some(n) if n.fract() == 0.0 && (2.0..=9.0).contains(&n) => Ok(()),
                     _ => Err("must be an integer between 2 and 9, or \"auto\"".into()),
