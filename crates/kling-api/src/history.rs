@@ -272,13 +272,18 @@ struct Index {
     routes: Vec<(&'static str, &'static Change)>,
     /// Per endpoint and field, per value: the entry adding it and the one withdrawing it
     /// (looked up on every string a request sends, so a map).
-    values: HashMap<EndpointId, HashMap<&'static str, HashMap<&'static str, ValueDates>>>,
+    /// A few endpoints and fields are dated: those are scanned (an enum and a short string
+    /// compared), only a dated field's values hashed.
+    values: Vec<(EndpointId, Vec<DatedField>)>,
     defaults: Vec<(&'static DefaultModel, &'static Change)>,
     lifted: Vec<(EndpointId, &'static str, &'static Change)>,
     fields: Vec<(EndpointId, &'static str, &'static Change)>,
     capabilities: Vec<(&'static Capability, &'static Change)>,
     features: Vec<(Feature, &'static Change)>,
 }
+
+/// One dated field of an endpoint and the dates of its values.
+type DatedField = (&'static str, HashMap<&'static str, ValueDates>);
 
 /// When one value was added and withdrawn (`None`: older than the history, or still offered).
 #[derive(Debug, Default)]
@@ -290,7 +295,22 @@ struct ValueDates {
 impl Index {
     /// The dates of one value, empty when first named.
     fn value(&mut self, dated: Dated) -> &mut ValueDates {
-        self.values.entry(dated.endpoint).or_default().entry(dated.field).or_default().entry(dated.value).or_default()
+        let endpoint = match self.values.iter().position(|(e, _)| *e == dated.endpoint) {
+            Some(at) => at,
+            None => {
+                self.values.push((dated.endpoint, Vec::new()));
+                self.values.len() - 1
+            }
+        };
+        let fields = &mut self.values[endpoint].1;
+        let field = match fields.iter().position(|(f, _)| *f == dated.field) {
+            Some(at) => at,
+            None => {
+                fields.push((dated.field, HashMap::new()));
+                fields.len() - 1
+            }
+        };
+        fields[field].1.entry(dated.value).or_default()
     }
 
     /// The dates of endpoint `id`, added when first named.
@@ -311,7 +331,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         latest: CHANGES.iter().map(|c| c.date).max().unwrap_or(EARLIEST),
         endpoints: Vec::new(),
         routes: Vec::new(),
-        values: HashMap::new(),
+        values: Vec::new(),
         defaults: Vec::new(),
         lifted: Vec::new(),
         fields: Vec::new(),
@@ -383,7 +403,9 @@ impl Day {
     /// Whether `field` of endpoint `id` takes `value` on this day (values no entry dates
     /// are always taken).
     pub fn value(self, id: EndpointId, field: &str, value: &str) -> Offered {
-        let dates = INDEX.values.get(&id).and_then(|fields| fields.get(field)).and_then(|values| values.get(value));
+        let fields = INDEX.values.iter().find(|(e, _)| *e == id).map(|(_, fields)| fields);
+        let values = fields.and_then(|fields| fields.iter().find(|(f, _)| *f == field)).map(|(_, values)| values);
+        let dates = values.and_then(|values| values.get(value));
         let Some(dates) = dates else { return Offered::Yes };
         match (self.since(dates.added), dates.withdrawn.filter(|c| c.date <= self.date)) {
             (Offered::Yes, Some(change)) => Offered::Retired(change),

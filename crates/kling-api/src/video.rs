@@ -720,9 +720,13 @@ const MODE_MODEL: Rule = Rule {
     summary: "the mode is offered by the model (kling-v1-5 took std from 2024-12-09)",
     class: RuleClass::ModelSupport,
     check: |r| {
-        let dated = crate::history::Offered::Yes;
+        let feature = match r.mode.as_ref() {
+            "std" => "mode std",
+            "pro" => "mode pro",
+            _ => return Ok(()),
+        };
         match r.video_model {
-            Some(model) if r.day.capability(r.endpoint, model.name, &format!("mode {}", r.mode)) != dated => {
+            Some(model) if r.day.capability(r.endpoint, model.name, feature) != crate::history::Offered::Yes => {
                 Err(format!("{} mode is not supported by {}", r.mode, model.name))
             }
             _ => Ok(()),
