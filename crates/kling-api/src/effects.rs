@@ -2,8 +2,9 @@
 //! or to two for the dual-image scenes.
 //!
 //! The official list of 2026-09-20 has 219 scenes (15 take two images); with the ones the
-//! changelog launched and retired, [`DUAL_SCENES`] and [`SINGLE_SCENES`] hold every name
-//! the sources give, and [`crate::history`] says when each was offered. A well-formed name
+//! changelog launched and retired, the scene entries of [`crate::history`] name every scene
+//! the sources give and say when each was offered; [`DUAL_SCENES`] says which take two
+//! images. A well-formed name
 //! no source gives is taken as a single-image scene unless validation is strict
 //! ([`crate::rules::ValidationOptions::strict_catalogues`]); FIDELITY.md records why.
 
@@ -43,263 +44,14 @@ pub const DUAL_SCENES: &[&str] = &[
     "fight",
 ];
 
-/// Every other scene name the sources give, current or retired (when each was offered is
-/// in [`crate::history`]): one image in `input.image`.
-pub const SINGLE_SCENES: &[&str] = &[
-    "squish",
-    "expansion",
-    "fuzzyfuzzy",
-    "bloombloom",
-    "dizzydizzy",
-    "anime_figure",
-    "rocketrocket",
-    "jelly_press",
-    "jelly_slice",
-    "jelly_squish",
-    "jelly_jiggle",
-    "pixelpixel",
-    "yearbook",
-    "instant_film",
-    "pet_moto_rider",
-    "running_man",
-    "3d_cartoon_2",
-    "pet_dance",
-    "swing_swing",
-    "day_to_night",
-    "surfsurf",
-    "skateskate",
-    "pet_chinese_opera",
-    "muscle_pet",
-    "gallery_ring",
-    "squeeze_screamt",
-    "rampage_ape",
-    "flyer",
-    "dishwasher",
-    "feed_mooncake",
-    "inner_voice",
-    "trampoline",
-    "guess_what",
-    "pumpkin_head_transform",
-    "cute_ghost_transform",
-    "knock_knock_halloween",
-    "halloween_escape",
-    "witch_transform",
-    "vampire_transform",
-    "demon_transform",
-    "mummy_transform",
-    "zombie_transform",
-    "cute_pumpkin_transform",
-    "luminous_elf",
-    "guardian_spirit",
-    "snowboarding",
-    "woodland_elf",
-    "swish_swish",
-    "pure_white_wings",
-    "black_wings",
-    "golden_wing",
-    "pink_pink_wings",
-    "venomous_spider",
-    "throne_of_king",
-    "balloon_parade",
-    "jumping_ginger_joy",
-    "bullet_time",
-    "bullet_time_lite",
-    "firework_2026",
-    "santa_gift",
-    "scarlet_and_snow",
-    "steampunk_christmas",
-    "snowglobe",
-    "christmas_photo_shoot",
-    "ornament_crash",
-    "santa_express",
-    "instant_christmas",
-    "coronation_of_frost",
-    "building_sweater",
-    "spark_in_the_snow",
-    "surprise_bouquet",
-    "bouquet_drop",
-    "glamour_photo_shoot",
-    "box_of_joy",
-    "first_toast_of_the_year",
-    "my_santa_pic",
-    "countdown_teleport",
-    "santa_random_surprise",
-    "birthday_star",
-    "dollar_rain_pro",
-    "pet_bee_pro",
-    "magic_match_tree",
-    "bullet_time_360",
-    "happy_birthday",
-    "thumbs_up_pro",
-    "tiger_hug_pro",
-    "pet_lion_pro",
-    "drunk_dance",
-    "daoma_dance",
-    "lion_dance",
-    "lucky_money_come",
-    "phantom_jewel",
-    "zoom_out",
-    "drunk_dance_pet",
-    "bouncy_dance",
-    "smooth_sailing_dance",
-    "new_year_greeting",
-    "prosperity",
-    "great_success",
-    "golden_horse_fortune",
-    "red_packet_box",
-    "lucky_horse_year",
-    "lucky_red_packet",
-    "lion_dance_pet",
-    "dumpling_making_pet",
-    "fish_making_pet",
-    "pet_red_packet",
-    "lantern_glow",
-    "expression_challenge",
-    "overdrive",
-    "heart_gesture_dance",
-    "poping",
-    "martial_arts",
-    "running",
-    "nezha",
-    "motorcycle_dance",
-    "subject_3_dance",
-    "ghost_step_dance",
-    "new_year_feast",
-    "ring_in_new",
-    "pet_vlogger",
-    "crystal_horse",
-    "lateral_shift_transitionl",
-    "horse_year_firework",
-    "fortune_god_transform",
-    "hot_feet_dance",
-    "swag_dance",
-    "pigeon_dance",
-    "chanel_dance",
-    "city_to_village",
-    "bloodline_dance",
-    "cute_dance",
-    "love_theme_song",
-    "pumpitup_dance",
-    "unique_firework",
-    "palm_sized_figure",
-    "color_mixing",
-    "lantern_festival_cuju",
-    "tangyuan_to_animal",
-    "unique_spring_couplets",
-    "horse_mask",
-    "fortune_knocks_cartoon",
-    "fortune_in_motion",
-    "chinese_trend",
-    "sedan_chair_dance",
-    "skyfall",
-    "good_luck_dance",
-    "laicai_dance",
-    "yangge_dance",
-    "horse_year_dance",
-    "raid_check",
-    "flash_drive",
-    "shush_my_dreams",
-    "advent_of_flora",
-    "perler_beads",
-    "spring_bloom",
-    "palm_sized_figure_pro",
-    "prank_box",
-    "lucky_veggie",
-    "get_rich_quick",
-    "make_it_rain",
-    "twist_shake",
-    "the_hip_sway",
-    "send_my_love",
-    "funky_martian",
-    "wealth_drive",
-    "the_high_kick",
-    "the_exercise",
-    "tiny_beast_printer",
-    "landmark_reveal",
-    "winter_charm",
-    "flash_ride",
-    "shooting_star",
-    "sovereign_scepter",
-    "return_of_the_king",
-    "minimalist_light",
-    "martial_meow",
-    "knock_at_a_door_revenge",
-    "sassy_shake",
-    "maestro_of_magic",
-    "magic_carpet_ride",
-    "good_luck_spirit",
-    "sparkler_wand",
-    "dirt_rush",
-    "dance_with_dragon",
-    "korean_baseball",
-    "korean_baseball_9_16",
-    "spielberg_transition",
-    "f1_live",
-    "football_live",
-    "football_live_9_16",
-    "whirling_beverage",
-    "tennis_trend",
-    "tennis_trend_9_16",
-    "football_dance",
-    "magic_world_vlog",
-    "air_dunk",
-    "whirling_beverage_9_16",
-    "bicycle_kick",
-    "football_dance_2",
-    "red_card_sent_off",
-    "bra_hot_dance",
-    "arg_hot_dance",
-    "fra_hot_dance",
-    "bra_goal",
-    "arg_goal",
-    "por_goal",
-    "victory_slide",
-    "samba_fever",
-    "soccer_star",
-    "african_sway",
-    "jealousy_sway",
-    "chubby_fish",
-    "shrug_dance",
-    "food_splash",
-    "dj_pet",
-    "pet_diving",
-    "disco_paws",
-    "pet_fitness",
-    "j_var_live",
-    "pet_burst",
-    "idol_live",
-    "puff_cheeks",
-    "beast_striker",
-    "critter_paste",
-    "wiggle_faces_pets",
-    "paw_headbang",
-    "magic_world_vlog_9_16",
-    "makeup_style",
-    "hair_dressup",
-    "barbie_transform",
-    "net_the_fish",
-    "birthday_board",
-    "summer_fireworks",
-    "blow_blaze",
-    "champagne_birthday",
-    "pet_working_daily",
-    "pet_roll_window",
-    "pet_crash_earth",
-    "celebration",
-    "c4d_cartoon",
-    "thumbs_up",
-    "tiger_hug",
-    "pet_lion",
-    "3d_cartoon_1",
-];
-
-/// The input a scene takes: from [`DUAL_SCENES`] and [`SINGLE_SCENES`], or one image for a well-formed unknown name
+/// The input a scene takes: two images for [`DUAL_SCENES`], one for the other scenes the
+/// history dates, or one image for a well-formed unknown name
 /// when `strict` is false; `None` when the name is not accepted.
 pub fn scene_input(name: &str, strict: bool) -> Option<SceneInput> {
     if DUAL_SCENES.contains(&name) {
         return Some(SceneInput::TwoImages);
     }
-    if SINGLE_SCENES.contains(&name) {
+    if crate::history::is_dated(EndpointId::Effects, "effect_scene", name) {
         return Some(SceneInput::OneImage);
     }
     let well_formed = !name.is_empty()
@@ -412,11 +164,12 @@ mod tests {
 
     #[test]
     fn scenes_are_listed_once_and_unknown_names_follow_strictness() {
-        let every: Vec<&str> = DUAL_SCENES.iter().chain(SINGLE_SCENES).copied().collect();
-        for (i, name) in every.iter().enumerate() {
-            assert!(every[i + 1..].iter().all(|other| other != name), "{name} listed twice");
+        for (i, name) in DUAL_SCENES.iter().enumerate() {
+            assert!(DUAL_SCENES[i + 1..].iter().all(|other| other != name), "{name} listed twice");
+            assert!(crate::history::is_dated(EndpointId::Effects, "effect_scene", name), "{name} has no date");
         }
         assert_eq!(DUAL_SCENES.len(), 19);
+        assert_eq!(crate::history::dated_values(EndpointId::Effects, "effect_scene").count(), 264);
         assert_eq!(scene_input("hug_pro", true), Some(SceneInput::TwoImages));
         assert_eq!(scene_input("some_new_scene", false), Some(SceneInput::OneImage));
         assert_eq!(scene_input("some_new_scene", true), None);
@@ -426,10 +179,7 @@ mod tests {
     #[test]
     fn todays_catalogue_is_the_official_list_without_the_scene_retired_since() {
         let today = crate::history::Day::latest();
-        let offered: Vec<&str> = DUAL_SCENES
-            .iter()
-            .chain(SINGLE_SCENES)
-            .copied()
+        let offered: Vec<&str> = crate::history::dated_values(EndpointId::Effects, "effect_scene")
             .filter(|n| today.value(EndpointId::Effects, "effect_scene", n) == crate::history::Offered::Yes)
             .collect();
         // 219 on the page of 2026-09-20, less magic_match_tree (retired 2026-07-03, FIDELITY.md).

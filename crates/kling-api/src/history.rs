@@ -403,10 +403,7 @@ impl Day {
     /// Whether `field` of endpoint `id` takes `value` on this day (values no entry dates
     /// are always taken).
     pub fn value(self, id: EndpointId, field: &str, value: &str) -> Offered {
-        let fields = INDEX.values.iter().find(|(e, _)| *e == id).map(|(_, fields)| fields);
-        let values = fields.and_then(|fields| fields.iter().find(|(f, _)| *f == field)).map(|(_, values)| values);
-        let dates = values.and_then(|values| values.get(value));
-        let Some(dates) = dates else { return Offered::Yes };
+        let Some(dates) = dated_field(id, field).and_then(|values| values.get(value)) else { return Offered::Yes };
         match (self.since(dates.added), dates.withdrawn.filter(|c| c.date <= self.date)) {
             (Offered::Yes, Some(change)) => Offered::Retired(change),
             (offered, _) => offered,
@@ -528,6 +525,23 @@ impl Day {
         let added = INDEX.routes.iter().find(|(p, _)| *p == path);
         self.since(added.map(|(_, change)| *change))
     }
+}
+
+/// The dates of the values of `field` of endpoint `id`, when any is dated.
+fn dated_field(id: EndpointId, field: &str) -> Option<&'static HashMap<&'static str, ValueDates>> {
+    let fields = INDEX.values.iter().find(|(e, _)| *e == id).map(|(_, fields)| fields)?;
+    fields.iter().find(|(f, _)| *f == field).map(|(_, values)| values)
+}
+
+/// The values of `field` of endpoint `id` that some entry dates (launched or withdrawn),
+/// in no particular order: for a catalogue the history alone spells out (effect scenes).
+pub fn dated_values(id: EndpointId, field: &str) -> impl Iterator<Item = &'static str> {
+    dated_field(id, field).into_iter().flat_map(|values| values.keys().copied())
+}
+
+/// Whether some entry dates `value` of `field` of endpoint `id`.
+pub fn is_dated(id: EndpointId, field: &str, value: &str) -> bool {
+    dated_field(id, field).is_some_and(|values| values.contains_key(value))
 }
 
 /// The entries dated from `since` to `until` (both inclusive), oldest first.

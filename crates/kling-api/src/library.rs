@@ -168,13 +168,12 @@ pub const DELETE_ELEMENTS: EndpointSpec = EndpointSpec::synchronous(
 
 /// `POST /v1/general/delete-advanced-elements` (synchronous): the video element pages'
 /// path for the same deletion, on the same store (verified live by a client, AS-CHK).
-pub const DELETE_ADVANCED_ELEMENTS: EndpointSpec = EndpointSpec::synchronous(
-    EndpointId::DeleteAdvancedElements,
-    "delete-advanced-elements",
-    "/v1/general/delete-advanced-elements",
-    r#"{"element_id": "$element_id"}"#,
-    &[Field::required("element_id", Ty::Str, r#""$element_id""#)],
-);
+pub const DELETE_ADVANCED_ELEMENTS: EndpointSpec = EndpointSpec {
+    id: EndpointId::DeleteAdvancedElements,
+    name: "delete-advanced-elements",
+    path: "/v1/general/delete-advanced-elements",
+    ..DELETE_ELEMENTS
+};
 
 /// `POST /v1/videos/image-recognize` (synchronous).
 pub const IMAGE_RECOGNIZE: EndpointSpec = EndpointSpec::synchronous(

@@ -90,13 +90,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
             field: "mode",
             summary: "4k needs kling-v3-omni",
             class: RuleClass::ModelSupport,
-            check: |r| {
-                if r.mode == "4k" && r.model != "kling-v3-omni" {
-                    Err(format!("4k is not supported by {}; only kling-v3-omni supports it", r.model))
-                } else {
-                    Ok(())
-                }
-            },
+            check: |r| crate::video::four_k_only_on(r, "kling-v3-omni"),
             expressed: Expressed::Unstated,
             accept: r#"{"model_name": "kling-v3-omni", "mode": "4k"}"#,
             reject: r#"{"model_name": "kling-video-o1", "mode": "4k"}"#,

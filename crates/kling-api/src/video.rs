@@ -737,19 +737,22 @@ const MODE_MODEL: Rule = Rule {
     reject: r#"{"model_name": "kling-v1-5", "mode": "std"}"#,
 };
 
+/// `mode: "4k"` only on `model` (the one Kling 3.0 model of the endpoint).
+pub(crate) fn four_k_only_on(r: &Req<'_>, model: &str) -> Result<(), String> {
+    if r.mode == "4k" && r.model != model {
+        Err(format!("4k is not supported by {}; only {model} supports it", r.model))
+    } else {
+        Ok(())
+    }
+}
+
 /// `mode: "4k"` (2026-04-23): Kling 3.0 only ("Currently only V3.0 model supports 4K").
 const MODE_4K: Rule = Rule {
     id: "mode.4k",
     field: "mode",
     summary: "4k needs kling-v3",
     class: RuleClass::ModelSupport,
-    check: |r| {
-        if r.mode == "4k" && r.model != "kling-v3" {
-            Err(format!("4k is not supported by {}; only kling-v3 supports it", r.model))
-        } else {
-            Ok(())
-        }
-    },
+    check: |r| four_k_only_on(r, "kling-v3"),
     expressed: Expressed::Unstated,
     accept: r#"{"model_name": "kling-v3", "mode": "4k"}"#,
     reject: r#"{"model_name": "kling-v2-6", "mode": "4k"}"#,
