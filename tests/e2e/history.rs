@@ -36,6 +36,32 @@ fn base(spec: &kling_api::EndpointSpec) -> Value {
 
 const EFFECTS: &str = "/v1/videos/effects";
 
+/// `body` is refused the day before, on `field`, and taken on the day (something launched).
+async fn assert_launched(before: &TestApp, on: &TestApp, path: &str, body: &Value, field: &str, what: &str) {
+    let refused = before.post(path, body).await;
+    assert!(refused.assert_error(400, 1201).starts_with(field), "{what}: accepted the day before");
+    assert_eq!(on.post(path, body).await.assert_ok()["task_status"], "submitted", "{what}: refused on its day");
+}
+
+/// `body` is taken the day before and refused on the day as a discontinued `(field, value)`,
+/// with a hint naming `change` (something withdrawn).
+async fn assert_discontinued(
+    before: &TestApp,
+    on: &TestApp,
+    path: &str,
+    body: &Value,
+    (field, value): (&str, &str),
+    change: &kling_api::history::Change,
+    what: &str,
+) {
+    assert_eq!(before.post(path, body).await.assert_ok()["task_status"], "submitted", "{what}: the day before");
+    let refused = on.post(path, body).await;
+    let expected = kling_api::history::discontinued(field, value);
+    assert_eq!(refused.assert_error(400, 1201), expected, "{what}: on its day");
+    let hint = refused.headers.get(HINT_HEADER).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    assert!(hint.starts_with(&format!("{value} retired {}", format_day(change.date))), "{what}: hint {hint:?}");
+}
+
 /// An effects create for scene `name`, with the images its input takes.
 fn scene_request(name: &str) -> Value {
     match kling_api::effects::scene_input(name, true) {
@@ -110,11 +136,8 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                 for added in added {
                     let spec = kling_api::endpoints::spec(added.endpoint);
                     let body = patched(&on, spec, added.example).await;
-                    let what = format!("{} {}={}", spec.path, added.field, added.value);
-                    let refused = before.post(spec.path, &body).await;
-                    assert!(refused.assert_error(400, 1201).starts_with(added.field), "{what} the day before {when}");
-                    let taken = on.post(spec.path, &body).await;
-                    assert_eq!(taken.assert_ok()["task_status"], "submitted", "{what} on {when}");
+                    let what = format!("{} {}={} around {when}", spec.path, added.field, added.value);
+                    assert_launched(&before, &on, spec.path, &body, added.field, &what).await;
                     checked += 1;
                 }
             }
@@ -122,16 +145,8 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                 for gone in gone {
                     let spec = kling_api::endpoints::spec(gone.endpoint);
                     let body = patched(&before, spec, gone.example).await;
-                    let what = format!("{} {}={}", spec.path, gone.field, gone.value);
-                    assert_eq!(before.post(spec.path, &body).await.assert_ok()["task_status"], "submitted", "{what}");
-                    let refused = on.post(spec.path, &body).await;
-                    let message = refused.assert_error(400, 1201).to_owned();
-                    assert_eq!(message, kling_api::history::discontinued(gone.field, gone.value), "{what} on {when}");
-                    let hint = refused.headers.get(HINT_HEADER).and_then(|h| h.to_str().ok()).unwrap_or_default();
-                    assert!(
-                        hint.starts_with(&format!("{} retired {}", gone.value, format_day(change.date))),
-                        "{hint:?}"
-                    );
+                    let what = format!("{} {}={} around {when}", spec.path, gone.field, gone.value);
+                    assert_discontinued(&before, &on, spec.path, &body, (gone.field, gone.value), change, &what).await;
                     checked += 1;
                 }
             }
@@ -149,29 +164,15 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
             }
             Effect::Scenes(names) => {
                 for name in names {
-                    let body = scene_request(name);
-                    let refused = before.post(EFFECTS, &body).await;
-                    assert!(
-                        refused.assert_error(400, 1201).starts_with("effect_scene"),
-                        "{name} the day before {when}"
-                    );
-                    assert_eq!(
-                        on.post(EFFECTS, &body).await.assert_ok()["task_status"],
-                        "submitted",
-                        "{name} on {when}"
-                    );
+                    let what = format!("{name} around {when}");
+                    assert_launched(&before, &on, EFFECTS, &scene_request(name), "effect_scene", &what).await;
                     checked += 1;
                 }
             }
             Effect::ScenesRetired(names) => {
                 for name in names {
-                    let body = scene_request(name);
-                    before.post(EFFECTS, &body).await.assert_ok();
-                    let refused = on.post(EFFECTS, &body).await;
-                    let expected = kling_api::history::discontinued("effect_scene", name);
-                    assert_eq!(refused.assert_error(400, 1201), expected, "{name} on {when}");
-                    let hint = refused.headers.get(HINT_HEADER).and_then(|h| h.to_str().ok()).unwrap_or_default();
-                    assert!(hint.starts_with(&format!("{name} retired {}", format_day(change.date))), "{hint:?}");
+                    let (body, what) = (scene_request(name), format!("{name} around {when}"));
+                    assert_discontinued(&before, &on, EFFECTS, &body, ("effect_scene", name), change, &what).await;
                     checked += 1;
                 }
             }
@@ -180,10 +181,8 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                     let spec = kling_api::endpoints::spec(capability.endpoint);
                     let body = patched(&on, spec, capability.example).await;
                     let field = capability.feature.split(' ').next().unwrap_or_default();
-                    let what = format!("{} {} {}", spec.name, capability.model, capability.feature);
-                    let refused = before.post(spec.path, &body).await;
-                    assert!(refused.assert_error(400, 1201).starts_with(field), "{what} the day before {when}");
-                    assert_eq!(on.post(spec.path, &body).await.assert_ok()["task_status"], "submitted", "{what}");
+                    let what = format!("{} {} {} around {when}", spec.name, capability.model, capability.feature);
+                    assert_launched(&before, &on, spec.path, &body, field, &what).await;
                     checked += 1;
                 }
             }
@@ -205,13 +204,7 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                     let spec = kling_api::endpoints::spec(*endpoint);
                     let rule = spec.rules.iter().find(|r| r.id == *id).unwrap_or_else(|| panic!("no rule {id}"));
                     let body = patched(&on, spec, rule.reject).await;
-                    let refused = before.post(spec.path, &body).await;
-                    assert!(refused.assert_error(400, 1201).starts_with(rule.field), "{id} the day before {when}");
-                    assert_eq!(
-                        on.post(spec.path, &body).await.assert_ok()["task_status"],
-                        "submitted",
-                        "{id} on {when}"
-                    );
+                    assert_launched(&before, &on, spec.path, &body, rule.field, &format!("{id} around {when}")).await;
                     checked += 1;
                 }
             }

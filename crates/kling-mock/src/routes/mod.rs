@@ -114,8 +114,8 @@ async fn retired(spec: &'static kling_api::EndpointSpec, change: &'static Change
     ))
 }
 
-/// `response` with an `X-Kling-Mock-Hint` header: what the emulator knows that the real
-/// answer does not say (the official form of a seed path or field, a dated change).
+/// A success `response` with an `X-Kling-Mock-Hint` header (errors carry theirs in
+/// [`ApiError::with_hint`]): the official form of a seed field.
 fn hinted(mut response: Response, hint: &str) -> Response {
     if let Ok(value) = HeaderValue::from_str(hint) {
         response.headers_mut().insert(HINT_HEADER, value);
@@ -123,15 +123,16 @@ fn hinted(mut response: Response, hint: &str) -> Response {
     response
 }
 
-async fn unknown_path(request: Request) -> Response {
+/// An unknown path; a seed-shaped one is hinted with its official form.
+async fn unknown_path(request: Request) -> ApiError {
     let (method, path) = (request.method().as_str(), request.uri().path());
     let error = ApiError::with_message(
         ErrorKind::ResourceNotFound,
         format!("Requested resource does not exist: {method} {path}"),
     );
     match seed_path(method, path) {
-        Some(seed) => seed::with_hint(error, seed),
-        None => error.into_response(),
+        Some(seed) => error.with_hint(seed.official),
+        None => error,
     }
 }
 

@@ -3,7 +3,7 @@
 //! `X-Kling-Mock-Hint` header naming the official form.
 
 use axum::extract::Path;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use kling_api::dialect::SeedPath;
 use kling_api::endpoints::Output;
 use kling_api::{ENDPOINTS, EndpointId, ErrorKind};
@@ -44,9 +44,4 @@ pub(super) async fn not_emulated(path: &'static SeedPath) -> ApiError {
         ErrorKind::ResourceNotFound,
         format!("{} {} is not emulated yet; official form: {}", path.method, path.path, path.official),
     )
-}
-
-/// Adds the hint for a seed-shaped request answered in the official dialect.
-pub(super) fn with_hint(error: ApiError, path: &SeedPath) -> Response {
-    super::hinted(error.into_response(), path.official)
 }
