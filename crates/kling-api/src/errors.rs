@@ -113,7 +113,7 @@ impl ErrorKind {
             ErrorKind::AuthExpired => (401, 1004, "Authorization has expired"),
             ErrorKind::AccountException => (429, 1100, "Account exception"),
             ErrorKind::AccountArrears => (429, 1101, "Account is in arrears"),
-            ErrorKind::InsufficientBalance => (429, 1102, "Resource pack is depleted or expired"),
+            ErrorKind::InsufficientBalance => (429, 1102, "Account balance not enough"),
             ErrorKind::NoPermission => (403, 1103, "No permission for the requested resource"),
             ErrorKind::InvalidRequest => (400, 1200, "Invalid request parameters"),
             ErrorKind::InvalidParameter => (400, 1201, "Invalid parameter"),

@@ -1869,7 +1869,7 @@ pub const CHANGES: &[Change] = changes![
         "POST /account/billing/balance, POST /account/billing/package",
         "Billing exports",
         "UPD 07/06/2026: \"Supports Exporting Deduction Details through API\"",
-        Recorded
+        Routes(&["/account/billing/balance", "/account/billing/package"])
     ),
     (
         2026 - 07 - 06,

@@ -27,6 +27,8 @@
 //! - `openapi` (feature `openapi`): the OpenAPI 3.1 document, generated from these tables.
 //! - [`standard`]: the new-standard API of 2026 (`/text-to-video/kling-3.0`, ...): its
 //!   endpoints in the same catalogue, their path segments, defaults and prices.
+//! - [`webhook`]: the signature scheme of callbacks (Standard Webhooks) and the test
+//!   callback.
 //! - [`wire_standard`]: the new-standard task item, create answer and cursor page.
 //! - [`requests`]: typed request bodies for clients.
 //! - `samples` (feature `samples`): real image bytes for the `$image:` placeholders in
@@ -63,7 +65,9 @@ pub mod standard;
 pub mod video;
 pub mod video_edit;
 pub mod voices;
+pub mod webhook;
 pub mod wire;
+pub mod wire_billing;
 pub mod wire_standard;
 
 pub use endpoints::{ENDPOINTS, EndpointId, EndpointSpec};

@@ -371,9 +371,9 @@ impl Violation {
 /// A request that passed validation, reduced to what the task engine needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidRequest {
-    /// What the task costs when its table prices it (the new-standard endpoints);
-    /// `None` leaves it to the legacy unit table.
-    pub cost: Option<crate::pricing::Units>,
+    /// What the task's price depends on ([`crate::pricing::quote`]); the engine fills
+    /// in the seconds of sources only it knows (lip-sync, motion control, avatars).
+    pub billing: crate::pricing::Basis,
     /// Resolved model name.
     pub model: &'static str,
     /// Resolved mode; `None` for models without a std/pro split.
@@ -414,6 +414,37 @@ pub struct ValidRequest {
     pub reference_type: Option<String>,
     /// Multi-elements `edit_mode`.
     pub edit_mode: Option<String>,
+}
+
+/// What a legacy task's price depends on: `mode` (or an image `resolution`) as the tier,
+/// `sound`, bound voices, a reference video (omni `video_list`, keeping its sound or
+/// not) and an input image.
+fn legacy_billing(spec: &EndpointSpec, req: &Req<'_>, mode: Option<&'static str>, images: u32) -> crate::pricing::Basis {
+    use crate::pricing::{Basis, Sound, Tier};
+    let video_list = req.array("video_list");
+    let keeps_sound = video_list.iter().any(|v| req.text_in(v, "keep_original_sound").as_deref() == Some("yes"));
+    let sound = if keeps_sound {
+        Sound::Original
+    } else if req.text("sound").as_deref() == Some("on") {
+        Sound::Native
+    } else {
+        Sound::Off
+    };
+    let tier = match req.text("resolution").as_deref() {
+        Some("4k") => Tier::FourK,
+        Some(_) => Tier::Standard,
+        None => Tier::of(mode.or(Some(req.mode.as_ref()))),
+    };
+    Basis {
+        tier,
+        seconds: req.duration,
+        images,
+        sound,
+        voice_control: !req.array("voice_list").is_empty(),
+        video_input: !video_list.is_empty(),
+        image_input: req.text("image").is_some_and(|i| !i.is_empty()),
+        ..Basis::new(spec.id, req.model)
+    }
 }
 
 /// One `face_choose` item of advanced lip-sync, in milliseconds.
@@ -711,7 +742,7 @@ pub fn validate_with(
         })
         .collect();
     Ok(ValidRequest {
-        cost: crate::standard::price(spec, &req).or(crate::pricing::call_price(spec.id)),
+        billing: crate::standard::billing(spec, &req).unwrap_or_else(|| legacy_billing(spec, &req, mode, n)),
         model: req.model,
         mode,
         duration_s: req.duration,

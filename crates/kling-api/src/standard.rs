@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::image::ImageLimits;
-use crate::pricing::{self, Feature, Units};
+use crate::pricing::{self, Sound, Tier};
 use crate::rules::{
     CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, ItemKind, Req, Rule, RuleClass, Ty, WATERMARK_INFO,
 };
@@ -93,20 +93,25 @@ pub fn resolution<'a>(r: &Req<'a>, standard: &Standard) -> Cow<'a, str> {
     r.setting("resolution").filter(|s| !s.is_empty()).unwrap_or(Cow::Borrowed(standard.default_resolution))
 }
 
-/// What the task costs, from the official per-second table.
-pub fn price(spec: &EndpointSpec, r: &Req<'_>) -> Option<Units> {
+/// What the task's price depends on, from its settings and contents.
+pub fn billing(spec: &EndpointSpec, r: &Req<'_>) -> Option<pricing::Basis> {
     let standard = spec.standard?;
-    let audio = r.setting("audio");
-    let feature = if standard.operation == "motion-control" {
-        Feature::MotionControl
-    } else if r.has_item("feature_video") || r.has_item("base_video") {
-        Feature::VideoInput
-    } else if standard.always_audio || audio.as_deref() == Some("native") {
-        if r.has_item("voice") { Feature::VoiceControl } else { Feature::NativeAudio }
-    } else {
-        Feature::Silent
+    let sound = match r.setting("audio").as_deref() {
+        _ if standard.always_audio => Sound::Native,
+        Some("native") => Sound::Native,
+        Some("original") => Sound::Original,
+        _ => Sound::Off,
     };
-    pricing::video_price(standard.price_family, feature, &resolution(r, standard), r.duration)
+    Some(pricing::Basis {
+        family: Some(standard.price_family),
+        tier: Tier::of(Some(&resolution(r, standard))),
+        seconds: seconds(spec, r),
+        sound,
+        voice_control: r.has_item("voice"),
+        video_input: r.has_item("feature_video") || r.has_item("base_video"),
+        motion_control: standard.operation == "motion-control",
+        ..pricing::Basis::new(spec.id, r.model)
+    })
 }
 
 /// The seconds a new-standard request asks for (motion control: its motion video's,

@@ -130,13 +130,27 @@ pub struct Task {
     /// Whether a watermarked copy was requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watermark_info: Option<WatermarkInfo>,
-    /// Units charged, as a decimal string; present once the task is terminal.
+    /// Units charged, as a decimal string; present once the task is terminal (`"0"` when
+    /// it failed or was paid in cash).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_unit_deduction: Option<String>,
+    /// Cash charged, for a task paid from the balance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_balance_deduction: Option<BalanceDeduction>,
     /// Unix milliseconds.
     pub created_at: i64,
     /// Unix milliseconds of the last status change.
     pub updated_at: i64,
+}
+
+/// `final_balance_deduction`: what a task paid in cash.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceDeduction {
+    /// Deducted (the discounted price), a decimal string.
+    pub quota: String,
+    /// List price, a decimal string.
+    pub list_price: String,
 }
 
 /// `task_result`.

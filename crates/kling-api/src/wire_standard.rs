@@ -146,7 +146,7 @@ pub enum TaskOutput {
 
 /// One charge of a task (`billing[]`).
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Billing {
     /// `unit` (a resource pack) or `cash` (the balance).
     pub charge_type: String,
@@ -155,6 +155,15 @@ pub struct Billing {
     /// The pack type charged (`video`, `image`, `audio`), for unit charges.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_type: Option<String>,
+    /// `balance` or `test_balance`, for cash charges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cash_type: Option<String>,
+    /// `CNY` or `USD`, for cash charges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The list price, for cash charges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_price: Option<String>,
 }
 
 /// `data` of `POST /tasks`: one page by cursor. An account with no task in the window

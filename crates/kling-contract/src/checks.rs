@@ -155,7 +155,7 @@ pub fn for_day(day: Day) -> Vec<Check> {
         }
     }
     for spec in day.offered() {
-        let cost = kling_api::pricing::unit_cost(spec.id, Some("pro"), 10, 9);
+        let cost = kling_api::pricing::ceiling(spec.id);
         if let Some(valid) = body(spec, &Value::Object(Default::default())) {
             checks.push(Check {
                 id: format!("{}/create", spec.name),

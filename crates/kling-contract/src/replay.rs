@@ -84,7 +84,7 @@ pub async fn replay(dir: &Path, target: &Target, budget: &mut Budget) -> anyhow:
             body: Some(fresh_external_id(recording.payload.clone())),
             token: TokenKind::Valid,
             billable: recording.status == 200,
-            cost: kling_api::pricing::unit_cost(spec.id, Some("pro"), 10, 9),
+            cost: kling_api::pricing::ceiling(spec.id),
         };
         if check.billable && target.kind != TargetKind::InProcess && !budget.take(check.cost) {
             skipped.push(format!("{id} (billable, no budget)"));

@@ -111,11 +111,18 @@ impl App {
             seed: config.seed,
             capacity: config.task_capacity,
             limits: config.limits.clone(),
+            webhook_secrets: crate::webhooks::WebhookSecrets::new(config.webhook_secrets.clone()),
+            prices: if config.dialect == kling_api::Dialect::Seed {
+                crate::engine::Prices::Seed
+            } else {
+                crate::engine::Prices::Official
+            },
         }));
         engine.set_public_url(public_url.clone());
         let accounts = Accounts::new(config.accounts.iter().map(|a| (a.access_key.as_str(), a.secret_key.as_str())))
             .with_api_keys(&api_keys_for(&config))
             .map_err(StartError::ApiKey)?;
+        engine.name_accounts(accounts.iter().map(|a| a.as_ref()));
         let started_ms = restored.as_ref().map_or_else(|| clock.now_ms(), |r| r.packs_started_ms);
         let scenarios = Scenarios::new(config.seed);
         let initial = config.scenarios.clone();

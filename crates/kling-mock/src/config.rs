@@ -150,6 +150,8 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// Real time between saves of the state file; zero saves only at shutdown.
     pub state_save_interval: Duration,
+    /// Webhook Secrets that sign every account's callbacks (`--webhook-secret`).
+    pub webhook_secrets: Vec<kling_api::webhook::Secret>,
 }
 
 /// Whether and how the admin API is served.
@@ -199,6 +201,7 @@ impl Default for Config {
             tls: None,
             state_file: None,
             state_save_interval: Duration::from_secs(30),
+            webhook_secrets: Vec::new(),
         }
     }
 }

@@ -58,6 +58,22 @@ pub struct Engine {
     public_url: RwLock<String>,
     /// Voices, elements and audios of every account (its own lock: see `library`).
     library: RwLock<Library>,
+    /// Which price list tasks are charged from.
+    prices: Prices,
+    /// Account names by id, for the billing exports' `api_key_name`.
+    account_names: RwLock<HashMap<crate::auth::AccountId, String>>,
+    /// Webhook Secrets that sign callbacks.
+    webhook_secrets: RwLock<crate::webhooks::WebhookSecrets>,
+}
+
+/// Which price list the engine charges from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Prices {
+    /// The official price pages ([`pricing::quote`]).
+    #[default]
+    Official,
+    /// The seed's credit ranges (the seed dialect).
+    Seed,
 }
 
 /// Construction parameters of the engine.
@@ -79,6 +95,10 @@ pub struct EngineParts {
     pub capacity: usize,
     /// Account limits.
     pub limits: LimitsConfig,
+    /// Price list.
+    pub prices: Prices,
+    /// Webhook Secrets every account starts with.
+    pub webhook_secrets: crate::webhooks::WebhookSecrets,
 }
 
 /// A stored task as the admin API shows it: the API view plus what only the emulator knows.
@@ -134,7 +154,40 @@ impl Engine {
             limits: RwLock::new(parts.limits),
             public_url: RwLock::new(String::new()),
             library: RwLock::new(Library::default()),
+            prices: parts.prices,
+            account_names: RwLock::new(HashMap::new()),
+            webhook_secrets: RwLock::new(parts.webhook_secrets),
         }
+    }
+
+    /// Names the accounts (their access keys) for the billing exports.
+    pub fn name_accounts<'a>(&self, accounts: impl IntoIterator<Item = &'a Account>) {
+        let mut names = self.account_names.write();
+        names.extend(accounts.into_iter().map(|a| (a.id, a.access_key.clone())));
+    }
+
+    /// The callback sender.
+    pub fn callbacks(&self) -> &Callbacks {
+        &self.callbacks
+    }
+
+    /// The Webhook Secrets of every account (the admin API changes them).
+    pub fn webhook_secrets(&self) -> &RwLock<crate::webhooks::WebhookSecrets> {
+        &self.webhook_secrets
+    }
+
+    /// The signing of a callback `account` makes now with `id`.
+    pub fn signing(&self, account: &Account, id: String) -> crate::callbacks::Signing {
+        let now = self.clock.now_ms();
+        crate::callbacks::Signing {
+            id,
+            timestamp_s: now.div_euclid(1000),
+            secrets: self.webhook_secrets.read().signing(account.id, now),
+        }
+    }
+
+    fn account_name(&self, id: crate::auth::AccountId) -> String {
+        self.account_names.read().get(&id).cloned().unwrap_or_default()
     }
 
     /// What `account`'s requests may refer to, for validation.
@@ -216,9 +269,14 @@ impl Engine {
         } else {
             (action.queued.unwrap_or(queued).sample(&mut rng), action.processing.unwrap_or(processing).sample(&mut rng))
         };
-        let cost = request
-            .cost
-            .unwrap_or_else(|| Units::whole(u64::from(pricing::unit_cost(spec.id, request.mode, seconds, request.n))));
+        let mut billing = request.billing;
+        if spec.pack == PackType::Video && seconds > 0 && spec.standard.is_none() {
+            billing.seconds = seconds;
+        }
+        let cost = match self.prices {
+            Prices::Official => pricing::quote(&billing).units,
+            Prices::Seed => pricing::seed_price(&billing),
+        };
         let slots = if spec.pack == PackType::Image { request.n } else { 1 };
         if store.is_full() {
             return Err(ApiError::with_message(
@@ -227,7 +285,9 @@ impl Engine {
             ));
         }
         let limits = || self.limits.read().for_account(&account.access_key);
-        store.account_mut(account.id, limits).reserve(spec.pack, cost, slots).map_err(ApiError::new)?;
+        let list_price = |currency| pricing::list_price(spec.pack, cost, currency);
+        let payment =
+            store.account_mut(account.id, limits).reserve(spec.pack, cost, slots, list_price).map_err(ApiError::new)?;
 
         let processing_at = now.saturating_add_unsigned(queued_ms);
         let mut finished_at = processing_at.saturating_add_unsigned(processing_ms);
@@ -249,6 +309,8 @@ impl Engine {
             slots,
             request: TaskParams::from(&request),
             cost,
+            payment,
+            billing,
             created_at: now,
             status: TaskStatus::Submitted,
             status_msg: String::new(),
@@ -263,7 +325,8 @@ impl Engine {
         // Queue and schedule before the lock is released, so that no reader can settle
         // the task before its callbacks have somewhere to go.
         if let Some(url) = callback_url {
-            self.callback_queues.lock().insert(id, self.callbacks.open(url));
+            let fault = action.callback.unwrap_or_default();
+            self.callback_queues.lock().insert(id, self.callbacks.open(url, fault));
         }
         self.schedule(id, [processing_at, finished_at]);
         store.insert(task);
@@ -559,25 +622,28 @@ impl Engine {
             if let Some(queue) = queues.get(&id) {
                 let body = task.callback_body(&public_url, &self.media);
                 let status = if task.is_standard() { Status::of(entered).as_str() } else { entered.as_str() };
-                let _ = queue.send(crate::callbacks::Callback { task_id: id, status, body });
+                let signing = crate::callbacks::Signing {
+                    id: mix(id ^ mix(entered as u64 + 1)).to_string(),
+                    timestamp_s: now.div_euclid(1000),
+                    secrets: self.webhook_secrets.read().signing(task.account, now),
+                };
+                let _ = queue.send(crate::callbacks::Callback { task_id: id, status, body, signing });
             }
             if entered.is_terminal() {
                 queues.remove(&id);
-                ended = Some((task.account, task.pack, task.cost, task.slots, entered == TaskStatus::Succeed));
+                ended = Some(entered == TaskStatus::Succeed);
             }
         }
         drop(queues);
-        if ended.is_some_and(|(.., succeeded)| succeeded) {
+        let Some(succeeded) = ended else { return };
+        if succeeded {
             self.add_to_library(task);
         }
-        if ended.is_some() {
-            store.mark_finished(id);
-        }
-
-        if let Some((account, pack, cost, slots, succeeded)) = ended
-            && let Some(state) = store.account_mut_existing(account)
-        {
-            state.finish(pack, cost, slots, succeeded);
+        let (account, pack, cost, payment, slots) = (task.account, task.pack, task.cost, task.payment, task.slots);
+        let facts = succeeded.then(|| task.deduction_facts(self.account_name(account), &self.media));
+        store.mark_finished(id);
+        if let Some(state) = store.account_mut_existing(account) {
+            state.finish(pack, cost, payment, slots, facts);
         }
     }
 
@@ -618,6 +684,7 @@ impl Engine {
         self.library.write().clear();
         self.schedule.lock().clear();
         self.callback_queues.lock().clear();
+        self.webhook_secrets.write().reset();
         self.created.store(0, Ordering::Relaxed);
         self.ids.restart();
     }
@@ -725,6 +792,14 @@ impl Engine {
         self.store.write().account_mut(account.id, limits).clone()
     }
 
+    /// The account's deductions, oldest first, every due task settled.
+    pub fn ledger(&self, account: &Account) -> std::collections::VecDeque<crate::accounts::Deduction> {
+        let now = self.clock.now_ms();
+        let mut store = self.store.write();
+        self.settle_due_locked(&mut store, now);
+        store.account_mut_existing(account.id).map(|a| a.ledger.clone()).unwrap_or_default()
+    }
+
     /// The configured limits of an account.
     pub fn limits_of(&self, account: &Account) -> Limits {
         self.limits.read().for_account(&account.access_key)
@@ -739,6 +814,17 @@ impl Engine {
         drop(config);
         let all = || current;
         self.store.write().account_mut(account.id, all).set_limits(pack, limits);
+    }
+
+    /// Sets an account's cash (`None`: units only), now and after resets.
+    pub fn set_cash(&self, account: &Account, cash: Option<crate::accounts::CashLimits>) {
+        let mut config = self.limits.write();
+        let mut current: Limits = config.for_account(&account.access_key);
+        current.cash = cash;
+        config.accounts.insert(account.access_key.clone(), current);
+        drop(config);
+        let all = || current;
+        self.store.write().account_mut(account.id, all).set_cash(cash);
     }
 
     /// Counts of tasks by status.
@@ -776,7 +862,7 @@ impl Engine {
         for task in store.iter().filter(|t| !t.status.is_terminal()) {
             pending.push((task.id, [task.plan.processing_at, task.plan.finished_at]));
             if let Some(url) = &task.request.callback_url {
-                queues.insert(task.id, self.callbacks.open(url.clone()));
+                queues.insert(task.id, self.callbacks.open(url.clone(), Default::default()));
             }
         }
         drop(queues);

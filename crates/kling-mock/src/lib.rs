@@ -54,6 +54,7 @@ pub mod state;
 pub mod store;
 pub mod task;
 pub mod tls;
+pub mod webhooks;
 
 pub use app::{App, Running, StartError};
 pub use config::{AccountKeys, Config};

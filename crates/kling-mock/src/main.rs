@@ -176,6 +176,26 @@ struct ServeArgs {
     #[arg(long = "concurrency", env = "KLING_MOCK_CONCURRENCY", value_delimiter = ',', value_name = "TYPE=N")]
     #[serde(skip)]
     concurrency: Vec<PackSetting>,
+    /// Cash balance of every account, AMOUNT[:CURRENCY] (USD or CNY), e.g. 100:USD; tasks
+    /// a pack cannot cover are paid from it, and packs without --units then hold none.
+    #[arg(long, env = "KLING_MOCK_BALANCE", value_name = "AMOUNT[:CURRENCY]")]
+    #[serde(default, deserialize_with = "parsed")]
+    balance: Option<kling_mock::accounts::CashLimits>,
+    /// Test balance of every account (spent before the balance), in its currency.
+    #[arg(long, env = "KLING_MOCK_TEST_BALANCE", value_name = "AMOUNT")]
+    #[serde(default, deserialize_with = "parsed")]
+    test_balance: Option<kling_api::pricing::Money>,
+    /// A Webhook Secret (whsec_...) that signs every account's callbacks; repeat for a
+    /// rotation (each signs). Per-account secrets: the admin API.
+    #[arg(
+        long = "webhook-secret",
+        env = "KLING_MOCK_WEBHOOK_SECRETS",
+        value_delimiter = ',',
+        value_name = "whsec_...",
+        hide_env_values = true
+    )]
+    #[serde(default, rename = "webhook_secrets", deserialize_with = "parsed_list")]
+    webhook_secrets: Vec<kling_api::webhook::Secret>,
     /// Account limits as in a config file: [limits.default.video] units/concurrency, [limits.accounts."AK".image] ...
     #[arg(skip)]
     #[serde(default)]
@@ -280,6 +300,29 @@ fn api_keys_from_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<A
     raw.iter().map(|s| s.parse().map_err(serde::de::Error::custom)).collect()
 }
 
+fn parsed<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr<Err: std::fmt::Display>,
+{
+    let raw: Option<toml::Value> = serde::Deserialize::deserialize(d)?;
+    let text = match raw {
+        None => return Ok(None),
+        Some(toml::Value::String(s)) => s,
+        Some(other) => other.to_string(),
+    };
+    text.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+fn parsed_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr<Err: std::fmt::Display>,
+{
+    let raw: Vec<String> = serde::Deserialize::deserialize(d)?;
+    raw.iter().map(|s| s.parse().map_err(serde::de::Error::custom)).collect()
+}
+
 fn accounts_from_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<AccountKeys>, D::Error> {
     let raw: Vec<String> = serde::Deserialize::deserialize(d)?;
     raw.iter().map(|s| s.parse().map_err(serde::de::Error::custom)).collect()
@@ -294,6 +337,9 @@ impl ServeArgs {
             port: self.port.or(file.port),
             accounts: if self.accounts.is_empty() { file.accounts } else { self.accounts },
             api_keys: if self.api_keys.is_empty() { file.api_keys } else { self.api_keys },
+            balance: self.balance.or(file.balance),
+            test_balance: self.test_balance.or(file.test_balance),
+            webhook_secrets: if self.webhook_secrets.is_empty() { file.webhook_secrets } else { self.webhook_secrets },
             api_version: self.api_version.or(file.api_version),
             tasks_new_standard_only: self.tasks_new_standard_only || file.tasks_new_standard_only,
             time_scale: self.time_scale.or(file.time_scale),
@@ -356,6 +402,13 @@ impl ServeArgs {
             pack.concurrency = Some(u32::try_from(setting.value).context("--concurrency is too large")?);
             limits.default.set(setting.pack, pack);
         }
+        if self.balance.is_some() || self.test_balance.is_some() {
+            let mut cash = self.balance.or(limits.default.cash).unwrap_or_default();
+            if let Some(test) = self.test_balance {
+                cash.test_balance = test;
+            }
+            limits.default.cash = Some(cash);
+        }
         let scenarios = self
             .scenarios
             .iter()
@@ -408,6 +461,7 @@ impl ServeArgs {
             max_connections: self.max_connections.unwrap_or(defaults.max_connections),
             tls,
             state_file: self.state_file,
+            webhook_secrets: self.webhook_secrets,
             state_save_interval,
         })
     }

@@ -27,7 +27,8 @@ use kling_api::EndpointId;
 use kling_api::wire::TaskStatus;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::AccountState;
+use crate::accounts::{AccountState, Payment};
+use kling_api::pricing::{Basis, Sound, Tier};
 use crate::auth::{AccountId, Accounts};
 use crate::engine::Engine;
 use crate::ids::{IdCounters, Ids};
@@ -120,6 +121,10 @@ struct TaskEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     callback_url: Option<String>,
     cost: kling_api::pricing::Units,
+    #[serde(default, skip_serializing_if = "is_unit")]
+    payment: Payment,
+    #[serde(default)]
+    billing: BillingEntry,
     created_at: i64,
     status: TaskStatus,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -132,6 +137,49 @@ struct TaskEntry {
     parent: Option<ParentVideo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     extra: Option<TaskExtra>,
+}
+
+fn is_unit(payment: &Payment) -> bool {
+    *payment == Payment::Unit
+}
+
+/// What the billing exports describe a task by (the rest of its price basis is not kept).
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BillingEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resolution: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sound: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    voice_control: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    video_input: bool,
+}
+
+impl BillingEntry {
+    fn of(basis: &Basis) -> BillingEntry {
+        BillingEntry {
+            resolution: Some(basis.tier.resolution().to_owned()),
+            sound: Some(basis.sound.as_str().to_owned()),
+            voice_control: basis.voice_control,
+            video_input: basis.video_input,
+        }
+    }
+
+    fn basis(&self, endpoint: EndpointId, model: &'static str) -> Basis {
+        let sound = [Sound::Off, Sound::Native, Sound::Original]
+            .into_iter()
+            .find(|s| Some(s.as_str()) == self.sound.as_deref())
+            .unwrap_or_default();
+        Basis {
+            tier: Tier::of(self.resolution.as_deref()),
+            sound,
+            voice_control: self.voice_control,
+            video_input: self.video_input,
+            ..Basis::new(endpoint, model)
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -358,6 +406,8 @@ fn task_entry(t: &TaskRecord, account: usize) -> TaskEntry {
         series: t.request.series,
         callback_url: t.request.callback_url.clone(),
         cost: t.cost,
+        payment: t.payment,
+        billing: BillingEntry::of(&t.billing),
         created_at: t.created_at,
         status: t.status,
         status_msg: t.status_msg.clone(),
@@ -512,6 +562,8 @@ fn check(document: Document) -> Result<Restored, String> {
                 extra: t.extra.filter(|extra| *extra != TaskExtra::default()).map(Box::new),
             },
             cost: t.cost,
+            payment: t.payment,
+            billing: t.billing.basis(t.endpoint, model),
             created_at: t.created_at,
             status: t.status,
             status_msg: t.status_msg,

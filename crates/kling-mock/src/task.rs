@@ -8,11 +8,14 @@
 
 use kling_api::EndpointId;
 use kling_api::endpoints::{Output, PackType};
-use kling_api::pricing::Units;
+use kling_api::pricing::{Basis, Units};
 use kling_api::rules::ValidRequest;
-use kling_api::wire::{Audio, Element, Image, Task, TaskInfo, TaskResult, TaskStatus, Video, Voice, WatermarkInfo};
+use kling_api::wire::{
+    Audio, BalanceDeduction, Element, Image, Task, TaskInfo, TaskResult, TaskStatus, Video, Voice, WatermarkInfo,
+};
 use kling_api::wire_standard::{Billing, Status, TaskItem, TaskOutput};
 
+use crate::accounts::{DeductionFacts, Payment};
 use crate::audio::{self, AudioFormat};
 use crate::auth::AccountId;
 use crate::media::{self, Media};
@@ -59,6 +62,10 @@ pub struct TaskRecord {
     pub request: TaskParams,
     /// Units charged on success.
     pub cost: Units,
+    /// How the cost is paid (pack or cash).
+    pub payment: Payment,
+    /// What the price was computed from (the billing exports describe the task by it).
+    pub billing: Basis,
     /// Simulated creation time (ms).
     pub created_at: i64,
     /// Current status.
@@ -207,10 +214,17 @@ impl TaskRecord {
     /// The task as the API shows it, with result links under `base_url`.
     pub fn render(&self, base_url: &str, media: &Media) -> Task {
         let task_result = (self.status == TaskStatus::Succeed).then(|| self.result(base_url, media));
-        let final_unit_deduction = match self.status {
-            TaskStatus::Succeed => Some(self.cost.to_string()),
-            TaskStatus::Failed => Some("0".to_owned()),
-            TaskStatus::Submitted | TaskStatus::Processing => None,
+        let succeeded = self.status == TaskStatus::Succeed;
+        let final_unit_deduction = match (self.status, self.payment) {
+            (TaskStatus::Succeed, Payment::Unit) => Some(self.cost.to_string()),
+            (TaskStatus::Succeed | TaskStatus::Failed, _) => Some("0".to_owned()),
+            (TaskStatus::Submitted | TaskStatus::Processing, _) => None,
+        };
+        let final_balance_deduction = match self.payment {
+            Payment::Cash { quota, list_price, .. } if succeeded => {
+                Some(BalanceDeduction { quota: quota.to_string(), list_price: list_price.to_string() })
+            }
+            _ => None,
         };
         Task {
             task_id: self.id.to_string(),
@@ -223,6 +237,7 @@ impl TaskRecord {
             task_result,
             watermark_info: Some(WatermarkInfo { enabled: self.request.watermark }),
             final_unit_deduction,
+            final_balance_deduction,
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -230,6 +245,25 @@ impl TaskRecord {
 }
 
 impl TaskRecord {
+    /// What the billing exports say of this task, owned by the account named `api_key_name`.
+    pub fn deduction_facts(&self, api_key_name: String, media: &Media) -> DeductionFacts {
+        let video = self.pack == PackType::Video && matches!(self.output, Output::Videos | Output::VideoWithAudio);
+        let basis = &self.billing;
+        DeductionFacts {
+            task_id: self.id,
+            created_at: self.created_at,
+            deduction_time: self.updated_at,
+            api_key_name,
+            product_function: kling_api::pricing::product_function(self.endpoint).to_owned(),
+            model_name: self.request.model.to_owned(),
+            resolution: video.then(|| basis.tier.resolution().to_owned()),
+            duration: video.then(|| media.duration_text(self.video_ms)),
+            refer_video_input: video.then_some(basis.video_input),
+            video_sound: video.then(|| basis.sound.as_str().to_owned()),
+            voice_control: video.then_some(basis.voice_control),
+        }
+    }
+
     /// Whether the task was created on the new-standard surface.
     pub fn is_standard(&self) -> bool {
         kling_api::endpoints::spec(self.endpoint).standard.is_some()
@@ -266,13 +300,23 @@ impl TaskRecord {
             }));
         }
         let package_type = kling_api::standard::billing_package(self.pack);
-        let billing = match self.status {
-            TaskStatus::Succeed | TaskStatus::Failed => vec![Billing {
+        let succeeded = self.status == TaskStatus::Succeed;
+        let billing = match (self.status, self.payment) {
+            (TaskStatus::Submitted | TaskStatus::Processing, _) => Vec::new(),
+            (_, Payment::Unit) => vec![Billing {
                 charge_type: "unit".to_owned(),
-                amount: if self.status == TaskStatus::Succeed { self.cost.to_string() } else { "0".to_owned() },
+                amount: if succeeded { self.cost.to_string() } else { "0".to_owned() },
                 package_type: Some(package_type.to_owned()),
+                ..Billing::default()
             }],
-            TaskStatus::Submitted | TaskStatus::Processing => Vec::new(),
+            (_, Payment::Cash { cash_type, quota, list_price, currency }) => vec![Billing {
+                charge_type: "cash".to_owned(),
+                amount: if succeeded { quota.to_string() } else { "0".to_owned() },
+                cash_type: Some(cash_type.as_str().to_owned()),
+                currency: Some(currency.as_str().to_owned()),
+                list_price: Some(if succeeded { list_price.to_string() } else { "0".to_owned() }),
+                ..Billing::default()
+            }],
         };
         TaskItem {
             id: task.task_id,
@@ -470,6 +514,8 @@ mod tests {
             },
 
             cost: Units::whole(150),
+            payment: Payment::Unit,
+            billing: Basis::new(EndpointId::Text2Video, "kling-v1"),
             created_at: 1_000,
             status: TaskStatus::Submitted,
             status_msg: String::new(),

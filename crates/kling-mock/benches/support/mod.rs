@@ -23,6 +23,8 @@ pub(crate) fn engine(capacity: usize) -> (Engine, Arc<Account>, Arc<Clock>) {
         seed: 1,
         capacity,
         limits: LimitsConfig::default(),
+        prices: Default::default(),
+        webhook_secrets: Default::default(),
     });
     let accounts = Accounts::new([("bench-ak", "bench-sk")]);
     let account = accounts.get("bench-ak").cloned().unwrap_or_else(|| panic!("account"));

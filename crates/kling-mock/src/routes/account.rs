@@ -7,7 +7,6 @@ use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
 use axum::response::Response;
 use kling_api::ErrorKind;
-use kling_api::endpoints::PackType;
 use kling_api::wire::{AccountCosts, ResourcePack, ResourcePackStatus, ResourcePackType};
 
 use super::success;
@@ -32,15 +31,6 @@ fn millis(name: &str, raw: Option<&str>) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::with_message(ErrorKind::InvalidParameter, format!("{name}: must be Unix milliseconds")))
 }
 
-fn pack_name(pack: PackType, total: kling_api::pricing::Units) -> String {
-    let kind = match pack {
-        PackType::Video => "Video Generation",
-        PackType::Image => "Image Generation",
-        PackType::VirtualTryOn => "Virtual Try-On",
-    };
-    format!("{kind} - {total} units")
-}
-
 pub(super) async fn costs(ctx: Ctx, query: Result<Query<CostsQuery>, QueryRejection>) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::with_message(ErrorKind::InvalidParameter, e.body_text()))?;
     let start = millis("start_time", query.start_time.as_deref())?;
@@ -58,14 +48,9 @@ pub(super) async fn costs(ctx: Ctx, query: Result<Query<CostsQuery>, QueryReject
         .filter(|_| effective <= end && invalid >= start)
         .map(|(p, total)| {
             let remaining = p.remaining.unwrap_or_default();
-            let id = format!(
-                "{:016x}{:016x}",
-                crate::ids::mix(u64::from(ctx.account.id.0)),
-                crate::ids::mix(p.pack_type as u64 + 1)
-            );
             ResourcePack {
-                resource_pack_name: pack_name(p.pack_type, total),
-                resource_pack_id: id,
+                resource_pack_name: crate::accounts::pack_name(p.pack_type, Some(total)),
+                resource_pack_id: crate::accounts::pack_id(ctx.account.id, p.pack_type),
                 resource_pack_type: ResourcePackType::DecreasingTotal,
                 total_quantity: total.as_f64(),
                 remaining_quantity: remaining.as_f64(),

@@ -28,7 +28,7 @@ use crate::journal;
 use crate::scenario::{self, Scenario};
 use crate::state::AppState;
 
-type Shared = State<Arc<AppState>>;
+pub(super) type Shared = State<Arc<AppState>>;
 
 /// Routes under `/__admin`.
 pub(super) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
@@ -54,6 +54,7 @@ pub(super) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/accounts", get(accounts))
         .route("/accounts/{access_key}", get(account).put(set_account))
         .route("/stats", get(stats))
+        .merge(super::admin_webhooks::router())
         .route("/openapi.json", get(openapi))
         .merge(super::dashboard::router())
         .layer(from_fn_with_state(state, guard))
@@ -93,11 +94,11 @@ fn query_token(request: &Request) -> Option<String> {
     Query::<TokenQuery>::try_from_uri(request.uri()).ok().and_then(|Query(q)| q.token)
 }
 
-fn bad_request(message: impl Into<String>) -> ApiError {
+pub(super) fn bad_request(message: impl Into<String>) -> ApiError {
     ApiError::with_message(ErrorKind::InvalidParameter, message)
 }
 
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+pub(super) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(v)| v).map_err(|e| ApiError::with_message(ErrorKind::InvalidRequest, e.body_text()))
 }
 
@@ -262,7 +263,24 @@ async fn advance_clock(
 }
 
 pub(super) fn account_view(state: &AppState, account: &crate::auth::Account) -> Value {
-    json!({"access_key": account.access_key, "packs": state.engine.account_state(account).packs})
+    let account_state = state.engine.account_state(account);
+    let cash = account_state.cash.map(|cash| {
+        json!({
+            "currency": cash.currency,
+            "balance": {"total": cash.balance.total, "remaining": cash.balance.remaining(), "spent": cash.balance.spent},
+            "test_balance": {
+                "total": cash.test_balance.total,
+                "remaining": cash.test_balance.remaining(),
+                "spent": cash.test_balance.spent,
+            },
+        })
+    });
+    json!({
+        "access_key": account.access_key,
+        "packs": account_state.packs,
+        "cash": cash,
+        "deductions": account_state.ledger.len(),
+    })
 }
 
 async fn accounts(State(state): Shared) -> Json<Value> {
@@ -271,7 +289,7 @@ async fn accounts(State(state): Shared) -> Json<Value> {
     Json(Value::Array(all.into_iter().map(|a| account_view(&state, a)).collect()))
 }
 
-fn find_account<'a>(state: &'a AppState, access_key: &str) -> Result<&'a Arc<crate::auth::Account>, ApiError> {
+pub(super) fn find_account<'a>(state: &'a AppState, access_key: &str) -> Result<&'a Arc<crate::auth::Account>, ApiError> {
     state
         .accounts
         .get(access_key)
@@ -290,6 +308,18 @@ struct AccountLimitsBody {
     video: Option<PackLimits>,
     image: Option<PackLimits>,
     virtual_try_on: Option<PackLimits>,
+    /// `{balance, test_balance, currency}`; `null` removes the account's cash.
+    #[serde(default, deserialize_with = "present")]
+    cash: Option<Option<crate::accounts::CashLimits>>,
+}
+
+/// A field that may be absent (`None`), `null` (`Some(None)`) or a value.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 async fn set_account(
@@ -305,6 +335,9 @@ async fn set_account(
         if let Some(limits) = limits {
             state.engine.set_limits(account, pack, limits);
         }
+    }
+    if let Some(cash) = body.cash {
+        state.engine.set_cash(account, cash);
     }
     Ok(Json(account_view(&state, account)))
 }

@@ -29,6 +29,7 @@ fn preset_task(key: String, task_result: TaskResult) -> Task {
         task_result: Some(task_result),
         watermark_info: None,
         final_unit_deduction: None,
+        final_balance_deduction: None,
         created_at: PUBLISHED_MS,
         updated_at: PUBLISHED_MS,
     }

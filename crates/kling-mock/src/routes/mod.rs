@@ -4,6 +4,8 @@
 
 mod account;
 mod admin;
+mod admin_webhooks;
+mod billing;
 mod dashboard;
 mod library;
 mod media;
@@ -80,8 +82,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         api = api.nest("/__admin", admin::router(state.clone()));
     }
     let body_limit = state.config.body_limit;
-    let dated: [(&str, axum::routing::MethodRouter<Arc<AppState>>); 3] = [
+    let dated: [(&str, axum::routing::MethodRouter<Arc<AppState>>); 5] = [
         ("/account/costs", get(account::costs)),
+        ("/account/billing/balance", post(billing::balance)),
+        ("/account/billing/package", post(billing::package)),
         ("/v1/general/presets-voices", get(library::preset_voices)),
         ("/v1/general/advanced-presets-elements", get(library::preset_elements)),
     ];

@@ -255,6 +255,8 @@ pub struct Action {
     pub connection: Option<ConnectionFault>,
     /// Break the body.
     pub body: Option<BodyFault>,
+    /// Break the signature of the task's callbacks, or deliver them twice.
+    pub callback: Option<crate::callbacks::CallbackFault>,
 }
 
 impl serde::Serialize for Reject {
@@ -334,6 +336,7 @@ struct RawRule {
     delay: Option<RawDist>,
     connection: Option<ConnectionFault>,
     body: Option<BodyFault>,
+    callback: Option<crate::callbacks::CallbackFault>,
 }
 
 fn known_fault(name: &str) -> Result<&'static Fault, String> {
@@ -433,19 +436,24 @@ impl TryFrom<RawRule> for Rule {
             delay: raw.delay.map(Dist::from),
             connection: raw.connection,
             body: raw.body,
+            callback: raw.callback,
         };
         if action == Action::default() {
             return Err(
-                "a rule needs an action: reject, fail, queued, processing, hold, delay, connection or body".to_owned()
+                "a rule needs an action: reject, fail, queued, processing, hold, delay, connection, body or callback"
+                    .to_owned()
             );
         }
         if raw.on != Operation::Create
             && (action.fail.is_some()
                 || action.queued.is_some()
                 || action.processing.is_some()
-                || action.hold.is_some())
+                || action.hold.is_some()
+                || action.callback.is_some())
         {
-            return Err("fail, queued, processing and hold shape new tasks: they need on = \"create\"".to_owned());
+            return Err(
+                "fail, queued, processing, hold and callback shape new tasks: they need on = \"create\"".to_owned()
+            );
         }
         Ok(Rule {
             name: raw.name,
