@@ -15,7 +15,7 @@ fn video_pack(account: &serde_json::Value) -> serde_json::Value {
 async fn the_balance_runs_out_and_deductions_match() {
     let app = TestApp::spawn().await;
     let set =
-        app.admin(Method::PUT, "/accounts/kling-mock-dev-access-key", Some(&json!({"video": {"units": 450}}))).await;
+        app.admin(Method::PUT, "/accounts/kling-mock-dev-access-key", Some(&json!({"video": {"units": 4.5}}))).await;
     assert_eq!(set.status, 200, "{}", set.text);
     let mut ids = Vec::new();
     for _ in 0..3 {
@@ -27,12 +27,13 @@ async fn the_balance_runs_out_and_deductions_match() {
     let mut charged = 0;
     for id in &ids {
         let task = app.get(&format!("{T2V}/{id}")).await.assert_ok().clone();
-        charged += task["final_unit_deduction"].as_str().and_then(|d| d.parse::<u64>().ok()).unwrap_or_default();
+        let deducted = task["final_unit_deduction"].as_str().and_then(|d| d.parse::<kling_api::pricing::Units>().ok());
+        charged += deducted.unwrap_or_default().milli();
     }
     let account = app.admin(Method::GET, "/accounts/kling-mock-dev-access-key", None).await.json;
     let pack = video_pack(&account);
-    assert_eq!(charged, 450);
-    assert_eq!(pack["used"], 450);
+    assert_eq!(charged, 4500, "three 2.5 Turbo std 5 s videos at 1.5 units");
+    assert_eq!(pack["used"], 4.5);
     assert_eq!(pack["remaining"], 0);
 }
 
@@ -48,7 +49,7 @@ async fn in_the_seed_dialect_the_balance_error_is_1002() {
 #[tokio::test]
 async fn failed_tasks_are_refunded() {
     let app = TestApp::spawn().await;
-    app.admin(Method::PUT, "/accounts/kling-mock-dev-access-key", Some(&json!({"video": {"units": 150}}))).await;
+    app.admin(Method::PUT, "/accounts/kling-mock-dev-access-key", Some(&json!({"video": {"units": 1.5}}))).await;
     app.scenario("[[rule]]\nnth = 1\nfail = \"nope\"\n").await;
     app.create_text2video(&json!({"prompt": "a"})).await;
     app.post(T2V, &json!({"prompt": "b"})).await.assert_error(429, 1102);

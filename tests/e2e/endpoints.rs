@@ -214,7 +214,7 @@ async fn motion_control_and_multi_image_and_omni_video_run_end_to_end() {
     let multi = json!({"image_list": [{"image": "https://example.com/a.png"}, {"image": "https://example.com/b.png"}], "prompt": "friends", "duration": "10", "image_tail": "ignored"});
     let done =
         finish(&app, "/v1/videos/multi-image2video", app.post("/v1/videos/multi-image2video", &multi).await).await;
-    assert_eq!(done["final_unit_deduction"], "160");
+    assert_eq!(done["final_unit_deduction"], "3", "unpublished: 0.3 a second for 10 s");
 
     let omni = json!({"model_name": "kling-v3-omni", "prompt": "a kite", "aspect_ratio": "1:1", "duration": "7"});
     let done = finish(&app, "/v1/videos/omni-video", app.post("/v1/videos/omni-video", &omni).await).await;
@@ -348,7 +348,7 @@ async fn every_task_endpoint_delivers_results_that_download() {
 }
 
 #[tokio::test]
-async fn ai_multi_shot_answers_three_sets_of_three_angles_for_half_a_unit() {
+async fn ai_multi_shot_answers_three_sets_of_three_angles_for_twenty_image_units() {
     let app = TestApp::spawn().await;
     let path = "/v1/general/ai-multi-shot";
     let body =
@@ -367,7 +367,7 @@ async fn ai_multi_shot_answers_three_sets_of_three_angles_for_half_a_unit() {
         }
     }
     assert_eq!(urls.len(), 9, "nine files");
-    assert_eq!(done["final_unit_deduction"], "0.5");
+    assert_eq!(done["final_unit_deduction"], "20", "image price page: 20 image units a call");
     let refused = app.post(path, &json!({"element_frontal_image": "not an image ###"})).await;
     assert!(refused.assert_error(400, 1201).starts_with("element_frontal_image"));
     app.post(path, &json!({})).await.assert_error(400, 1201);

@@ -87,7 +87,7 @@ async fn a_store_full_of_unfinished_tasks_refuses_instead_of_growing() {
 #[tokio::test]
 async fn changing_limits_keeps_the_units_already_used() {
     let app = TestApp::spawn().await;
-    app.scenario("[limits.video]\nunits = 450\n").await;
+    app.scenario("[limits.video]\nunits = 4.5\n").await;
     for _ in 0..3 {
         app.post(T2V, &json!({"prompt": "a"})).await.assert_ok();
     }
@@ -101,8 +101,8 @@ async fn changing_limits_keeps_the_units_already_used() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(
-        (video["total"].as_u64(), video["used"].as_u64(), video["remaining"].as_u64()),
-        (Some(450), Some(450), Some(0))
+        (video["total"].as_f64(), video["used"].as_f64(), video["remaining"].as_f64()),
+        (Some(4.5), Some(4.5), Some(0.0))
     );
 }
 

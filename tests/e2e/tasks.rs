@@ -74,7 +74,7 @@ async fn a_task_moves_through_its_states_and_its_video_downloads() {
     let done = app.get(&path).await.assert_ok().clone();
     assert_eq!(done["task_status"], "succeed");
     assert_eq!(done["task_status_msg"], "");
-    assert_eq!(done["final_unit_deduction"], "600");
+    assert_eq!(done["final_unit_deduction"], "5", "2.5 Turbo at 1080p: 0.5 a second for 10 s");
     assert_eq!(done["watermark_info"], json!({"enabled": true}));
     assert!(done["updated_at"].as_i64() > processing["updated_at"].as_i64());
     assert_eq!(
@@ -135,7 +135,7 @@ async fn image2video_runs_end_to_end() {
     app.advance(3600);
     let done = app.get(&format!("/v1/videos/image2video/{id}")).await.assert_ok().clone();
     assert_eq!(done["task_status"], "succeed");
-    assert_eq!(done["final_unit_deduction"], "150");
+    assert_eq!(done["final_unit_deduction"], "2.5", "2.6 silent at 1080p: 0.5 a second for 5 s");
     assert!(done["task_result"]["videos"][0].get("watermark_url").is_none());
     app.get(&format!("/v1/videos/text2video/{id}")).await.assert_error(404, 1203);
 }

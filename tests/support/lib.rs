@@ -4,7 +4,7 @@
 pub mod callbacks;
 pub mod raw;
 
-pub use callbacks::CallbackSink;
+pub use callbacks::{CallbackSink, RawCallback};
 
 /// The test configuration serving the last day `kling-v1` was offered (the day before the
 /// entry that withdraws it, from the history table).

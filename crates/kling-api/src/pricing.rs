@@ -186,7 +186,12 @@ pub const VIDEO_PRICES: &[VideoPrice] = video_prices![
     ("kling-3.0", NativeAudio, [Some(900), Some(1200), Some(3000)], "Kling 3.0, native audio, no voice control"),
     ("kling-3.0", MotionControl, [Some(900), Some(1200), None], "Kling 3.0, motion control"),
     ("kling-3.0-omni", Silent, [Some(600), Some(800), Some(3000)], "Kling 3.0 Omni, no video input, no native audio"),
-    ("kling-3.0-omni", NativeAudio, [Some(800), Some(1000), Some(3000)], "Kling 3.0 Omni, no video input, native audio"),
+    (
+        "kling-3.0-omni",
+        NativeAudio,
+        [Some(800), Some(1000), Some(3000)],
+        "Kling 3.0 Omni, no video input, native audio"
+    ),
     ("kling-3.0-omni", VideoInput, [Some(900), Some(1200), Some(3000)], "Kling 3.0 Omni, video input, no native audio"),
     ("kling-o1", Silent, [Some(600), Some(800), None], "Kling O1, no video input"),
     ("kling-o1", VideoInput, [Some(900), Some(1200), None], "Kling O1, video input"),
@@ -324,17 +329,19 @@ pub fn quote(basis: &Basis) -> Quote {
             units: Units(UNPUBLISHED_IMAGE * images),
             source: Source::Unpublished("no try-on row on the image price page"),
         },
-        E::OmniImage | E::ImageGenerations | E::MultiImage2Image | E::Expand => {
-            fixed_quote(basis).unwrap_or(Quote {
-                units: Units(UNPUBLISHED_IMAGE * images),
-                source: Source::Unpublished("an image model the price page does not list"),
-            })
-        }
-        E::Tts | E::IdentifyFace | E::TextToAudio | E::VideoToAudio | E::CustomVoices | E::ImageRecognize
-        | E::AiMultiShot | E::CustomElements => fixed_quote(basis).unwrap_or(Quote {
-            units: Units::ZERO,
-            source: Source::Unpublished("no row on the price pages"),
+        E::OmniImage | E::ImageGenerations | E::MultiImage2Image | E::Expand => fixed_quote(basis).unwrap_or(Quote {
+            units: Units(UNPUBLISHED_IMAGE * images),
+            source: Source::Unpublished("an image model the price page does not list"),
         }),
+        E::Tts
+        | E::IdentifyFace
+        | E::TextToAudio
+        | E::VideoToAudio
+        | E::CustomVoices
+        | E::ImageRecognize
+        | E::AiMultiShot
+        | E::CustomElements => fixed_quote(basis)
+            .unwrap_or(Quote { units: Units::ZERO, source: Source::Unpublished("no row on the price pages") }),
         E::MotionControl => {
             let family = basis.family.or_else(|| family_of(basis.model)).unwrap_or("kling-2.6");
             video_quote(basis, family, Feature::MotionControl)
@@ -435,11 +442,9 @@ pub const fn product_function(endpoint: EndpointId) -> &'static str {
         E::Expand => "Outpainting",
         E::VirtualTryOn => "Virtual Try-On",
         E::AiMultiShot => "AI Multi-Shot",
-        E::InitSelection
-        | E::AddSelection
-        | E::DeleteSelection
-        | E::ClearSelection
-        | E::PreviewSelection => "Multi-Elements Selection",
+        E::InitSelection | E::AddSelection | E::DeleteSelection | E::ClearSelection | E::PreviewSelection => {
+            "Multi-Elements Selection"
+        }
         E::DeleteVoices | E::DeleteElements | E::DeleteAdvancedElements => "Deletion",
     }
 }
@@ -610,7 +615,9 @@ impl std::str::FromStr for Money {
 
     /// Parses a non-negative decimal with at most four decimals (`"100"`, `"0.0035"`).
     fn from_str(s: &str) -> Result<Money, String> {
-        parse_decimal(s, 4).map(Money).ok_or_else(|| format!("{s:?} is not an amount (a non-negative decimal, at most 4 decimals)"))
+        parse_decimal(s, 4)
+            .map(Money)
+            .ok_or_else(|| format!("{s:?} is not an amount (a non-negative decimal, at most 4 decimals)"))
     }
 }
 
@@ -645,7 +652,9 @@ fn write_decimal(f: &mut std::fmt::Formatter<'_>, value: u64, decimals: u32) -> 
 /// Reads a non-negative decimal with at most `decimals` decimals, scaled to an integer.
 fn parse_decimal(s: &str, decimals: u32) -> Option<u64> {
     let (whole, fraction) = s.trim().split_once('.').unwrap_or((s.trim(), ""));
-    if whole.is_empty() || fraction.len() > decimals as usize || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
+    if whole.is_empty()
+        || fraction.len() > decimals as usize
+        || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
     {
         return None;
     }
@@ -752,10 +761,18 @@ mod tests {
     fn recorded_amounts_follow_from_the_price_table() {
         // PROBE: a 5 s 720p omni video billed "3", 3 s "1.8"; PS: 2.5 Turbo 5 s 720p "1.5";
         // AS-CHK: TTS "0.05", a kling-v3 image 8 image units.
-        let omni = |seconds| quote(&Basis { family: Some("kling-3.0-omni"), ..video(EndpointId::OmniVideo30, "", Tier::Standard, seconds) });
+        let omni = |seconds| {
+            quote(&Basis {
+                family: Some("kling-3.0-omni"),
+                ..video(EndpointId::OmniVideo30, "", Tier::Standard, seconds)
+            })
+        };
         assert_eq!(omni(5).units.to_string(), "3");
         assert_eq!(omni(3).units.to_string(), "1.8");
-        assert_eq!(quote(&video(EndpointId::Text2Video, "kling-v2-5-turbo", Tier::Standard, 5)).units.to_string(), "1.5");
+        assert_eq!(
+            quote(&video(EndpointId::Text2Video, "kling-v2-5-turbo", Tier::Standard, 5)).units.to_string(),
+            "1.5"
+        );
         assert_eq!(quote(&Basis::new(EndpointId::Tts, "")).units.to_string(), "0.05");
         assert_eq!(quote(&Basis::new(EndpointId::ImageGenerations, "kling-v3")).units.to_string(), "8");
     }
@@ -774,7 +791,8 @@ mod tests {
         assert_eq!(motion.units, Units(5000));
         let lip_sync = quote(&video(EndpointId::LipSync, "", Tier::Standard, 6));
         assert_eq!(lip_sync.units, Units(1000), "a started 5 seconds counts whole");
-        let omni_4k = quote(&Basis { tier: Tier::FourK, images: 2, ..Basis::new(EndpointId::OmniImage, "kling-v3-omni") });
+        let omni_4k =
+            quote(&Basis { tier: Tier::FourK, images: 2, ..Basis::new(EndpointId::OmniImage, "kling-v3-omni") });
         assert_eq!(omni_4k.units, Units(32_000));
         let retired = quote(&video(EndpointId::Text2Video, "kling-v1", Tier::Standard, 5));
         assert!(matches!(retired.source, Source::Unpublished(_)) && retired.units == Units(1500));

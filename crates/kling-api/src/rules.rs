@@ -419,7 +419,12 @@ pub struct ValidRequest {
 /// What a legacy task's price depends on: `mode` (or an image `resolution`) as the tier,
 /// `sound`, bound voices, a reference video (omni `video_list`, keeping its sound or
 /// not) and an input image.
-fn legacy_billing(spec: &EndpointSpec, req: &Req<'_>, mode: Option<&'static str>, images: u32) -> crate::pricing::Basis {
+fn legacy_billing(
+    spec: &EndpointSpec,
+    req: &Req<'_>,
+    mode: Option<&'static str>,
+    images: u32,
+) -> crate::pricing::Basis {
     use crate::pricing::{Basis, Sound, Tier};
     let video_list = req.array("video_list");
     let keeps_sound = video_list.iter().any(|v| req.text_in(v, "keep_original_sound").as_deref() == Some("yes"));

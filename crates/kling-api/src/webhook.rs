@@ -99,7 +99,12 @@ fn unreachable_hmac() -> Hmac<Sha256> {
 
 /// The `webhook-signature` header for `secrets` (newest first): one `v1,<sig>` each,
 /// separated by spaces.
-pub fn signature_header<'a>(secrets: impl IntoIterator<Item = &'a Secret>, id: &str, timestamp: i64, body: &[u8]) -> String {
+pub fn signature_header<'a>(
+    secrets: impl IntoIterator<Item = &'a Secret>,
+    id: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> String {
     let signatures: Vec<String> =
         secrets.into_iter().map(|s| format!("{VERSION},{}", s.signature(id, timestamp, body))).collect();
     signatures.join(" ")
@@ -204,9 +209,15 @@ mod tests {
         let signed = Signed { id: Some("1"), timestamp: Some("1000"), signature: Some(&both) };
         assert_eq!(verify(std::slice::from_ref(&old), signed, body, 1000, TOLERANCE_S), Ok(()));
         assert_eq!(verify(std::slice::from_ref(&new), signed, body, 1200, TOLERANCE_S), Ok(()));
-        assert_eq!(verify(&[new.clone()], signed, b"{}", 1000, TOLERANCE_S), Err(Rejection::BadSignature));
-        assert_eq!(verify(&[new.clone()], signed, body, 1000 + TOLERANCE_S + 1, TOLERANCE_S), Err(Rejection::Stale));
-        assert_eq!(verify(&[new.clone()], signed, body, 1000 - TOLERANCE_S - 1, TOLERANCE_S), Err(Rejection::FromTheFuture));
+        assert_eq!(verify(std::slice::from_ref(&new), signed, b"{}", 1000, TOLERANCE_S), Err(Rejection::BadSignature));
+        assert_eq!(
+            verify(std::slice::from_ref(&new), signed, body, 1000 + TOLERANCE_S + 1, TOLERANCE_S),
+            Err(Rejection::Stale)
+        );
+        assert_eq!(
+            verify(std::slice::from_ref(&new), signed, body, 1000 - TOLERANCE_S - 1, TOLERANCE_S),
+            Err(Rejection::FromTheFuture)
+        );
         let unsigned = Signed { signature: None, ..signed };
         assert_eq!(verify(&[new], unsigned, body, 1000, TOLERANCE_S), Err(Rejection::MissingHeader(HEADER_SIGNATURE)));
     }

@@ -60,7 +60,12 @@ pub fn cost() -> u32 {
     STEPS
         .iter()
         .filter_map(|s| kling_api::endpoints::ENDPOINTS.iter().find(|e| e.path == s.path))
-        .map(|e| kling_api::pricing::quote(&kling_api::pricing::Basis::new(e.id, e.default_model)).units.milli().div_ceil(1000))
+        .map(|e| {
+            kling_api::pricing::quote(&kling_api::pricing::Basis::new(e.id, e.default_model))
+                .units
+                .milli()
+                .div_ceil(1000)
+        })
         .map(|units| u32::try_from(units).unwrap_or(u32::MAX))
         .sum()
 }

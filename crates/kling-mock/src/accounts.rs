@@ -438,7 +438,8 @@ impl AccountState {
     /// Replaces the account's cash: what is held and spent stays, against the new totals.
     pub fn set_cash(&mut self, cash: Option<CashLimits>) {
         self.cash = cash.map(|cash| {
-            let (balance, test) = self.cash.map_or((Purse::default(), Purse::default()), |c| (c.balance, c.test_balance));
+            let (balance, test) =
+                self.cash.map_or((Purse::default(), Purse::default()), |c| (c.balance, c.test_balance));
             CashState {
                 currency: cash.currency,
                 balance: Purse { total: cash.balance, ..balance },
@@ -511,7 +512,7 @@ mod tests {
 
     #[test]
     fn cash_pays_when_the_pack_cannot_test_balance_first() {
-        let cash = CashLimits { balance: Money(10_000), test_balance: Money(5000), currency: Currency::Usd };
+        let cash = CashLimits { balance: Money(5000), test_balance: Money(5000), currency: Currency::Usd };
         let limits = Limits { cash: Some(cash), ..Limits::default() };
         let mut account = AccountState::new(&limits);
         let price = |_: Currency| Money(4200);
@@ -529,12 +530,12 @@ mod tests {
             Some(Deducted::Cash {
                 cash_type: CashType::Balance,
                 currency: Currency::Usd,
-                before: Money(10_000),
+                before: Money(5000),
                 amount: Money(4200),
                 list_price: Money(4200)
             })
         );
-        assert_eq!(account.cash.map(|c| c.balance.remaining()), Some(Money(5800)));
+        assert_eq!(account.cash.map(|c| c.balance.remaining()), Some(Money(800)));
         if let Ok(paid) = first {
             account.finish(PackType::Video, Units(3000), paid, 1, None);
         }
@@ -557,7 +558,11 @@ mod tests {
         assert_eq!(account.reserve(PackType::Video, Units::whole(200), 1, free), Ok(Payment::Unit));
         account.finish(PackType::Video, Units::whole(200), Payment::Unit, 1, Some(facts()));
         assert_eq!(account.reserve(PackType::Video, Units::whole(150), 1, free), Err(ErrorKind::InsufficientBalance));
-        assert_eq!(account.reserve(PackType::Image, Units::whole(10_000), 9, free), Ok(Payment::Unit), "other packs are unlimited");
+        assert_eq!(
+            account.reserve(PackType::Image, Units::whole(10_000), 9, free),
+            Ok(Payment::Unit),
+            "other packs are unlimited"
+        );
     }
 
     #[test]

@@ -149,7 +149,8 @@ fn forged_secret(id: &str) -> kling_api::webhook::Secret {
     use base64::Engine as _;
     use sha2::Digest;
     let key = sha2::Sha256::digest(format!("forged {id}").as_bytes());
-    let text = format!("{}{}", kling_api::webhook::SECRET_PREFIX, base64::engine::general_purpose::STANDARD.encode(key));
+    let text =
+        format!("{}{}", kling_api::webhook::SECRET_PREFIX, base64::engine::general_purpose::STANDARD.encode(key));
     text.parse().unwrap_or_else(|_| unreachable!("32 bytes of Base64 make a valid secret"))
 }
 

@@ -28,7 +28,6 @@ use kling_api::wire::TaskStatus;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::{AccountState, Payment};
-use kling_api::pricing::{Basis, Sound, Tier};
 use crate::auth::{AccountId, Accounts};
 use crate::engine::Engine;
 use crate::ids::{IdCounters, Ids};
@@ -37,6 +36,7 @@ use crate::selection::Selection;
 use crate::state::AppState;
 use crate::store::Session;
 use crate::task::{ParentVideo, Plan, TaskExtra, TaskParams, TaskRecord};
+use kling_api::pricing::{Basis, Sound, Tier};
 
 /// The `format` field of every state file.
 pub const FORMAT: &str = "kling-mock-state";

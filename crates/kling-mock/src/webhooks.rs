@@ -58,7 +58,13 @@ pub struct WebhookSecrets {
 impl WebhookSecrets {
     /// Secrets every account starts with (`--webhook-secret`).
     pub fn new(configured: Vec<Secret>) -> WebhookSecrets {
-        let configured = configured.into_iter().map(|s| { let f = s.fingerprint(); (s, f) }).collect();
+        let configured = configured
+            .into_iter()
+            .map(|s| {
+                let f = s.fingerprint();
+                (s, f)
+            })
+            .collect();
         WebhookSecrets { configured, accounts: HashMap::new() }
     }
 
@@ -101,7 +107,11 @@ impl WebhookSecrets {
     pub fn list(&mut self, account: AccountId, now: i64) -> Vec<SecretView> {
         self.entries(account, now)
             .iter()
-            .map(|e| SecretView { fingerprint: e.fingerprint.clone(), created_at: e.created_at, expires_at: e.expires_at })
+            .map(|e| SecretView {
+                fingerprint: e.fingerprint.clone(),
+                created_at: e.created_at,
+                expires_at: e.expires_at,
+            })
             .collect()
     }
 
@@ -125,13 +135,7 @@ impl WebhookSecrets {
 
     /// Replaces the current secret by `secret`: a standard rotation keeps the old ones
     /// signing for the grace period, an emergency rotation drops them at once.
-    pub fn rotate(
-        &mut self,
-        account: AccountId,
-        secret: Secret,
-        emergency: bool,
-        now: i64,
-    ) -> Result<(), SecretError> {
+    pub fn rotate(&mut self, account: AccountId, secret: Secret, emergency: bool, now: i64) -> Result<(), SecretError> {
         let entries = self.entries(account, now);
         if entries.is_empty() {
             return Err(SecretError::None);

@@ -26,9 +26,14 @@ export function binary() {
   return found;
 }
 
-/** Starts kling-mock with `args`; resolves to its base URL and admin helpers. */
+/**
+ * Starts kling-mock with `args`; resolves to its base URL and admin helpers. The simulated clock
+ * starts at a fixed time unless `args` name a `--clock-start` (signed callbacks want the real
+ * time: verifiers compare `webhook-timestamp` with the wall clock).
+ */
 export async function startEmulator(...args) {
-  const child = spawn(binary(), ["--port", "0", "--seed", "7", "--manual-clock", "--clock-start", "1767225600000", ...args], {
+  const start = args.includes("--clock-start") ? [] : ["--clock-start", "1767225600000"];
+  const child = spawn(binary(), ["--port", "0", "--seed", "7", "--manual-clock", ...start, ...args], {
     cwd: REPO,
     stdio: ["ignore", "pipe", "ignore"],
   });
@@ -58,6 +63,7 @@ export async function startEmulator(...args) {
   };
   return {
     baseUrl,
+    admin,
     advance: (seconds) => admin("POST", "/clock/advance", JSON.stringify({ seconds })),
     scenario: (toml) => admin("PUT", "/scenarios", toml, "application/toml"),
   };

@@ -58,7 +58,7 @@ test("the fourth task finds the balance exhausted", async () => {
   assert.deepEqual(delays, [], "an empty pack is not retried");
   const packs = (await kling.accountCosts()).resource_pack_subscribe_infos;
   const video = packs.find((p) => p.resource_pack_name.startsWith("Video"));
-  assert.deepEqual([video.total_quantity, video.remaining_quantity, video.status], [450, 0, "runOut"]);
+  assert.deepEqual([video.total_quantity, video.remaining_quantity, video.status], [4.5, 0, "runOut"]);
 });
 
 test("moderation rejects an unsafe prompt without retrying", async () => {

@@ -36,7 +36,10 @@ class Emulator:
 
     def __init__(self, args, tmp_path):
         self.log = open(tmp_path / "kling-mock.log", "wb")
-        command = [binary(), "--port", "0", "--seed", "7", "--manual-clock", "--clock-start", "1767225600000", *args]
+        # A fixed simulated start unless the caller picks one (signed callbacks want the real time:
+        # verifiers compare `webhook-timestamp` with the wall clock).
+        start = [] if "--clock-start" in args else ["--clock-start", "1767225600000"]
+        command = [binary(), "--port", "0", "--seed", "7", "--manual-clock", *start, *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.log, cwd=REPO)
         # The banner's first line ends with the address it bound: "kling-mock X listening on http://...".
         first = self.process.stdout.readline().decode().strip()

@@ -45,7 +45,7 @@ def test_the_fourth_task_finds_the_balance_exhausted(start_emulator):
 
     packs = kling.account_costs()["resource_pack_subscribe_infos"]
     video = next(p for p in packs if p["resource_pack_name"].startswith("Video"))
-    assert (video["total_quantity"], video["remaining_quantity"], video["status"]) == (450, 0, "runOut")
+    assert (video["total_quantity"], video["remaining_quantity"], video["status"]) == (4.5, 0, "runOut")
 
 
 def test_moderation_rejects_an_unsafe_prompt_without_retrying(start_emulator):

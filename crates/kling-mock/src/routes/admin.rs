@@ -289,7 +289,10 @@ async fn accounts(State(state): Shared) -> Json<Value> {
     Json(Value::Array(all.into_iter().map(|a| account_view(&state, a)).collect()))
 }
 
-pub(super) fn find_account<'a>(state: &'a AppState, access_key: &str) -> Result<&'a Arc<crate::auth::Account>, ApiError> {
+pub(super) fn find_account<'a>(
+    state: &'a AppState,
+    access_key: &str,
+) -> Result<&'a Arc<crate::auth::Account>, ApiError> {
     state
         .accounts
         .get(access_key)

@@ -107,7 +107,10 @@ struct TestCallback {
 
 /// Sends the console's test callback (its recorded body) to `url`, signed with the
 /// account's secrets, and answers what the receiver said.
-async fn test_callback(State(state): Shared, body: Result<Json<TestCallback>, JsonRejection>) -> Result<Json<Value>, ApiError> {
+async fn test_callback(
+    State(state): Shared,
+    body: Result<Json<TestCallback>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
     let body = json_body(body)?;
     let account = match &body.access_key {
         Some(access_key) => find_account(&state, access_key)?.clone(),

@@ -131,7 +131,11 @@ struct PackFacts {
     product_type: &'static str,
 }
 
-fn package_facts(account: crate::auth::AccountId, pack: PackType, total: Option<kling_api::pricing::Units>) -> PackFacts {
+fn package_facts(
+    account: crate::auth::AccountId,
+    pack: PackType,
+    total: Option<kling_api::pricing::Units>,
+) -> PackFacts {
     PackFacts {
         id: crate::accounts::pack_id(account, pack),
         name: crate::accounts::pack_name(pack, total),

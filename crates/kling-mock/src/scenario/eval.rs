@@ -222,6 +222,7 @@ fn merge_first_wins(into: &mut Action, from: &Action) {
     first(&mut into.delay, &from.delay);
     first(&mut into.connection, &from.connection);
     first(&mut into.body, &from.body);
+    first(&mut into.callback, &from.callback);
 }
 
 #[cfg(test)]

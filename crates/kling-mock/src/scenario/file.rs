@@ -45,8 +45,8 @@ pub struct ScenarioLimits {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsPatch {
-    /// Units in the pack.
-    pub units: Option<u64>,
+    /// Units in the pack (decimals allowed: a std 5 s video costs 1.5).
+    pub units: Option<kling_api::pricing::Units>,
     /// Most running tasks.
     pub concurrency: Option<u32>,
 }
@@ -54,10 +54,7 @@ pub struct LimitsPatch {
 impl LimitsPatch {
     /// `current` with the keys this patch sets replaced.
     pub fn apply(&self, current: PackLimits) -> PackLimits {
-        PackLimits {
-            units: self.units.map(kling_api::pricing::Units::whole).or(current.units),
-            concurrency: self.concurrency.or(current.concurrency),
-        }
+        PackLimits { units: self.units.or(current.units), concurrency: self.concurrency.or(current.concurrency) }
     }
 }
 
@@ -441,7 +438,7 @@ impl TryFrom<RawRule> for Rule {
         if action == Action::default() {
             return Err(
                 "a rule needs an action: reject, fail, queued, processing, hold, delay, connection, body or callback"
-                    .to_owned()
+                    .to_owned(),
             );
         }
         if raw.on != Operation::Create
