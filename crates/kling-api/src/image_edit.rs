@@ -111,7 +111,7 @@ pub const VIRTUAL_TRY_ON: EndpointSpec = EndpointSpec {
 
 /// `POST /v1/general/ai-multi-shot` (official page "AI Multi-Shot", 2026-01-23): from the
 /// frontal image of an element, three sets of three other angles. No model, mode or
-/// watermark; priced per call ([`crate::pricing::call_price`]).
+/// watermark; priced per call ([`crate::pricing::FIXED_PRICES`]).
 pub const AI_MULTI_SHOT: EndpointSpec = EndpointSpec {
     id: EndpointId::AiMultiShot,
     name: "ai-multi-shot",
