@@ -14,6 +14,23 @@ pub const PACKAGE_FILTERS: &[&str] = &["api_key_name", "product_type", "package_
 /// The values of the unit export's `product_type`.
 pub const PRODUCT_TYPES: &[&str] = &["video", "image", "try-on"];
 
+/// The unit export's `product_type` of a pack.
+pub const fn product_type(pack: crate::endpoints::PackType) -> &'static str {
+    match pack {
+        crate::endpoints::PackType::Video => "video",
+        crate::endpoints::PackType::Image => "image",
+        crate::endpoints::PackType::VirtualTryOn => "try-on",
+    }
+}
+
+/// The pages give no error texts; these follow the recorded `/tasks` style.
+/// A window bound missing without a cursor (`{field}` is `start_time` or `end_time`).
+pub const WINDOW_REQUIRED: &str = "{field} is required when cursor is empty";
+/// The window runs backwards or is empty.
+pub const WINDOW_BACKWARDS: &str = "start_time must be earlier than end_time";
+/// Both pack filters at once.
+pub const PACK_FILTERS_EXCLUSIVE: &str = "package_name and package_id cannot be used together";
+
 /// What both kinds of row say about the task.
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,25 +13,21 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::response::Response;
 use base64::Engine as _;
-use kling_api::ErrorKind;
 use kling_api::endpoints::PackType;
 use kling_api::wire_billing::{
-    BALANCE_FILTERS, BalanceDetail, EXPORT_LIMIT, ExportPage, ExportResult, PACKAGE_FILTERS, PRODUCT_TYPES,
-    PackageDetail, TaskFacts,
+    BALANCE_FILTERS, BalanceDetail, EXPORT_LIMIT, ExportPage, ExportResult, PACK_FILTERS_EXCLUSIVE, PACKAGE_FILTERS,
+    PRODUCT_TYPES, PackageDetail, TaskFacts, WINDOW_BACKWARDS, WINDOW_REQUIRED, product_type,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::standard::invalid;
 use super::success;
 use super::tasks::{Ctx, json_body};
 use crate::accounts::{Deducted, Deduction};
 use crate::error::ApiError;
 use crate::scenario::Decision;
 use crate::scenario::file::Operation;
-
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::with_message(ErrorKind::InvalidParameter, message)
-}
 
 /// Which export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,11 +135,7 @@ fn package_facts(
     PackFacts {
         id: crate::accounts::pack_id(account, pack),
         name: crate::accounts::pack_name(pack, total),
-        product_type: match pack {
-            PackType::Video => "video",
-            PackType::Image => "image",
-            PackType::VirtualTryOn => "try-on",
-        },
+        product_type: product_type(pack),
     }
 }
 
@@ -220,7 +212,7 @@ fn export_query(body: &Value, export: Export) -> Result<ExportQuery, ApiError> {
         return cursor.as_str().and_then(|c| ExportQuery::decode(c, export)).ok_or_else(|| bad("cursor", cursor));
     }
     let millis = |key: &str| -> Result<i64, ApiError> {
-        let v = field(key).ok_or_else(|| invalid(format!("{key} is required when cursor is empty")))?;
+        let v = field(key).ok_or_else(|| invalid(WINDOW_REQUIRED.replace("{field}", key)))?;
         let parsed = match v {
             Value::Number(n) => n.as_i64(),
             Value::String(s) if s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
@@ -230,7 +222,7 @@ fn export_query(body: &Value, export: Export) -> Result<ExportQuery, ApiError> {
     };
     let (start_ms, end_ms) = (millis("start_time")?, millis("end_time")?);
     if start_ms >= end_ms {
-        return Err(invalid("start_time must be earlier than end_time"));
+        return Err(invalid(WINDOW_BACKWARDS));
     }
     let (min, max, default) = EXPORT_LIMIT;
     let limit = match field("limit") {
@@ -274,7 +266,7 @@ fn export_query(body: &Value, export: Export) -> Result<ExportQuery, ApiError> {
     }
     let named = |key: &str| filters.iter().any(|(k, _)| k == key);
     if named("package_name") && named("package_id") {
-        return Err(invalid("package_name and package_id cannot be used together"));
+        return Err(invalid(PACK_FILTERS_EXCLUSIVE));
     }
     Ok(ExportQuery { export, start_ms, end_ms, limit, filters, before: None })
 }

@@ -20,7 +20,7 @@ use crate::scenario::Decision;
 use crate::scenario::file::Operation;
 use kling_api::history::Offered;
 
-fn invalid(message: impl Into<String>) -> ApiError {
+pub(super) fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::with_message(ErrorKind::InvalidParameter, message)
 }
 
