@@ -270,6 +270,13 @@ pub struct TaskFilter {
 }
 
 impl TaskQuery {
+    /// With a window of creation times, in Unix milliseconds.
+    pub fn window(mut self, start_ms: i64, end_ms: i64) -> TaskQuery {
+        self.start_time = Some(start_ms);
+        self.end_time = Some(end_ms);
+        self
+    }
+
     /// With this page size.
     pub fn limit(mut self, limit: usize) -> TaskQuery {
         self.limit = Some(limit);

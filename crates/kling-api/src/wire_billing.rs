@@ -4,6 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The body of both exports: the same fields as `POST /tasks` (window, `limit`,
+/// `filters`, `cursor`), except that the window is required without a cursor and the
+/// filter keys are [`BALANCE_FILTERS`] or [`PACKAGE_FILTERS`].
+pub type ExportQuery = crate::requests_standard::TaskQuery;
+
 /// `limit` of both exports: smallest, largest, default.
 pub const EXPORT_LIMIT: (usize, usize, usize) = (1, 500, 500);
 

@@ -43,6 +43,11 @@
 //!   [`Client::tasks_by_ids`], [`Client::tasks_by_external_ids`], [`Client::task_page`],
 //!   [`Client::task_stream`] (cursor paging as a stream) and [`Client::wait_task`] read
 //!   `/tasks`, which holds the tasks of every surface.
+//! - The billing exports: [`Client::balance_export`] and [`Client::package_export`] read
+//!   one page, [`Client::balance_deductions`] and [`Client::package_deductions`] stream
+//!   every row by cursor.
+//! - [`webhook`]: verify a received callback's signature ([`webhook::Verifier`]) and
+//!   read its body as the task of either surface ([`webhook::Callback`]).
 //! - [`Config`]: base URL, API key or access and secret keys, timeouts, token lifetime, dialect, [`RetryPolicy`].
 //! - [`Error`]: one error type; `is_retryable`, `is_auth`, `is_balance`,
 //!   `is_invalid_request`, `is_moderation`, ... follow the official table and the dialect.
@@ -58,13 +63,16 @@
 //! for synchronous calls that make something (TTS, face and selection sessions); those
 //! that only delete, edit a selection or read are resent.
 
+mod billing;
 mod client;
 mod clock;
 mod config;
 mod error;
+mod paging;
 mod retry;
 mod standard;
 mod token;
+pub mod webhook;
 
 pub use client::{Client, Tasks, WaitOptions};
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -2,7 +2,7 @@
 //! model, and one query API for every task of the account (`/tasks`). These paths take
 //! API keys only, so the client needs [`crate::Config::with_api_key`] or `KLING_API_KEY`.
 
-use futures_util::{Stream, TryStreamExt as _, stream};
+use futures_util::Stream;
 use kling_api::requests_standard::{StandardRequest, TaskQuery};
 use kling_api::wire_standard::{Created, Status, TaskItem, TaskPage};
 use kling_api::{EndpointId, EndpointSpec, endpoints};
@@ -10,6 +10,7 @@ use reqwest::Method;
 
 use crate::client::{Client, Polled, WaitOptions};
 use crate::error::Error;
+use crate::paging::{Page, cursor_stream};
 
 /// The most ids one `GET /tasks` takes (REFERENCE-2026.md §a.5).
 const IDS_PER_QUERY: usize = kling_api::standard::TASK_IDS_MAX;
@@ -132,27 +133,10 @@ impl Client {
 
     /// Every task the query selects, page after page by cursor, as a stream.
     pub fn task_stream(&self, query: TaskQuery) -> impl Stream<Item = Result<TaskItem, Error>> + '_ {
-        stream::try_unfold(Some(query), move |next| async move {
-            let Some(query) = next else { return Ok::<_, Error>(None) };
-            let page = self.task_page(&query).await?;
-            let following = match (page.has_more, page.next_cursor) {
-                (false, _) => None,
-                (true, Some(cursor)) if query.cursor.as_deref() != Some(cursor.as_str()) => {
-                    Some(TaskQuery { cursor: Some(cursor), ..query })
-                }
-                (true, cursor) => {
-                    let why = if cursor.is_some() { "the same next_cursor again" } else { "no next_cursor" };
-                    return Err(Error::Decode {
-                        status: 200,
-                        message: format!("has_more with {why}"),
-                        body: String::new(),
-                    });
-                }
-            };
-            let items = page.result.unwrap_or_default().into_iter().map(Ok::<_, Error>);
-            Ok(Some((stream::iter(items), following)))
+        cursor_stream(query, move |q| async move {
+            let page = self.task_page(&q).await?;
+            Ok(Page { items: page.result.unwrap_or_default(), has_more: page.has_more, next_cursor: page.next_cursor })
         })
-        .try_flatten()
     }
 
     /// Polls `/tasks` until the task is finished: the task when it succeeded,
