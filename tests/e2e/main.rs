@@ -15,6 +15,7 @@ mod isolation;
 mod library;
 mod openapi;
 mod persistence;
+mod prices;
 mod robustness;
 mod scenarios;
 mod secrets;

@@ -273,10 +273,7 @@ impl Engine {
         if spec.pack == PackType::Video && seconds > 0 && spec.standard.is_none() {
             billing.seconds = seconds;
         }
-        let cost = match self.prices {
-            Prices::Official => pricing::quote(&billing).units,
-            Prices::Seed => pricing::seed_price(&billing),
-        };
+        let cost = self.price(&billing);
         let slots = if spec.pack == PackType::Image { request.n } else { 1 };
         if store.is_full() {
             return Err(ApiError::with_message(
@@ -341,6 +338,54 @@ impl Engine {
         Ok((created, id))
     }
 
+    /// What a task or call costs in the engine's price list.
+    fn price(&self, billing: &pricing::Basis) -> pricing::Units {
+        match self.prices {
+            Prices::Official => pricing::quote(billing).units,
+            Prices::Seed => pricing::seed_price(billing),
+        }
+    }
+
+    /// Charges a synchronous call that costs something (identify-face) at once, as a
+    /// task that succeeded the moment it was made: the pack or cash pays, the ledger gets
+    /// a row under an id of its own, and nothing is charged when nothing covers it.
+    fn charge_call(
+        &self,
+        store: &mut Store,
+        account: &Account,
+        request: &ValidRequest,
+        now: i64,
+    ) -> Result<pricing::Units, ApiError> {
+        let spec = kling_api::endpoints::spec(request.billing.endpoint);
+        let cost = self.price(&request.billing);
+        let limits = || self.limits.read().for_account(&account.access_key);
+        let list_price = |currency| pricing::list_price(spec.pack, cost, currency);
+        let state = store.account_mut(account.id, limits);
+        let payment = state.reserve(spec.pack, cost, 1, list_price).map_err(ApiError::new)?;
+        let facts = crate::accounts::DeductionFacts {
+            task_id: self.ids.task_id(now),
+            created_at: now,
+            deduction_time: now,
+            api_key_name: self.account_name(account.id),
+            product_function: pricing::product_function(spec.id).to_owned(),
+            model_name: request.model.to_owned(),
+            resolution: None,
+            duration: None,
+            refer_video_input: None,
+            video_sound: None,
+            voice_control: None,
+        };
+        state.finish(spec.pack, cost, payment, 1, Some(facts));
+        Ok(cost)
+    }
+
+    /// Charges a synchronous call whose answer carries no amount (image-recognize).
+    pub fn charge(&self, account: &Account, request: &ValidRequest) -> Result<pricing::Units, ApiError> {
+        let mut store = self.store.write();
+        let now = self.clock.now_ms();
+        self.charge_call(&mut store, account, request, now)
+    }
+
     /// identify-face: finds the faces of a video and opens a 24-hour session.
     pub fn identify_face(
         &self,
@@ -352,6 +397,7 @@ impl Engine {
         let now = self.clock.now_ms();
         self.settle_due_locked(&mut store, now);
         let (video_ms, parent) = sources::face_video(&store, account.id, request, now)?;
+        let cost = self.charge_call(&mut store, account, request, now)?;
         let session_id = self.ids.object_id().to_string();
         let face_id = self.ids.object_id().to_string();
         let end = i64::try_from(video_ms).unwrap_or(i64::MAX);
@@ -365,7 +411,7 @@ impl Engine {
         store.add_session(session_id.clone(), session, now);
         Ok(FaceSession {
             session_id,
-            final_unit_deduction: "0".to_owned(),
+            final_unit_deduction: cost.to_string(),
             face_data: vec![Face {
                 face_image: format!("{base_url}{}", crate::media::image_path(&face_id, false)),
                 face_id,

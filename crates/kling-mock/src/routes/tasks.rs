@@ -196,7 +196,10 @@ pub(super) async fn synchronous(
             EndpointId::DeleteVoices | EndpointId::DeleteElements | EndpointId::DeleteAdvancedElements => {
                 engine.delete_from_library(&ctx.account, spec.id, &value)?
             }
-            EndpointId::ImageRecognize => recognition(&ctx.state, &base),
+            EndpointId::ImageRecognize => {
+                engine.charge(&ctx.account, &request)?;
+                recognition(&ctx.state, &base)
+            }
             _ => engine.edit_selection(&ctx.account, spec.id, &value, &base)?,
         };
         Ok(success(ctx.request_id.0, data))
