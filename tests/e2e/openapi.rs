@@ -136,14 +136,17 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
         }
     }
     assert!(paths["/account/costs"]["get"].is_object());
+    for export in ["/account/billing/balance", "/account/billing/package"] {
+        assert!(paths[export]["post"]["requestBody"].is_object(), "{export}");
+    }
     // The seed reference's paths (REFERENCE.md §g) are not the official API.
     for seed in SEED_PATHS {
         assert!(!paths.contains_key(seed.path), "{} is seed-only", seed.path);
     }
     assert_eq!(
         paths.len(),
-        today().map(|s| if s.has_legacy_routes() { 2 } else { 1 }).sum::<usize>() + 4,
-        "every endpoint's paths, /tasks, account costs and the two preset lists"
+        today().map(|s| if s.has_legacy_routes() { 2 } else { 1 }).sum::<usize>() + 6,
+        "every endpoint's paths, /tasks, account costs, the two billing exports and the two preset lists"
     );
     for presets in ["/v1/general/presets-voices", "/v1/general/advanced-presets-elements"] {
         assert!(paths[presets]["get"]["parameters"].is_array(), "{presets}");
@@ -275,6 +278,15 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
         let list = app.get(&format!("{presets}?pageSize=5")).await;
         assert!(list.assert_ok().as_array().is_some_and(|l| !l.is_empty()), "{}", list.text);
         record("get", presets, &list);
+    }
+    let window = json!({"start_time": 0, "end_time": 4_102_444_800_000_i64, "limit": 2});
+    for export in ["/account/billing/package", "/account/billing/balance"] {
+        let page = app.post(export, &window).await;
+        page.assert_ok();
+        record("post", export, &page);
+        let unbounded = app.post(export, &json!({})).await;
+        unbounded.assert_error(400, 1201);
+        record("post", export, &unbounded);
     }
     let units = json!({"video": {"units": 1}});
     let limited = app.admin(reqwest::Method::PUT, "/accounts/kling-mock-dev-access-key", Some(&units)).await;

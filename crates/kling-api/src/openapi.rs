@@ -63,6 +63,9 @@ pub fn document_for(day: Day, server_url: &str) -> Value {
     if day.route("/account/costs") == Offered::Yes {
         paths.insert("/account/costs".to_owned(), builder.account_costs());
     }
+    for export in BILLING_EXPORTS.iter().filter(|e| day.route(e.path) == Offered::Yes) {
+        paths.insert(export.path.to_owned(), builder.billing_export(export));
+    }
     for (path, what) in PRESET_LISTS.iter().filter(|(path, _)| day.route(path) == Offered::Yes) {
         paths.insert((*path).to_owned(), builder.preset_list(path, what));
     }
@@ -330,6 +333,43 @@ impl Builder {
         json!({"get": get, "post": post})
     }
 
+    /// `POST /account/billing/balance` or `/package`, from [`crate::wire_billing`].
+    fn billing_export(&mut self, export: &BillingExport) -> Value {
+        use crate::wire_billing::{EXPORT_LIMIT, PRODUCT_TYPES};
+        let tag = self.tag(export.path);
+        let page = (export.page)(self);
+        let filters: Vec<Value> = export
+            .filters
+            .iter()
+            .map(|key| {
+                let values = if *key == "product_type" {
+                    json!({"type": "array", "items": {"type": "string", "enum": PRODUCT_TYPES}})
+                } else {
+                    json!({"type": "array", "items": {"type": "string"}})
+                };
+                json!({"type": "object", "properties": {"key": {"const": key}, "values": values}, "required": ["key", "values"]})
+            })
+            .collect();
+        let (min, max, default) = EXPORT_LIMIT;
+        let millis = json!({"type": "integer", "format": "int64", "minimum": 0});
+        let body = json!({"required": true, "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {
+                "start_time": millis.clone(),
+                "end_time": millis,
+                "cursor": {"type": "string"},
+                "limit": {"type": "integer", "minimum": min, "maximum": max, "default": default},
+                "filters": {"type": "array", "items": {"oneOf": filters}},
+            },
+            "description": "Unix ms; the window (on the tasks' creation times) is required without a cursor and \
+                `start_time` must be before `end_time`. A non-empty `cursor` (the `next_cursor` of the previous \
+                page) carries the first request's window, filters and limit. Values of one key are OR-ed, keys \
+                AND-ed, empty values are no filter.",
+        }}}});
+        let post = operation(&tag, export.operation, export.summary, page).with("requestBody", body).with_errors(true);
+        json!({"post": post})
+    }
+
     fn account_costs(&mut self) -> Value {
         let tag = self.tag("/account/costs");
         let data = self.envelope::<AccountCosts>();
@@ -356,6 +396,32 @@ impl Builder {
         json!({"get": get})
     }
 }
+
+/// One billing export of the document.
+struct BillingExport {
+    path: &'static str,
+    operation: &'static str,
+    summary: &'static str,
+    filters: &'static [&'static str],
+    page: fn(&mut Builder) -> Value,
+}
+
+const BILLING_EXPORTS: &[BillingExport] = &[
+    BillingExport {
+        path: "/account/billing/balance",
+        operation: "export_balance_deductions",
+        summary: "Every cash deduction (balance and test balance) of the account, newest first, by cursor.",
+        filters: crate::wire_billing::BALANCE_FILTERS,
+        page: |b| b.envelope::<crate::wire_billing::ExportPage<crate::wire_billing::BalanceDetail>>(),
+    },
+    BillingExport {
+        path: "/account/billing/package",
+        operation: "export_package_deductions",
+        summary: "Every resource-pack (unit) deduction of the account, newest first, by cursor.",
+        filters: crate::wire_billing::PACKAGE_FILTERS,
+        page: |b| b.envelope::<crate::wire_billing::ExportPage<crate::wire_billing::PackageDetail>>(),
+    },
+];
 
 /// An operation under construction.
 struct Operation(Map<String, Value>);
@@ -842,6 +908,9 @@ mod tests {
             }
         }
         assert!(doc["paths"]["/tasks"]["get"].is_object() && doc["paths"]["/tasks"]["post"].is_object());
+        for export in BILLING_EXPORTS {
+            assert!(doc["paths"][export.path]["post"]["requestBody"].is_object(), "{}", export.path);
+        }
         let older = document_for(Day::on(crate::history::EARLIEST).unwrap_or_else(|_| Day::latest()), "http://x");
         assert!(older["paths"]["/tasks"].is_null() && older["paths"]["/v1/videos/avatar/image2video"].is_null());
         assert!(older["paths"]["/v1/videos/text2video"]["post"].is_object());
