@@ -97,6 +97,46 @@ fn task_checks() -> Vec<Check> {
     checks
 }
 
+/// The billing exports (2026-07-06), free reads: a bounded page of each, and each
+/// documented body rule broken once.
+fn billing_checks(day: Day) -> Vec<Check> {
+    use kling_api::wire_billing::EXPORT_LIMIT;
+    use serde_json::json;
+    let mut checks = Vec::new();
+    for (name, path) in [("balance", "/account/billing/balance"), ("package", "/account/billing/package")] {
+        if day.route(path) != Offered::Yes {
+            continue;
+        }
+        let post = |id: &str, body: Value| Check {
+            id: format!("billing/{name}/{id}"),
+            method: "POST",
+            path: path.into(),
+            body: Some(body),
+            token: TokenKind::Valid,
+            billable: false,
+            cost: 0,
+        };
+        let window = |extra: Value| {
+            let mut body = json!({"start_time": 1_767_225_600_000_i64, "end_time": 4_102_444_800_000_i64});
+            merge_patch(&mut body, &extra);
+            body
+        };
+        checks.extend([
+            post("page", window(json!({"limit": 1}))),
+            post("reject/window-required", json!({"limit": 1})),
+            post("reject/backwards", json!({"start_time": 4_102_444_800_000_i64, "end_time": 1_767_225_600_000_i64})),
+            post("reject/limit", window(json!({"limit": EXPORT_LIMIT.1 + 1}))),
+            post("reject/filter", window(json!({"filters": [{"key": "colour", "values": ["red"]}]}))),
+        ]);
+        if name == "package" {
+            let both =
+                json!({"filters": [{"key": "package_name", "values": ["a"]}, {"key": "package_id", "values": ["b"]}]});
+            checks.push(post("reject/pack-filters-exclusive", window(both)));
+        }
+    }
+    checks
+}
+
 fn token_name(token: TokenKind) -> String {
     serde_json::to_value(token).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
@@ -134,6 +174,7 @@ pub fn for_day(day: Day) -> Vec<Check> {
         ..free_get("auth/unknown_api_key".into(), "/v1/videos/text2video?pageNum=1&pageSize=1".into())
     });
     checks.extend(task_checks());
+    checks.extend(billing_checks(day));
     checks.push(free_get("account/costs".into(), "/account/costs?start_time=0&end_time=4102444800000".into()));
     checks.push(free_get("presets-voices/list".into(), "/v1/general/presets-voices?pageNum=1&pageSize=5".into()));
     checks.push(free_get(
