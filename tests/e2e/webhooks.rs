@@ -2,7 +2,9 @@
 //! secrets; rotation keeps the old secret signing for its grace; scenarios forge, drop,
 //! age or repeat signatures; the console's test callback.
 
-use kling_api::webhook::{HEADER_ID, HEADER_SIGNATURE, Rejection, Secret, TEST_CALLBACK_BODY, TOLERANCE_S, verify};
+use kling_api::webhook::{HEADER_ID, HEADER_SIGNATURE, Rejection, Secret, TEST_CALLBACK_BODY};
+use kling_client::ManualClock;
+use kling_client::webhook::{Verifier, WebhookError};
 use kling_e2e::{CallbackSink, RawCallback, TestApp};
 use reqwest::Method;
 use serde_json::json;
@@ -33,8 +35,14 @@ fn now_s(app: &TestApp) -> i64 {
     app.running.state.clock.now_ms() / 1000
 }
 
+/// Verifies a callback as a receiver built on kling-client would, at `now` (simulated).
 fn check(callback: &RawCallback, secrets: &[Secret], now: i64) -> Result<(), Rejection> {
-    verify(secrets, callback.signed(), &callback.body, now, TOLERANCE_S)
+    let verifier =
+        Verifier::from_secrets(secrets.to_vec()).unwrap_or_else(|e| panic!("{e}")).clock(ManualClock::new(now));
+    verifier.verify(&callback.headers, &callback.body).map_err(|e| match e {
+        WebhookError::Rejected(why) => why,
+        other => panic!("{other}"),
+    })
 }
 
 #[tokio::test]

@@ -32,15 +32,6 @@ impl RawCallback {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
-
-    /// The three signature headers, for `kling_api::webhook::verify`.
-    pub fn signed(&self) -> kling_api::webhook::Signed<'_> {
-        kling_api::webhook::Signed {
-            id: self.header(kling_api::webhook::HEADER_ID),
-            timestamp: self.header(kling_api::webhook::HEADER_TIMESTAMP),
-            signature: self.header(kling_api::webhook::HEADER_SIGNATURE),
-        }
-    }
 }
 
 impl CallbackSink {

@@ -98,6 +98,11 @@ impl Verifier {
             .enumerate()
             .map(|(i, s)| s.as_ref().parse::<Secret>().map_err(|_| WebhookError::BadSecret(i)))
             .collect::<Result<Vec<_>, _>>()?;
+        Verifier::from_secrets(secrets)
+    }
+
+    /// A verifier for secrets already parsed.
+    pub fn from_secrets(secrets: Vec<Secret>) -> Result<Verifier, WebhookError> {
         if secrets.is_empty() {
             return Err(WebhookError::NoSecret);
         }
