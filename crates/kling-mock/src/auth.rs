@@ -29,6 +29,7 @@ use kling_api::ErrorKind;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::verified_tokens::{Verified, VerifiedTokens};
 
 /// Index of an account in the registry; tasks are owned by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -74,6 +75,8 @@ impl std::fmt::Debug for Account {
 pub struct Accounts {
     by_key: HashMap<String, Arc<Account>>,
     by_api_key: HashMap<String, Arc<Account>>,
+    /// Tokens already verified against one of these accounts.
+    verified: VerifiedTokens,
 }
 
 /// An API key and, when it belongs to an AK/SK account, that account's access key.
@@ -136,7 +139,7 @@ impl Accounts {
                 Account { id, access_key: access.to_owned(), key: Some(DecodingKey::from_secret(secret.as_bytes())) };
             by_key.insert(access.to_owned(), Arc::new(account));
         }
-        Accounts { by_key, by_api_key: HashMap::new() }
+        Accounts { by_key, by_api_key: HashMap::new(), verified: VerifiedTokens::default() }
     }
 
     /// Adds API keys: a bound key shares its AK/SK account, an unbound one is an account
@@ -237,6 +240,10 @@ pub fn authenticate(
     } else if !looks_like_jwt(token) {
         return Err(invalid());
     }
+    if let Some(known) = accounts.verified.get(token) {
+        check_times(known.exp, known.nbf, now_s, leeway_s)?;
+        return Ok(known.account);
+    }
     let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
     if header.alg != Algorithm::HS256 {
         return Err(fail(ErrorKind::AuthInvalid, "Authorization is invalid: algorithm must be HS256"));
@@ -259,25 +266,43 @@ pub fn authenticate(
         .as_ref()
         .and_then(seconds)
         .ok_or_else(|| fail(ErrorKind::AuthFailed, "Authentication failed: exp claim is required"))?;
-    if let Some(nbf) = claims.nbf.as_ref() {
-        let nbf = seconds(nbf)
-            .ok_or_else(|| fail(ErrorKind::AuthFailed, "Authentication failed: nbf claim must be a number"))?;
-        if now_s < nbf.saturating_sub(leeway_s) {
-            return Err(fail(ErrorKind::AuthNotYetValid, "Authorization is not yet valid"));
-        }
+    let nbf = match claims.nbf.as_ref() {
+        Some(nbf) => Some(
+            seconds(nbf)
+                .ok_or_else(|| fail(ErrorKind::AuthFailed, "Authentication failed: nbf claim must be a number"))?,
+        ),
+        None => None,
+    };
+    // The signature and the claims are good whatever the time: remember them, then judge
+    // the time as every later use of the token will.
+    accounts.verified.remember(token, Verified { account: account.clone(), exp, nbf });
+    check_times(exp, nbf, now_s, leeway_s)?;
+    Ok(account.clone())
+}
+
+/// `nbf` and `exp` against the clock, with the leeway either way.
+fn check_times(exp: i64, nbf: Option<i64>, now_s: i64, leeway_s: i64) -> Result<(), ApiError> {
+    if nbf.is_some_and(|nbf| now_s < nbf.saturating_sub(leeway_s)) {
+        return Err(fail(ErrorKind::AuthNotYetValid, "Authorization is not yet valid"));
     }
     if now_s >= exp.saturating_add(leeway_s) {
         return Err(fail(ErrorKind::AuthExpired, "Authorization has expired"));
     }
-    Ok(account.clone())
+    Ok(())
 }
 
 /// Whether a bearer value has the shape of a JWT: three dot-separated base64url parts.
 fn looks_like_jwt(token: &str) -> bool {
-    let parts: Vec<&str> = token.split('.').collect();
-    parts.len() == 3
-        && parts[..2].iter().all(|p| !p.is_empty())
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'='))
+    let mut parts = token.split('.');
+    let (Some(header), Some(claims), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !header.is_empty()
+        && !claims.is_empty()
+        && [header, claims, signature]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'='))
 }
 
 /// Extractor for handlers that need an authenticated account.
@@ -298,5 +323,44 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
             slot.0.lock().access_key = Some(account.access_key.clone());
         }
         Ok(Authenticated(account))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bearer(secret: &str, claims: serde_json::Value) -> HeaderMap {
+        let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes());
+        let token = jsonwebtoken::encode(&jsonwebtoken::Header::new(Algorithm::HS256), &claims, &key)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut headers = HeaderMap::new();
+        let value = format!("Bearer {token}").parse().unwrap_or_else(|e| panic!("{e}"));
+        headers.insert(axum::http::header::AUTHORIZATION, value);
+        headers
+    }
+
+    fn kind_at(headers: &HeaderMap, accounts: &Accounts, now_s: i64) -> Option<ErrorKind> {
+        authenticate(headers, accounts, now_s, 5, Surface::Legacy, true).err().map(|e| e.kind)
+    }
+
+    #[test]
+    fn a_remembered_token_is_still_judged_by_the_clock_and_a_forged_one_is_never_remembered() {
+        let accounts = Accounts::new([("ak", "sk")]);
+        let good = bearer("sk", serde_json::json!({"iss": "ak", "exp": 1000, "nbf": 900}));
+        assert_eq!(kind_at(&good, &accounts, 950), None);
+        assert_eq!(accounts.verified.len(), 1);
+        assert_eq!(kind_at(&good, &accounts, 960), None, "from memory");
+        assert_eq!(kind_at(&good, &accounts, 1004), None, "within the leeway");
+        assert_eq!(kind_at(&good, &accounts, 1005), Some(ErrorKind::AuthExpired));
+        assert_eq!(kind_at(&good, &accounts, 894), Some(ErrorKind::AuthNotYetValid));
+        let forged = bearer("not-the-secret", serde_json::json!({"iss": "ak", "exp": 1000}));
+        assert_eq!(kind_at(&forged, &accounts, 950), Some(ErrorKind::AuthInvalid));
+        let no_exp = bearer("sk", serde_json::json!({"iss": "ak"}));
+        assert_eq!(kind_at(&no_exp, &accounts, 950), Some(ErrorKind::AuthFailed));
+        assert_eq!(accounts.verified.len(), 1, "only verified tokens are remembered");
+        let expired_first = bearer("sk", serde_json::json!({"iss": "ak", "exp": 10}));
+        assert_eq!(kind_at(&expired_first, &accounts, 950), Some(ErrorKind::AuthExpired));
+        assert_eq!(kind_at(&expired_first, &accounts, 950), Some(ErrorKind::AuthExpired), "from memory too");
     }
 }

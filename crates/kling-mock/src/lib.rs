@@ -54,6 +54,7 @@ pub mod state;
 pub mod store;
 pub mod task;
 pub mod tls;
+pub mod verified_tokens;
 pub mod webhooks;
 
 pub use app::{App, Running, StartError};
