@@ -274,7 +274,8 @@ pub struct Deduction {
     pub deducted: Deducted,
 }
 
-/// The most ledger rows an account keeps; the oldest go first (like evicted tasks).
+/// The most ledger rows an account keeps; the oldest go first (like evicted tasks). The
+/// engine keeps no more rows than the store keeps tasks ([`AccountState::trim_ledger`]).
 pub const LEDGER_CAPACITY: usize = 100_000;
 
 /// An account's packs, cash and ledger.
@@ -422,6 +423,15 @@ impl AccountState {
                 }
                 self.ledger.push_back(Deduction { seq, facts, deducted });
             }
+        }
+    }
+
+    /// Drops the oldest rows beyond `rows`: an account's ledger holds at most as many
+    /// deductions as the store holds tasks (`--task-capacity`), so memory stays bounded by
+    /// the one setting users size.
+    pub fn trim_ledger(&mut self, rows: usize) {
+        while self.ledger.len() > rows {
+            self.ledger.pop_front();
         }
     }
 

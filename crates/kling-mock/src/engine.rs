@@ -325,8 +325,11 @@ impl Engine {
             let fault = action.callback.unwrap_or_default();
             self.callback_queues.lock().insert(id, self.callbacks.open(url, fault));
         }
-        self.schedule(id, [processing_at, finished_at]);
+        let due_now = self.schedule(id, [processing_at, finished_at], now);
         store.insert(task);
+        if due_now {
+            self.settle_due_locked(&mut store, now);
+        }
         drop(store);
         let created = CreatedTask {
             task_id: id.to_string(),
@@ -360,6 +363,7 @@ impl Engine {
         let cost = self.price(&request.billing);
         let limits = || self.limits.read().for_account(&account.access_key);
         let list_price = |currency| pricing::list_price(spec.pack, cost, currency);
+        let rows = store.capacity();
         let state = store.account_mut(account.id, limits);
         let payment = state.reserve(spec.pack, cost, 1, list_price).map_err(ApiError::new)?;
         let facts = crate::accounts::DeductionFacts {
@@ -376,6 +380,7 @@ impl Engine {
             voice_control: None,
         };
         state.finish(spec.pack, cost, payment, 1, Some(facts));
+        state.trim_ledger(rows);
         Ok(cost)
     }
 
@@ -537,14 +542,22 @@ impl Engine {
         }
     }
 
-    fn schedule(&self, id: u64, times: impl IntoIterator<Item = i64>) {
+    /// Queues a task's transition times and says whether one is already due at `now`:
+    /// the caller settles that under the store lock it holds, so only a later time needs
+    /// the driver woken (a cross-thread wake per create was a measurable share of it).
+    fn schedule(&self, id: u64, times: impl IntoIterator<Item = i64>, now: i64) -> bool {
+        let (mut due, mut later) = (false, false);
         {
             let mut schedule = self.schedule.lock();
             for at in times.into_iter().filter(|at| *at != i64::MAX) {
                 schedule.push(Reverse((at, id)));
+                if at <= now { due = true } else { later = true }
             }
         }
-        self.wake.notify_one();
+        if later {
+            self.wake.notify_one();
+        }
+        due
     }
 
     /// The task `key` (task id or external id) of `account` on `spec`, as of now.
@@ -688,8 +701,10 @@ impl Engine {
         let (account, pack, cost, payment, slots) = (task.account, task.pack, task.cost, task.payment, task.slots);
         let facts = succeeded.then(|| task.deduction_facts(self.account_name(account), &self.media));
         store.mark_finished(id);
+        let rows = store.capacity();
         if let Some(state) = store.account_mut_existing(account) {
             state.finish(pack, cost, payment, slots, facts);
+            state.trim_ledger(rows);
         }
     }
 
@@ -913,7 +928,7 @@ impl Engine {
         }
         drop(queues);
         for (id, times) in pending {
-            self.schedule(id, times);
+            self.schedule(id, times, i64::MIN);
         }
     }
 
