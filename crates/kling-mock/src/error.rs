@@ -102,10 +102,14 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
     let path = request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), ToString::to_string);
     let arrived = state.clock.now_ms();
 
-    let mut response = next.run(request).await;
+    let mut response = match crate::server::out_of_bounds(state.config.body_limit, &request) {
+        Some(refusal) => refusal.into_response(),
+        None => next.run(request).await,
+    };
     if response.extensions().get::<ApiError>().is_none() {
         response = envelope_stray_rejection(response).await;
     }
+    let mut code = response.extensions_mut().remove::<EnvelopeCode>().map(|c| c.0);
     if let Some(error) = response.extensions_mut().remove::<ApiError>() {
         let wire = error.kind.wire(state.config.dialect);
         let body = kling_api::ErrorBody {
@@ -113,6 +117,7 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
             message: error.message.unwrap_or_else(|| wire.message.to_owned()),
             request_id: request_id.0.to_string(),
         };
+        code = Some(i64::from(body.code));
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         if error.status.is_none()
             && let Ok(status) = StatusCode::from_u16(wire.http)
@@ -145,7 +150,7 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
             path,
             access_key: note.access_key,
             status: parts.status.as_u16(),
-            code: serde_json::from_slice::<CodeOnly>(&bytes).ok().and_then(|c| c.code),
+            code: code.or_else(|| serde_json::from_slice::<CodeOnly>(&bytes).ok().and_then(|c| c.code)),
             request_body: note.request_body.as_deref().map(excerpt),
             response_body: Some(excerpt(&bytes)),
             scenario_rules: note.scenario_rules,
@@ -185,6 +190,11 @@ async fn envelope_stray_rejection(response: Response) -> Response {
     let error = if message.is_empty() { ApiError::new(kind) } else { ApiError::with_message(kind, message) };
     error.with_status(status).into_response()
 }
+
+/// The envelope `code` of a response built by the emulator's own success path, so the
+/// journal need not parse the body again to learn it.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvelopeCode(pub i64);
 
 #[derive(serde::Deserialize)]
 struct CodeOnly {

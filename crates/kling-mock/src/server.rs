@@ -20,8 +20,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use axum::serve::Listener;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -82,11 +80,14 @@ pub async fn serve(
             request.extensions_mut().insert(ConnectInfo(handle.clone()));
             collapse_slashes(&mut request);
             // The path only: a query may carry credentials, and headers are never logged.
-            let (method, path, remote) = (request.method().clone(), request.uri().path().to_owned(), handle.remote);
+            let logged = tracing::enabled!(tracing::Level::DEBUG)
+                .then(|| (request.method().clone(), request.uri().path().to_owned(), handle.remote));
             let answer = tower::ServiceExt::oneshot(router.clone(), request);
             async move {
                 let response = answer.await?;
-                tracing::debug!(%remote, %method, path, status = response.status().as_u16(), "answered");
+                if let Some((method, path, remote)) = logged {
+                    tracing::debug!(%remote, %method, path, status = response.status().as_u16(), "answered");
+                }
                 Ok::<_, std::convert::Infallible>(response)
             }
         });
@@ -114,31 +115,47 @@ pub async fn serve(
     Ok(())
 }
 
-/// Refuses, before the handler runs, a request whose head exceeds [`MAX_HEADER_BYTES`]
+/// Why a request is refused before any handler runs: a head over [`MAX_HEADER_BYTES`]
 /// (431 / 1200) or whose `Content-Length` announces more than `body_limit` bytes (413 /
 /// 1200, without waiting for a body that may never be sent).
-pub async fn bound_request(body_limit: usize, request: Request, next: Next) -> Response {
-    let head = request.uri().to_string().len()
+pub fn out_of_bounds(body_limit: usize, request: &Request) -> Option<ApiError> {
+    let head = uri_len(request.uri())
         + request.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum::<usize>();
     if head > MAX_HEADER_BYTES {
-        return ApiError::with_message(
-            ErrorKind::InvalidRequest,
-            format!("request headers are too large: {head} bytes, at most {MAX_HEADER_BYTES} are accepted"),
-        )
-        .with_status(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
-        .into_response();
+        return Some(
+            ApiError::with_message(
+                ErrorKind::InvalidRequest,
+                format!("request headers are too large: {head} bytes, at most {MAX_HEADER_BYTES} are accepted"),
+            )
+            .with_status(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE),
+        );
     }
     let announced =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|length| length > body_limit as u64) {
-        return ApiError::with_message(
-            ErrorKind::InvalidRequest,
-            format!("request body is larger than {body_limit} bytes"),
-        )
-        .with_status(StatusCode::PAYLOAD_TOO_LARGE)
-        .into_response();
+        return Some(
+            ApiError::with_message(
+                ErrorKind::InvalidRequest,
+                format!("request body is larger than {body_limit} bytes"),
+            )
+            .with_status(StatusCode::PAYLOAD_TOO_LARGE),
+        );
     }
-    next.run(request).await
+    None
+}
+
+/// The length of a URI as written, without writing it anywhere.
+fn uri_len(uri: &axum::http::Uri) -> usize {
+    struct Counter(usize);
+    impl std::fmt::Write for Counter {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    let _ = std::fmt::Write::write_fmt(&mut counter, format_args!("{uri}"));
+    counter.0
 }
 
 /// Collapses runs of `/` in the path, as the real gateway does: Kuaishou's own ComfyUI

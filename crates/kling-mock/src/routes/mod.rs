@@ -19,7 +19,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
 use axum::http::{HeaderMap, header};
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kling_api::dialect::{HINT_HEADER, SEED_PATHS, seed_path};
@@ -81,7 +81,6 @@ pub fn router(state: Arc<AppState>) -> Router {
     if !state.config.admin.disabled {
         api = api.nest("/__admin", admin::router(state.clone()));
     }
-    let body_limit = state.config.body_limit;
     let dated: [(&str, axum::routing::MethodRouter<Arc<AppState>>); 5] = [
         ("/account/costs", get(account::costs)),
         ("/account/billing/balance", post(billing::balance)),
@@ -101,7 +100,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(RequestBodyTimeoutLayer::new(state.config.header_timeout))
-        .layer(from_fn(move |request, next| crate::server::bound_request(body_limit, request, next)))
         .layer(CatchPanicLayer::custom(panic_to_error))
         .layer(from_fn_with_state(state.clone(), finalize))
         .with_state(state)
@@ -169,7 +167,11 @@ fn success<T: serde::Serialize>(request_id: uuid::Uuid, data: T) -> Response {
         data: Some(data),
     };
     match serde_json::to_vec(&envelope) {
-        Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Ok(body) => {
+            let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+            response.extensions_mut().insert(crate::error::EnvelopeCode(0));
+            response
+        }
         Err(_) => ApiError::new(ErrorKind::InternalError).into_response(),
     }
 }
