@@ -29,7 +29,7 @@ if [ -z "$MODE" ] && [ ! -d "$LAB/node_modules" ]; then
   (cd "$LAB" && npm ci --no-audit --no-fund)
 fi
 (cd "$LAB/baseline-axum" && cargo build --release --quiet)
-(cd "$ROOT" && cargo build --release --quiet -p kling-mock)
+[ -n "${KLING_MOCK_BIN:-}" ] || (cd "$ROOT" && cargo build --release --quiet -p kling-mock)
 
 # The lab's JWT is signed for bench-access-key / bench-secret-key; the API key is bound to
 # the same account. Tasks finish at once (--latency instant) and at most 10,000 are kept, as
@@ -37,7 +37,9 @@ fi
 # work (auth, lookup) but answer 404 on the legacy path (counted as non-2xx by the lab) and
 # 200 with `data: []` on /tasks: run with CAPACITY=2000000 to keep every task.
 API_KEY="bench-api-key"
-EMULATOR="$ROOT/target/release/kling-mock --port {port} --account bench-access-key:bench-secret-key \
+# KLING_MOCK_BIN measures another build (an older commit, the profiling profile) instead.
+BIN="${KLING_MOCK_BIN:-$ROOT/target/release/kling-mock}"
+EMULATOR="$BIN --port {port} --account bench-access-key:bench-secret-key \
 --api-key $API_KEY=bench-access-key --latency instant --task-capacity ${CAPACITY:-10000} --seed 1"
 # The shared lab's own body asks for kling-v1, which today's API refuses (retired on
 # 2026-09-15): the emulator's legacy workload uses the same body with a current model, so

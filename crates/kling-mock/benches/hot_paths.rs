@@ -26,8 +26,17 @@ fn jwt(c: &mut Criterion) {
         header::AUTHORIZATION,
         HeaderValue::from_str(&format!("Bearer {token}")).unwrap_or(HeaderValue::from_static("")),
     );
-    c.bench_function("jwt_verify", |b| {
+    // A token seen before (every request of a client after its first): signature remembered.
+    c.bench_function("jwt_verify_remembered", |b| {
         b.iter(|| authenticate(black_box(&headers), &accounts, now, 5, kling_mock::auth::Surface::Legacy, true).is_ok())
+    });
+    // A token never seen: HMAC and claim decoding (a fresh registry each time).
+    c.bench_function("jwt_verify_first", |b| {
+        b.iter_batched(
+            || Accounts::new([("bench-ak", "bench-sk")]),
+            |fresh| authenticate(black_box(&headers), &fresh, now, 5, kling_mock::auth::Surface::Legacy, true).is_ok(),
+            criterion::BatchSize::SmallInput,
+        )
     });
 }
 
