@@ -305,3 +305,16 @@ async fn the_seed_scenario_yields_exactly_the_seeds_three_errors() {
     assert_eq!(seen[&2001], (400, "content moderation rejected".to_owned()));
     assert_eq!(seen[&5001].0, 503);
 }
+
+#[tokio::test]
+async fn the_ready_made_scenarios_are_served_by_name() {
+    let app = TestApp::spawn().await;
+    let names = app.admin(reqwest::Method::GET, "/scenarios/ready-made", None).await;
+    assert!(names.json.as_array().is_some_and(|n| n.iter().any(|n| n == "moderation")), "{}", names.text);
+    let text = app.admin(reqwest::Method::GET, "/scenarios/ready-made/moderation", None).await;
+    assert_eq!(text.status, 200);
+    assert!(text.text.contains("[[rule]]"), "{}", text.text);
+    let unknown = app.admin(reqwest::Method::GET, "/scenarios/ready-made/no-such", None).await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+    assert!(unknown.text.contains("balance-runs-out"), "names the choices: {}", unknown.text);
+}

@@ -43,6 +43,8 @@ pub(super) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/ready", get(ready))
         .route("/reset", post(reset))
         .route("/scenarios", get(scenarios).post(add_scenario).put(replace_scenarios).delete(clear_scenarios))
+        .route("/scenarios/ready-made", get(ready_made_names))
+        .route("/scenarios/ready-made/{name}", get(ready_made_text))
         .route("/journal", get(journal_entries).delete(clear_journal))
         .route("/tasks", get(tasks))
         .route("/tasks/{id}", get(task))
@@ -161,6 +163,20 @@ async fn replace_scenarios(State(state): Shared, headers: HeaderMap, body: Bytes
     state.scenarios.write().clear();
     state.activate(scenario);
     Ok(Json(json!({"loaded": name})))
+}
+
+/// The names of the compiled-in scenarios of `scenarios/`.
+async fn ready_made_names() -> Json<Value> {
+    Json(json!(crate::scenario::ready_made::names()))
+}
+
+/// One compiled-in scenario's TOML, to read or to load with `POST /__admin/scenarios`.
+async fn ready_made_text(Path(name): Path<String>) -> Result<Response, ApiError> {
+    let text = crate::scenario::ready_made::named(&name).ok_or_else(|| {
+        let names = crate::scenario::ready_made::names().join(", ");
+        ApiError::with_message(ErrorKind::ResourceNotFound, format!("no ready-made scenario {name:?}; there are: {names}"))
+    })?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/toml")], text).into_response())
 }
 
 async fn clear_scenarios(State(state): Shared) -> Json<Value> {

@@ -582,14 +582,21 @@ fn rule_key_line(text: &str, index: usize, key: &str) -> Option<usize> {
     None
 }
 
-/// Reads and parses a scenario file.
+/// Reads and parses a scenario file; a bare name no file has (`moderation`) is the
+/// ready-made scenario of that name.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        source_name: name.clone(),
-        line: 0,
-        field: "-".to_owned(),
-        message: format!("cannot read: {e}"),
+    let bare = path.components().count() == 1;
+    if bare
+        && !path.exists()
+        && let Some(text) = super::ready_made::named(&name)
+    {
+        return parse(&name, text);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let names = super::ready_made::names().join(", ");
+        let hint = if bare { format!(" (nor is it a ready-made scenario: {names})") } else { String::new() };
+        ScenarioError { source_name: name.clone(), line: 0, field: "-".to_owned(), message: format!("cannot read: {e}{hint}") }
     })?;
     parse(&name, &text)
 }
