@@ -174,7 +174,10 @@ async fn ready_made_names() -> Json<Value> {
 async fn ready_made_text(Path(name): Path<String>) -> Result<Response, ApiError> {
     let text = crate::scenario::ready_made::named(&name).ok_or_else(|| {
         let names = crate::scenario::ready_made::names().join(", ");
-        ApiError::with_message(ErrorKind::ResourceNotFound, format!("no ready-made scenario {name:?}; there are: {names}"))
+        ApiError::with_message(
+            ErrorKind::ResourceNotFound,
+            format!("no ready-made scenario {name:?}; there are: {names}"),
+        )
     })?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/toml")], text).into_response())
 }

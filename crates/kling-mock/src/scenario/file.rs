@@ -596,7 +596,12 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         let names = super::ready_made::names().join(", ");
         let hint = if bare { format!(" (nor is it a ready-made scenario: {names})") } else { String::new() };
-        ScenarioError { source_name: name.clone(), line: 0, field: "-".to_owned(), message: format!("cannot read: {e}{hint}") }
+        ScenarioError {
+            source_name: name.clone(),
+            line: 0,
+            field: "-".to_owned(),
+            message: format!("cannot read: {e}{hint}"),
+        }
     })?;
     parse(&name, &text)
 }
