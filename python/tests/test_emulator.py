@@ -36,6 +36,7 @@ def test_a_task_moves_only_when_time_is_advanced():
         assert any(e["path"].startswith("/v1/videos/text2video") for e in emu.journal())
         assert emu.journal(status=400) == []
     assert not emu.running
+    assert any("shutting down" in line for line in emu.log), emu.log
 
 
 def test_the_new_standard_surface_takes_the_api_key():

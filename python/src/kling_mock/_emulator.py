@@ -124,6 +124,8 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        if self._stderr is not None:
+            self._stderr.join(timeout=5)
 
     def __enter__(self) -> "Emulator":
         return self.start()
