@@ -7,7 +7,7 @@
 //!   the same timeout closes a keep-alive connection that stays idle;
 //! - the connection's read buffer, so the request head, is at most [`MAX_HEAD_BYTES`];
 //!   beyond that hyper answers a bare 431 and closes, and heads over
-//!   [`MAX_HEADER_BYTES`] get a Kling 431 from [`bound_request`];
+//!   [`MAX_HEADER_BYTES`] get a Kling 431 from [`out_of_bounds`];
 //! - the body must keep arriving: each chunk within `header_timeout`.
 //!
 //! Connection faults keep working over TLS: the fault sits in the TCP stream under the
