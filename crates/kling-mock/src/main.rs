@@ -21,12 +21,6 @@ use kling_mock::scenario;
 use kling_mock::tls::TlsConfig;
 use kling_mock::{App, Config};
 
-/// mimalloc rather than the system allocator: a request allocates and frees many small
-/// buffers (headers, JSON, the journal's copies), and glibc's malloc and free were about
-/// an eighth of the profile under load (BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// A faithful local emulator of the Kling AI video and image generation HTTP API.
 ///
 /// Every option can also be set through the environment variable shown, or in a TOML
