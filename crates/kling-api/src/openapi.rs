@@ -304,28 +304,16 @@ impl Builder {
         .with("security", json!([{API_KEY: []}]))
         .with_errors(false);
         let millis = json!({"oneOf": [{"type": "integer", "format": "int64", "minimum": 0}, {"type": "string", "pattern": "^[0-9]{1,19}$"}]});
-        let filters: Vec<Value> = TASK_FILTERS
-            .iter()
-            .map(|(key, values)| json!({
-                "type": "object",
-                "properties": {"key": {"const": key}, "values": {"type": "array", "items": {"type": "string", "enum": values}}},
-                "required": ["key", "values"],
-            }))
-            .collect();
-        let (min, max, default) = TASKS_LIMIT;
-        let body = json!({"required": false, "content": {"application/json": {"schema": {
-            "type": "object",
-            "properties": {
-                "start_time": millis.clone(),
-                "end_time": millis,
-                "cursor": {"type": "string"},
-                "limit": {"type": "integer", "minimum": min, "maximum": max, "default": default},
-                "filters": {"type": "array", "items": {"oneOf": filters}},
-            },
-            "description": "Times are Unix ms (numbers or digit strings); the window defaults to the 30 days before \
+        let filters = TASK_FILTERS.iter().map(|(key, values)| filter_schema(key, Some(values))).collect();
+        let body = cursor_body(
+            false,
+            millis,
+            filters,
+            TASKS_LIMIT,
+            "Times are Unix ms (numbers or digit strings); the window defaults to the 30 days before \
                 `end_time` (default now) and `end_time` must not be before `start_time`. A non-empty `cursor` (the \
                 `next_cursor` of the previous page) overrides the window.",
-        }}}});
+        );
         let post = operation(&tag, "list_tasks", "The account's tasks by cursor, newest first.", page)
             .with("requestBody", body)
             .with("security", json!([{API_KEY: []}]))
@@ -335,37 +323,21 @@ impl Builder {
 
     /// `POST /account/billing/balance` or `/package`, from [`crate::wire_billing`].
     fn billing_export(&mut self, export: &BillingExport) -> Value {
-        use crate::wire_billing::{EXPORT_LIMIT, PRODUCT_TYPES};
+        use crate::wire_billing::EXPORT_LIMIT;
         let tag = self.tag(export.path);
         let page = (export.page)(self);
-        let filters: Vec<Value> = export
-            .filters
-            .iter()
-            .map(|key| {
-                let values = if *key == "product_type" {
-                    json!({"type": "array", "items": {"type": "string", "enum": PRODUCT_TYPES}})
-                } else {
-                    json!({"type": "array", "items": {"type": "string"}})
-                };
-                json!({"type": "object", "properties": {"key": {"const": key}, "values": values}, "required": ["key", "values"]})
-            })
-            .collect();
-        let (min, max, default) = EXPORT_LIMIT;
+        let filters = export.filters.iter().map(|(key, values)| filter_schema(key, *values)).collect();
         let millis = json!({"type": "integer", "format": "int64", "minimum": 0});
-        let body = json!({"required": true, "content": {"application/json": {"schema": {
-            "type": "object",
-            "properties": {
-                "start_time": millis.clone(),
-                "end_time": millis,
-                "cursor": {"type": "string"},
-                "limit": {"type": "integer", "minimum": min, "maximum": max, "default": default},
-                "filters": {"type": "array", "items": {"oneOf": filters}},
-            },
-            "description": "Unix ms; the window (on the tasks' creation times) is required without a cursor and \
+        let body = cursor_body(
+            true,
+            millis,
+            filters,
+            EXPORT_LIMIT,
+            "Unix ms; the window (on the tasks' creation times) is required without a cursor and \
                 `start_time` must be before `end_time`. A non-empty `cursor` (the `next_cursor` of the previous \
                 page) carries the first request's window, filters and limit. Values of one key are OR-ed, keys \
                 AND-ed, empty values are no filter.",
-        }}}});
+        );
         let post = operation(&tag, export.operation, export.summary, page).with("requestBody", body).with_errors(true);
         json!({"post": post})
     }
@@ -397,12 +369,47 @@ impl Builder {
     }
 }
 
+/// One `filters[]` entry of a cursor query: the key, and its values (`None`: any string).
+fn filter_schema(key: &str, values: Option<&[&str]>) -> Value {
+    let items = match values {
+        Some(values) => json!({"type": "string", "enum": values}),
+        None => json!({"type": "string"}),
+    };
+    json!({
+        "type": "object",
+        "properties": {"key": {"const": key}, "values": {"type": "array", "items": items}},
+        "required": ["key", "values"],
+    })
+}
+
+/// The body of `POST /tasks` and the billing exports: a window in ms, a cursor, a page
+/// size and filters.
+fn cursor_body(
+    required: bool,
+    millis: Value,
+    filters: Vec<Value>,
+    (min, max, default): (usize, usize, usize),
+    description: &str,
+) -> Value {
+    json!({"required": required, "content": {"application/json": {"schema": {
+        "type": "object",
+        "properties": {
+            "start_time": millis.clone(),
+            "end_time": millis,
+            "cursor": {"type": "string"},
+            "limit": {"type": "integer", "minimum": min, "maximum": max, "default": default},
+            "filters": {"type": "array", "items": {"oneOf": filters}},
+        },
+        "description": description,
+    }}}})
+}
+
 /// One billing export of the document.
 struct BillingExport {
     path: &'static str,
     operation: &'static str,
     summary: &'static str,
-    filters: &'static [&'static str],
+    filters: &'static [crate::wire_billing::FilterKey],
     page: fn(&mut Builder) -> Value,
 }
 

@@ -12,12 +12,15 @@ pub type ExportQuery = crate::requests_standard::TaskQuery;
 /// `limit` of both exports: smallest, largest, default.
 pub const EXPORT_LIMIT: (usize, usize, usize) = (1, 500, 500);
 
-/// The filter keys of the balance export.
-pub const BALANCE_FILTERS: &[&str] = &["api_key_name"];
-/// The filter keys of the unit export; `package_name` and `package_id` exclude each other.
-pub const PACKAGE_FILTERS: &[&str] = &["api_key_name", "product_type", "package_name", "package_id"];
+/// A filter key of an export and the values it takes (`None`: any string).
+pub type FilterKey = (&'static str, Option<&'static [&'static str]>);
 /// The values of the unit export's `product_type`.
 pub const PRODUCT_TYPES: &[&str] = &["video", "image", "try-on"];
+/// The filter keys of the balance export.
+pub const BALANCE_FILTERS: &[FilterKey] = &[("api_key_name", None)];
+/// The filter keys of the unit export; `package_name` and `package_id` exclude each other.
+pub const PACKAGE_FILTERS: &[FilterKey] =
+    &[("api_key_name", None), ("product_type", Some(PRODUCT_TYPES)), ("package_name", None), ("package_id", None)];
 
 /// The unit export's `product_type` of a pack.
 pub const fn product_type(pack: crate::endpoints::PackType) -> &'static str {

@@ -16,11 +16,12 @@ use base64::Engine as _;
 use kling_api::endpoints::PackType;
 use kling_api::wire_billing::{
     BALANCE_FILTERS, BalanceDetail, EXPORT_LIMIT, ExportPage, ExportResult, PACK_FILTERS_EXCLUSIVE, PACKAGE_FILTERS,
-    PRODUCT_TYPES, PackageDetail, TaskFacts, WINDOW_BACKWARDS, WINDOW_REQUIRED, product_type,
+    PackageDetail, TaskFacts, WINDOW_BACKWARDS, WINDOW_REQUIRED, product_type,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::query_body::{QueryBody, bad};
 use super::standard::invalid;
 use super::success;
 use super::tasks::{Ctx, json_body};
@@ -202,17 +203,12 @@ fn package_detail(row: &Deduction, pack_of: impl Fn(PackType) -> PackFacts) -> O
 
 /// Reads an export body as the pages describe it.
 fn export_query(body: &Value, export: Export) -> Result<ExportQuery, ApiError> {
-    let object = body.as_object().ok_or_else(|| invalid("request body value type is invalid, expected object"))?;
-    let field = |key: &str| object.get(key).filter(|v| !v.is_null() && v.as_str() != Some(""));
-    let bad = |key: &str, v: &Value| {
-        let shown = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-        invalid(format!("{key} value '{shown}' is invalid"))
-    };
-    if let Some(cursor) = field("cursor") {
+    let body = QueryBody::new(body)?;
+    if let Some(cursor) = body.field("cursor") {
         return cursor.as_str().and_then(|c| ExportQuery::decode(c, export)).ok_or_else(|| bad("cursor", cursor));
     }
     let millis = |key: &str| -> Result<i64, ApiError> {
-        let v = field(key).ok_or_else(|| invalid(WINDOW_REQUIRED.replace("{field}", key)))?;
+        let v = body.field(key).ok_or_else(|| invalid(WINDOW_REQUIRED.replace("{field}", key)))?;
         let parsed = match v {
             Value::Number(n) => n.as_i64(),
             Value::String(s) if s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
@@ -225,7 +221,7 @@ fn export_query(body: &Value, export: Export) -> Result<ExportQuery, ApiError> {
         return Err(invalid(WINDOW_BACKWARDS));
     }
     let (min, max, default) = EXPORT_LIMIT;
-    let limit = match field("limit") {
+    let limit = match body.field("limit") {
         None => default,
         Some(v) => v
             .as_u64()
@@ -238,32 +234,13 @@ fn export_query(body: &Value, export: Export) -> Result<ExportQuery, ApiError> {
         Export::Balance => BALANCE_FILTERS,
         Export::Package => PACKAGE_FILTERS,
     };
-    let mut filters: Vec<(String, Vec<String>)> = Vec::new();
-    if let Some(list) = field("filters") {
-        let list = list.as_array().ok_or_else(|| invalid("filters value type is invalid, expected array"))?;
-        for (i, filter) in list.iter().enumerate() {
-            let key_value = filter.get("key").unwrap_or(&Value::Null);
-            let key = key_value
-                .as_str()
-                .filter(|k| keys.contains(k))
-                .ok_or_else(|| bad(&format!("filters[{i}].key"), key_value))?;
-            let values = filter
-                .get("values")
-                .and_then(Value::as_array)
-                .ok_or_else(|| invalid(format!("filters[{i}].values value type is invalid, expected array")))?;
-            let mut chosen = Vec::new();
-            for (j, v) in values.iter().enumerate() {
-                let text = v.as_str().ok_or_else(|| bad(&format!("filters[{i}].values[{j}]"), v))?;
-                if key == "product_type" && !PRODUCT_TYPES.contains(&text) {
-                    return Err(bad(&format!("filters[{i}].values[{j}]"), v));
-                }
-                chosen.push(text.to_owned());
-            }
-            if !chosen.is_empty() {
-                filters.push((key.to_owned(), chosen));
-            }
-        }
-    }
+    // Values of one key are OR-ed, keys AND-ed; a key without values filters nothing.
+    let filters: Vec<(String, Vec<String>)> = body
+        .filters(|key| keys.iter().find(|(k, _)| *k == key).copied())?
+        .into_iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(key, values)| (key.to_owned(), values.into_iter().map(str::to_owned).collect()))
+        .collect();
     let named = |key: &str| filters.iter().any(|(k, _)| k == key);
     if named("package_name") && named("package_id") {
         return Err(invalid(PACK_FILTERS_EXCLUSIVE));

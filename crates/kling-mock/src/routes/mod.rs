@@ -9,6 +9,7 @@ mod billing;
 mod dashboard;
 mod library;
 mod media;
+mod query_body;
 mod seed;
 mod standard;
 mod tasks;

@@ -12,6 +12,7 @@ use kling_api::standard::{self, TASK_FILTERS, TASK_IDS_MAX, TASK_IDS_REQUIRED, T
 use kling_api::wire_standard::{Created, Status};
 use serde_json::Value;
 
+use super::query_body::{QueryBody, bad};
 use super::tasks::{Ctx, json_body};
 use super::{base_url, success};
 use crate::engine::{Cursor, TasksQuery};
@@ -123,14 +124,9 @@ fn whole(n: &serde_json::Number) -> Option<i64> {
 /// now), a cursor overriding the window, `limit` within [`TASKS_LIMIT`], and filters on
 /// the keys and values of [`TASK_FILTERS`].
 fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQuery, ApiError> {
-    let object = body.as_object().ok_or_else(|| invalid("request body value type is invalid, expected object"))?;
-    let field = |key: &str| object.get(key).filter(|v| !v.is_null() && v.as_str() != Some(""));
-    let bad = |key: &str, v: &Value| {
-        let shown = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-        invalid(format!("{key} value '{shown}' is invalid"))
-    };
+    let body = QueryBody::new(body)?;
     let millis = |key: &str| -> Result<Option<i64>, ApiError> {
-        let Some(v) = field(key) else { return Ok(None) };
+        let Some(v) = body.field(key) else { return Ok(None) };
         let parsed = match v {
             Value::Number(n) => whole(n),
             Value::String(s) if s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
@@ -139,7 +135,7 @@ fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQ
         parsed.filter(|ms| *ms >= 0).map(Some).ok_or_else(|| bad(key, v))
     };
     let (min, max, default) = TASKS_LIMIT;
-    let limit = match field("limit") {
+    let limit = match body.field("limit") {
         None => default,
         Some(v) => v
             .as_number()
@@ -152,32 +148,18 @@ fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQ
     };
     let mut statuses = None;
     let mut product_types = None;
-    if let Some(filters) = field("filters") {
-        let filters = filters.as_array().ok_or_else(|| invalid("filters value type is invalid, expected array"))?;
-        for (i, filter) in filters.iter().enumerate() {
-            let key_value = filter.get("key").unwrap_or(&Value::Null);
-            let (key, allowed) = TASK_FILTERS
-                .iter()
-                .find(|(k, _)| key_value.as_str() == Some(*k))
-                .ok_or_else(|| bad(&format!("filters[{i}].key"), key_value))?;
-            let values = filter
-                .get("values")
-                .and_then(Value::as_array)
-                .ok_or_else(|| invalid(format!("filters[{i}].values value type is invalid, expected array")))?;
-            let mut chosen = Vec::new();
-            for (j, v) in values.iter().enumerate() {
-                let known = allowed.iter().find(|a| v.as_str() == Some(**a));
-                chosen.push(*known.ok_or_else(|| bad(&format!("filters[{i}].values[{j}]"), v))?);
-            }
-            if *key == "status" {
-                let parsed = chosen.iter().filter_map(|c| Status::ALL.into_iter().find(|s| s.as_str() == *c)).collect();
-                statuses = Some(parsed);
-            } else {
-                product_types = Some(chosen);
-            }
+    // A key given twice: the last one counts.
+    let allowed = |key: &str| TASK_FILTERS.iter().find(|(k, _)| *k == key).map(|(k, values)| (*k, Some(*values)));
+    for (key, chosen) in body.filters(allowed)? {
+        if key == "status" {
+            let parsed = chosen.iter().filter_map(|c| Status::ALL.into_iter().find(|s| s.as_str() == *c)).collect();
+            statuses = Some(parsed);
+        } else {
+            let known = TASK_FILTERS.iter().find(|(k, _)| *k == key).map_or(&[][..], |(_, values)| *values);
+            product_types = Some(chosen.iter().filter_map(|c| known.iter().find(|v| *v == c).copied()).collect());
         }
     }
-    let (start_ms, end_ms, after) = match field("cursor") {
+    let (start_ms, end_ms, after) = match body.field("cursor") {
         Some(v) => {
             let cursor = v.as_str().and_then(Cursor::decode).ok_or_else(|| bad("cursor", v))?;
             (cursor.start_ms, cursor.end_ms, Some(cursor.after))
