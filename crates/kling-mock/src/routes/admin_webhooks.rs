@@ -16,9 +16,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::admin::{Shared, bad_request, find_account, json_body};
+use crate::auth::{Account, AccountId};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::webhooks::SecretError;
+use crate::webhooks::{SecretError, WebhookSecrets};
 
 pub(super) fn router() -> Router<Arc<AppState>> {
     Router::new()
@@ -41,11 +42,18 @@ fn secret_of(body: &SecretBody) -> Result<Secret, ApiError> {
     body.secret.parse().map_err(|e: kling_api::webhook::BadSecret| bad_request(format!("secret: {e}")))
 }
 
-fn refused(error: SecretError) -> ApiError {
-    bad_request(error.to_string())
+/// Applies `change` to the account's secrets at the simulated now, then lists them.
+fn changed(
+    state: &AppState,
+    account: &Account,
+    change: impl FnOnce(&mut WebhookSecrets, AccountId, i64) -> Result<(), SecretError>,
+) -> Result<Json<Value>, ApiError> {
+    let now = state.clock.now_ms();
+    change(&mut state.engine.webhook_secrets().write(), account.id, now).map_err(|e| bad_request(e.to_string()))?;
+    Ok(listing(state, account))
 }
 
-fn listing(state: &AppState, account: &crate::auth::Account) -> Json<Value> {
+fn listing(state: &AppState, account: &Account) -> Json<Value> {
     let now = state.clock.now_ms();
     let secrets = state.engine.webhook_secrets().write().list(account.id, now);
     Json(json!({"access_key": account.access_key, "webhook_secrets": secrets}))
@@ -63,9 +71,7 @@ async fn create(
     let body = json_body(body)?;
     let account = find_account(&state, &access_key)?;
     let secret = secret_of(&body)?;
-    let now = state.clock.now_ms();
-    state.engine.webhook_secrets().write().create(account.id, secret, now).map_err(refused)?;
-    Ok(listing(&state, account))
+    changed(&state, account, |secrets, id, now| secrets.create(id, secret, now))
 }
 
 async fn rotate(
@@ -76,23 +82,20 @@ async fn rotate(
     let body = json_body(body)?;
     let account = find_account(&state, &access_key)?;
     let secret = secret_of(&body)?;
-    let now = state.clock.now_ms();
-    state.engine.webhook_secrets().write().rotate(account.id, secret, body.emergency, now).map_err(refused)?;
-    Ok(listing(&state, account))
+    changed(&state, account, |secrets, id, now| secrets.rotate(id, secret, body.emergency, now))
 }
 
 async fn delete_previous(State(state): Shared, Path(access_key): Path<String>) -> Result<Json<Value>, ApiError> {
     let account = find_account(&state, &access_key)?;
-    let now = state.clock.now_ms();
-    state.engine.webhook_secrets().write().delete_previous(account.id, now).map_err(refused)?;
-    Ok(listing(&state, account))
+    changed(&state, account, |secrets, id, now| secrets.delete_previous(id, now))
 }
 
 async fn delete_all(State(state): Shared, Path(access_key): Path<String>) -> Result<Json<Value>, ApiError> {
     let account = find_account(&state, &access_key)?;
-    let now = state.clock.now_ms();
-    state.engine.webhook_secrets().write().delete_all(account.id, now);
-    Ok(listing(&state, account))
+    changed(&state, account, |secrets, id, now| {
+        secrets.delete_all(id, now);
+        Ok(())
+    })
 }
 
 /// Body of `POST /__admin/callbacks/test`.
