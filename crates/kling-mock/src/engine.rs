@@ -281,10 +281,7 @@ impl Engine {
                 format!("the emulator holds {} unfinished tasks, its capacity (--task-capacity)", store.capacity()),
             ));
         }
-        let limits = || self.limits.read().for_account(&account.access_key);
-        let list_price = |currency| pricing::list_price(spec.pack, cost, currency);
-        let payment =
-            store.account_mut(account.id, limits).reserve(spec.pack, cost, slots, list_price).map_err(ApiError::new)?;
+        let payment = self.reserve(&mut store, account, spec.pack, cost, slots)?;
 
         let processing_at = now.saturating_add_unsigned(queued_ms);
         let mut finished_at = processing_at.saturating_add_unsigned(processing_ms);
@@ -361,11 +358,7 @@ impl Engine {
     ) -> Result<pricing::Units, ApiError> {
         let spec = kling_api::endpoints::spec(request.billing.endpoint);
         let cost = self.price(&request.billing);
-        let limits = || self.limits.read().for_account(&account.access_key);
-        let list_price = |currency| pricing::list_price(spec.pack, cost, currency);
-        let rows = store.capacity();
-        let state = store.account_mut(account.id, limits);
-        let payment = state.reserve(spec.pack, cost, 1, list_price).map_err(ApiError::new)?;
+        let payment = self.reserve(store, account, spec.pack, cost, 1)?;
         let facts = crate::accounts::DeductionFacts {
             task_id: self.ids.task_id(now),
             created_at: now,
@@ -379,15 +372,30 @@ impl Engine {
             video_sound: None,
             voice_control: None,
         };
-        state.finish(spec.pack, cost, payment, 1, Some(facts));
-        state.trim_ledger(rows);
+        settle_payment(store, account.id, spec.pack, cost, payment, 1, Some(facts));
         Ok(cost)
+    }
+
+    /// Reserves what a task or call costs from the account's packs or cash (its state
+    /// made from its limits on first use).
+    fn reserve(
+        &self,
+        store: &mut Store,
+        account: &Account,
+        pack: PackType,
+        cost: Units,
+        slots: u32,
+    ) -> Result<crate::accounts::Payment, ApiError> {
+        let limits = || self.limits.read().for_account(&account.access_key);
+        let list_price = |currency| pricing::list_price(pack, cost, currency);
+        store.account_mut(account.id, limits).reserve(pack, cost, slots, list_price).map_err(ApiError::new)
     }
 
     /// Charges a synchronous call whose answer carries no amount (image-recognize).
     pub fn charge(&self, account: &Account, request: &ValidRequest) -> Result<pricing::Units, ApiError> {
         let mut store = self.store.write();
         let now = self.clock.now_ms();
+        self.settle_due_locked(&mut store, now);
         self.charge_call(&mut store, account, request, now)
     }
 
@@ -701,11 +709,7 @@ impl Engine {
         let (account, pack, cost, payment, slots) = (task.account, task.pack, task.cost, task.payment, task.slots);
         let facts = succeeded.then(|| task.deduction_facts(self.account_name(account), &self.media));
         store.mark_finished(id);
-        let rows = store.capacity();
-        if let Some(state) = store.account_mut_existing(account) {
-            state.finish(pack, cost, payment, slots, facts);
-            state.trim_ledger(rows);
-        }
+        settle_payment(store, account, pack, cost, payment, slots, facts);
     }
 
     /// Moves tasks whose time has come, until `shutdown` completes.
@@ -1011,6 +1015,25 @@ impl Cursor {
         let mut next = || parts.next().and_then(|p| p.parse::<i64>().ok());
         let (start_ms, end_ms, at, id) = (next()?, next()?, next()?, next()?);
         Some(Cursor { start_ms, end_ms, after: (at, u64::try_from(id).ok()?) })
+    }
+}
+
+/// Ends what a task or call held: without facts (it failed) the reservation is given
+/// back, with them the deduction is made and written to the ledger, which keeps no more
+/// rows than the store keeps tasks.
+fn settle_payment(
+    store: &mut Store,
+    account: crate::auth::AccountId,
+    pack: PackType,
+    cost: Units,
+    payment: crate::accounts::Payment,
+    slots: u32,
+    facts: Option<crate::accounts::DeductionFacts>,
+) {
+    let rows = store.capacity();
+    if let Some(state) = store.account_mut_existing(account) {
+        state.finish(pack, cost, payment, slots, facts);
+        state.trim_ledger(rows);
     }
 }
 
