@@ -579,64 +579,77 @@ impl std::str::FromStr for Currency {
     }
 }
 
+/// What [`Money`] and [`Units`] share: a whole number of `10^-$decimals`, added and
+/// subtracted saturating, written as a decimal without trailing zeros, parsed from one,
+/// and a JSON number in files and admin answers.
+macro_rules! fixed_point {
+    ($name:ident, $decimals:literal, $what:literal) => {
+        impl $name {
+            /// Nothing.
+            pub const ZERO: $name = $name(0);
+
+            /// The sum, saturating.
+            pub const fn saturating_add(self, other: $name) -> $name {
+                $name(self.0.saturating_add(other.0))
+            }
+
+            /// The difference, saturating at zero.
+            pub const fn saturating_sub(self, other: $name) -> $name {
+                $name(self.0.saturating_sub(other.0))
+            }
+
+            /// As a floating number (for fields the API types as numbers).
+            pub fn as_f64(self) -> f64 {
+                self.0 as f64 / 10u64.pow($decimals) as f64
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write_decimal(f, self.0, $decimals)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+
+            #[doc = concat!("Parses a non-negative decimal with at most ", $decimals, " decimals.")]
+            fn from_str(s: &str) -> Result<$name, String> {
+                parse_decimal(s, $decimals).map($name).ok_or_else(|| {
+                    format!(
+                        concat!("{:?} is not ", $what, " (a non-negative decimal, at most ", $decimals, " decimals)"),
+                        s
+                    )
+                })
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let scale = 10u64.pow($decimals);
+                if self.0.is_multiple_of(scale) {
+                    serializer.serialize_u64(self.0 / scale)
+                } else {
+                    serializer.serialize_f64(self.as_f64())
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
+                let value = serde_json::Number::deserialize(deserializer)?;
+                value.to_string().parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 /// An amount of cash in ten-thousandths of its currency, written like [`Units`]
 /// (`"0.42"`, `"13037.3"`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(pub u64);
 
-impl Money {
-    /// Nothing.
-    pub const ZERO: Money = Money(0);
-
-    /// The sum, saturating.
-    pub const fn saturating_add(self, other: Money) -> Money {
-        Money(self.0.saturating_add(other.0))
-    }
-
-    /// The difference, saturating at zero.
-    pub const fn saturating_sub(self, other: Money) -> Money {
-        Money(self.0.saturating_sub(other.0))
-    }
-
-    /// As a floating number (for fields the API types as numbers).
-    pub fn as_f64(self) -> f64 {
-        self.0 as f64 / 10_000.0
-    }
-}
-
-impl std::fmt::Display for Money {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write_decimal(f, self.0, 4)
-    }
-}
-
-impl std::str::FromStr for Money {
-    type Err = String;
-
-    /// Parses a non-negative decimal with at most four decimals (`"100"`, `"0.0035"`).
-    fn from_str(s: &str) -> Result<Money, String> {
-        parse_decimal(s, 4)
-            .map(Money)
-            .ok_or_else(|| format!("{s:?} is not an amount (a non-negative decimal, at most 4 decimals)"))
-    }
-}
-
-impl serde::Serialize for Money {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.0.is_multiple_of(10_000) {
-            serializer.serialize_u64(self.0 / 10_000)
-        } else {
-            serializer.serialize_f64(self.as_f64())
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Money {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
-        let value = serde_json::Number::deserialize(deserializer)?;
-        value.to_string().parse().map_err(serde::de::Error::custom)
-    }
-}
+fixed_point!(Money, 4, "an amount");
 
 /// Writes `value / 10^decimals` without trailing zeros.
 fn write_decimal(f: &mut std::fmt::Formatter<'_>, value: u64, decimals: u32) -> std::fmt::Result {
@@ -672,9 +685,6 @@ fn parse_decimal(s: &str, decimals: u32) -> Option<u64> {
 pub struct Units(pub u64);
 
 impl Units {
-    /// Nothing.
-    pub const ZERO: Units = Units(0);
-
     /// `n` whole units.
     pub const fn whole(n: u64) -> Units {
         Units(n.saturating_mul(1000))
@@ -684,56 +694,9 @@ impl Units {
     pub const fn milli(self) -> u64 {
         self.0
     }
-
-    /// The sum, saturating.
-    pub const fn saturating_add(self, other: Units) -> Units {
-        Units(self.0.saturating_add(other.0))
-    }
-
-    /// The difference, saturating at zero.
-    pub const fn saturating_sub(self, other: Units) -> Units {
-        Units(self.0.saturating_sub(other.0))
-    }
-
-    /// As a floating number of units (for fields the API types as numbers).
-    pub fn as_f64(self) -> f64 {
-        self.0 as f64 / 1000.0
-    }
 }
 
-impl std::fmt::Display for Units {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write_decimal(f, self.0, 3)
-    }
-}
-
-impl std::str::FromStr for Units {
-    type Err = String;
-
-    /// Parses a non-negative decimal with at most three decimals (`"12"`, `"0.05"`).
-    fn from_str(s: &str) -> Result<Units, String> {
-        parse_decimal(s, 3)
-            .map(Units)
-            .ok_or_else(|| format!("{s:?} is not an amount of units (a non-negative decimal, at most 3 decimals)"))
-    }
-}
-
-impl serde::Serialize for Units {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.0.is_multiple_of(1000) {
-            serializer.serialize_u64(self.0 / 1000)
-        } else {
-            serializer.serialize_f64(self.as_f64())
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Units {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Units, D::Error> {
-        let value = serde_json::Number::deserialize(deserializer)?;
-        value.to_string().parse().map_err(serde::de::Error::custom)
-    }
-}
+fixed_point!(Units, 3, "an amount of units");
 
 #[cfg(test)]
 mod tests {
