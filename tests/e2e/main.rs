@@ -20,6 +20,7 @@ mod robustness;
 mod scenarios;
 mod secrets;
 mod soak;
+mod solutions;
 mod standard;
 mod tasks;
 mod tls;

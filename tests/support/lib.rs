@@ -130,10 +130,11 @@ pub fn dev_token() -> String {
     token(DEV_ACCESS_KEY, DEV_SECRET_KEY)
 }
 
-/// What the development account sends on `path`: its API key on the new-standard
-/// surface, a token elsewhere.
+/// What the development account sends on `path`: its API key on the new-standard and
+/// Solutions surfaces, a token elsewhere.
 pub fn dev_credential(path: &str) -> String {
-    if kling_api::standard::is_standard_path(path.split('?').next().unwrap_or(path)) {
+    let path = path.split('?').next().unwrap_or(path);
+    if kling_api::standard::is_standard_path(path) || kling_api::solutions::is_solutions_path(path) {
         kling_mock::config::DEV_API_KEY.to_owned()
     } else {
         dev_token()

@@ -16,6 +16,7 @@ pub const TEXT_TO_AUDIO: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"prompt": "rain on a tin roof", "duration": 5.0}"#,
     fields: &[
         Field::required("prompt", Ty::Text { max_chars: 200 }, r#""a dog barking far away""#),
@@ -52,6 +53,7 @@ pub const VIDEO_TO_AUDIO: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"video_url": "https://example.com/clip.mp4"}"#,
     fields: &[
         VIDEO_ID,
@@ -78,6 +80,7 @@ pub const TTS: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"text": "Hello from the emulator.", "voice_id": "ai_shatang"}"#,
     fields: &[
         Field::required("text", Ty::Text { max_chars: 1000 }, r#""Good morning.""#),

@@ -15,6 +15,7 @@ pub const AVATAR: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"image": "https://example.com/portrait.png", "sound_file": "https://example.com/speech.mp3"}"#,
     fields: &[
         Field::required("image", Ty::Image, r#""$image:png:640x800""#),

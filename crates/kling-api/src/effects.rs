@@ -92,6 +92,7 @@ pub const EFFECTS: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"effect_scene": "color_mixing", "input": {"image": "https://example.com/pet.png"}}"#,
     fields: &[
         Field::required("effect_scene", Ty::Str, r#""squish""#),

@@ -7,10 +7,11 @@ use serde_json::{Map, Value};
 
 use crate::models;
 use crate::rules::{Coercion, Field, Req, Rule, Style};
+use crate::solutions::Solution;
 use crate::standard::Standard;
 use crate::{
-    audio, avatar, effects, image_edit, images, library, lip_sync, multi_elements, omni_video, standard, video,
-    video_edit,
+    audio, avatar, effects, image_edit, images, library, lip_sync, multi_elements, omni_video, solutions, standard,
+    video, video_edit,
 };
 
 /// Stable identity of an endpoint family (create, query and list share it).
@@ -105,6 +106,16 @@ pub enum EndpointId {
     TextToVideo25Turbo,
     /// `POST /image-to-video/kling-2.5-turbo`.
     ImageToVideo25Turbo,
+    /// `POST /solutions/talking_agent` (Video Commerce).
+    TalkingAgent,
+    /// `POST /solutions/e-commerce/goods_studio` (Goods Studio).
+    GoodsStudio,
+    /// `POST /solutions/e-commerce/clothing_dupe` (AI Apparel Replicator).
+    ClothingDupe,
+    /// `POST /solutions/drama_subtitle` (drama subtitles).
+    DramaSubtitle,
+    /// `POST /solutions/virtual_try_on` (Try-On 3.0).
+    SolutionTryOn,
 }
 
 /// Which resource pack a task draws on (REFERENCE.md §f): concurrency and balance are
@@ -145,6 +156,8 @@ pub enum Output {
     AngleSets,
     /// A synchronous answer (identify-face, selections, deletions, recognition): no task.
     Synchronous,
+    /// The outputs a Solutions endpoint lists (`/solutions` items).
+    Products,
 }
 
 impl Output {
@@ -194,6 +207,9 @@ pub struct EndpointSpec {
     /// For an endpoint of the new-standard API: its path segments, defaults and prices.
     /// Its tasks are queried through `/tasks`, not under its path.
     pub standard: Option<&'static Standard>,
+    /// For an endpoint of the Solutions API: its outputs, callbacks and aliases. Its
+    /// tasks are queried through `/solutions`.
+    pub solution: Option<&'static Solution>,
 }
 
 impl EndpointSpec {
@@ -220,17 +236,27 @@ impl EndpointSpec {
             base,
             seed_fields: &[],
             standard: None,
+            solution: None,
         }
     }
 
     /// How the endpoint phrases parameter errors.
     pub fn style(&self) -> Style {
-        if self.standard.is_some() { Style::Standard } else { Style::Legacy }
+        match (self.standard, self.solution) {
+            (Some(_), _) => Style::Standard,
+            (None, Some(_)) => Style::Solution,
+            (None, None) => Style::Legacy,
+        }
+    }
+
+    /// Whether the endpoint belongs to the legacy `/v1` surface.
+    pub fn is_legacy(&self) -> bool {
+        self.standard.is_none() && self.solution.is_none()
     }
 
     /// Whether the endpoint has legacy query and list routes under its path.
     pub fn has_legacy_routes(&self) -> bool {
-        self.standard.is_none() && self.output.is_queryable()
+        self.is_legacy() && self.output.is_queryable()
     }
 
     /// Whether `model` is offered by this endpoint.
@@ -251,6 +277,16 @@ impl EndpointSpec {
             let mut req = Req::new(body, coercion, standard.model, None, Cow::Borrowed(standard.default_resolution), 5);
             req.mode = crate::standard::resolution(&req, standard);
             req.duration = crate::standard::seconds(self, &req);
+            return req;
+        }
+        if self.solution.is_some() {
+            let mut req = Req::new(body, coercion, self.default_model, None, Cow::Borrowed(self.default_mode), 5);
+            req.endpoint = self.id;
+            req.day = day;
+            if let Some(resolution) = req.setting("resolution").filter(|r| !r.is_empty()) {
+                req.mode = resolution;
+            }
+            req.duration = crate::solutions::seconds(self, &req);
             return req;
         }
         let requested = body.get("model_name").and_then(|v| crate::rules::as_text(v, coercion));
@@ -327,6 +363,11 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     standard::MOTION_CONTROL_26,
     standard::TEXT_TO_VIDEO_25_TURBO,
     standard::IMAGE_TO_VIDEO_25_TURBO,
+    solutions::TALKING_AGENT,
+    solutions::GOODS_STUDIO,
+    solutions::CLOTHING_DUPE,
+    solutions::DRAMA_SUBTITLE,
+    solutions::VIRTUAL_TRY_ON,
 ];
 
 /// The endpoint with this id.

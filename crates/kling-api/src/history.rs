@@ -1951,10 +1951,19 @@ pub const CHANGES: &[Change] = changes![
         2026 - 08 - 18,
         SurfaceAdded,
         Medium,
-        "POST /solutions/e-commerce/clothing_dupe; GET/POST /solutions",
+        "POST /solutions/e-commerce/clothing_dupe",
         "Solutions API: AI Apparel Replicator",
         "UPD 08/18/2026; REFERENCE-2026 §a.9",
-        Recorded
+        Endpoints(&[E::ClothingDupe])
+    ),
+    (
+        2026 - 08 - 18,
+        SurfaceAdded,
+        Medium,
+        "GET /solutions, POST /solutions",
+        "Solutions API: the query of every solution, by ids and by cursor",
+        "UPD 08/18/2026 (the first solution); every Solutions page",
+        Routes(&["/solutions"])
     ),
     (
         2026 - 08 - 21,
@@ -1963,7 +1972,7 @@ pub const CHANGES: &[Change] = changes![
         "POST /solutions/e-commerce/goods_studio",
         "Solutions API: Goods Studio",
         "UPD 08/21/2026",
-        Recorded
+        Endpoints(&[E::GoodsStudio])
     ),
     (
         2026 - 08 - 21,
@@ -1973,6 +1982,15 @@ pub const CHANGES: &[Change] = changes![
         "Effect scenes",
         "UPD 08/21/2026",
         Scenes(&["makeup_style", "hair_dressup", "barbie_transform",])
+    ),
+    (
+        2026 - 08 - 25,
+        SurfaceAdded,
+        Low,
+        "POST /solutions/drama_subtitle",
+        "Solutions API: drama subtitles (English hard subtitles, SRT and ASS)",
+        "no changelog entry; the official page's own example task was created on 2026-08-25",
+        Endpoints(&[E::DramaSubtitle])
     ),
     (
         2026 - 09 - 04,
@@ -1999,7 +2017,7 @@ pub const CHANGES: &[Change] = changes![
         "POST /solutions/talking_agent",
         "Solutions API: Video Commerce",
         "UPD 09/07/2026",
-        Recorded
+        Endpoints(&[E::TalkingAgent])
     ),
     (2026 - 09 - 10, Price, High, "10 effects re-priced", "Effect prices", "UPD 09/10/2026", Recorded),
     (
@@ -2009,7 +2027,7 @@ pub const CHANGES: &[Change] = changes![
         "POST /solutions/virtual_try_on; legacy kolors-virtual-try-on served by the 3.0 pipeline",
         "Try-On 3.0",
         "UPD 09/15/2026",
-        Recorded
+        Endpoints(&[E::SolutionTryOn])
     ),
     (
         2026 - 09 - 15,

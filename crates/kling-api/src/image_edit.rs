@@ -20,6 +20,7 @@ pub const MULTI_IMAGE2IMAGE: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"subject_image_list": [{"subject_image": "https://example.com/subject.png"}]}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v2""#),
@@ -52,6 +53,7 @@ pub const EXPAND: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"image": "https://example.com/room.png", "up_expansion_ratio": 0.2, "down_expansion_ratio": 0.2, "left_expansion_ratio": 0.3, "right_expansion_ratio": 0.3}"#,
     fields: &[
         Field::required("image", Ty::Image, r#""$image:png:640x360""#),
@@ -98,6 +100,7 @@ pub const VIRTUAL_TRY_ON: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"human_image": "https://example.com/person.png", "cloth_image": "https://example.com/shirt.png"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kolors-virtual-try-on-v1-5""#),
@@ -123,6 +126,7 @@ pub const AI_MULTI_SHOT: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"element_frontal_image": "https://example.com/front.png"}"#,
     fields: &[
         Field::required("element_frontal_image", Ty::Image, r#""$image:png:640x800""#),

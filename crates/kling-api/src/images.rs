@@ -39,6 +39,7 @@ pub const OMNI_IMAGE: EndpointSpec = EndpointSpec {
         },
     ],
     standard: None,
+    solution: None,
     base: r#"{"prompt": "a watercolor fox"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v3-omni""#),
@@ -143,6 +144,7 @@ pub const GENERATIONS: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"prompt": "a lighthouse at dusk"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v3""#),

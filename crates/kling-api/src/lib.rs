@@ -61,6 +61,7 @@ pub mod requests_standard;
 pub mod rules;
 #[cfg(feature = "samples")]
 pub mod samples;
+pub mod solutions;
 pub mod standard;
 pub mod video;
 pub mod video_edit;
@@ -68,6 +69,7 @@ pub mod voices;
 pub mod webhook;
 pub mod wire;
 pub mod wire_billing;
+pub mod wire_solutions;
 pub mod wire_standard;
 
 pub use endpoints::{ENDPOINTS, EndpointId, EndpointSpec};

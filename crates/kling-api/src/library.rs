@@ -23,6 +23,7 @@ pub const CUSTOM_VOICES: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"voice_name": "Narrator", "voice_url": "https://example.com/sample.mp3"}"#,
     fields: &[
         Field::required("voice_name", Ty::Text { max_chars: 20 }, r#""Grandpa""#),
@@ -85,6 +86,7 @@ pub const CUSTOM_ELEMENTS: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"element_name": "Mascot", "element_description": "the shop's fox mascot", "reference_type": "image_refer", "element_image_list": {"frontal_image": "https://example.com/front.png"}}"#,
     fields: &[
         Field::required("element_name", Ty::Text { max_chars: 20 }, r#""Hero""#),

@@ -36,6 +36,7 @@ pub const LIP_SYNC: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"input": {"video_url": "https://example.com/talk.mp4", "mode": "text2video", "text": "hello there", "voice_id": "genshin_vindi2"}}"#,
     fields: &[
         Field::required(
@@ -163,6 +164,7 @@ pub const IDENTIFY_FACE: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"video_url": "https://example.com/face.mp4"}"#,
     fields: &[
         crate::rules::VIDEO_ID,
@@ -211,6 +213,7 @@ pub const ADVANCED_LIP_SYNC: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"session_id": "$session_id", "face_choose": [{"face_id": "$face_id", "sound_file": "https://example.com/voice.mp3", "sound_start_time": 0, "sound_end_time": 3000, "sound_insert_time": 0}]}"#,
     fields: &[
         Field::required("session_id", Ty::Str, r#""$session_id""#),

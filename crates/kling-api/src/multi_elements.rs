@@ -108,6 +108,7 @@ pub const MULTI_ELEMENTS: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"session_id": "$selection_id", "edit_mode": "removal", "prompt": "remove the object from <<<video_1>>>"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v1-6""#),

@@ -48,6 +48,7 @@ pub const OMNI_VIDEO: EndpointSpec = EndpointSpec {
     default_mode: "pro",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"prompt": "a paper boat drifts down a rainy street", "aspect_ratio": "16:9"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v3-omni""#),

@@ -325,10 +325,13 @@ pub fn quote(basis: &Basis) -> Quote {
         | E::DeleteVoices
         | E::DeleteElements
         | E::DeleteAdvancedElements => Quote { units: Units::ZERO, source: Source::Published("free") },
-        E::VirtualTryOn => Quote {
+        E::VirtualTryOn | E::SolutionTryOn => Quote {
             units: Units(UNPUBLISHED_IMAGE * images),
             source: Source::Unpublished("no try-on row on the image price page"),
         },
+        E::TalkingAgent | E::GoodsStudio | E::ClothingDupe | E::DramaSubtitle => {
+            unpublished_video(basis, "no Solutions row on the price pages")
+        }
         E::OmniImage | E::ImageGenerations | E::MultiImage2Image | E::Expand => fixed_quote(basis).unwrap_or(Quote {
             units: Units(UNPUBLISHED_IMAGE * images),
             source: Source::Unpublished("an image model the price page does not list"),
@@ -441,6 +444,11 @@ pub const fn product_function(endpoint: EndpointId) -> &'static str {
         E::MultiImage2Image => "Multi-Image to Image",
         E::Expand => "Outpainting",
         E::VirtualTryOn => "Virtual Try-On",
+        E::TalkingAgent => "Video Commerce",
+        E::GoodsStudio => "Goods Studio",
+        E::ClothingDupe => "AI Apparel Replicator",
+        E::DramaSubtitle => "Drama Subtitle",
+        E::SolutionTryOn => "Try-On 3.0",
         E::AiMultiShot => "AI Multi-Shot",
         E::InitSelection | E::AddSelection | E::DeleteSelection | E::ClearSelection | E::PreviewSelection => {
             "Multi-Elements Selection"
@@ -482,7 +490,11 @@ pub const fn seed_credit_range(endpoint: EndpointId) -> (u32, u32) {
         | EndpointId::ImageToVideo26
         | EndpointId::MotionControl26
         | EndpointId::TextToVideo25Turbo
-        | EndpointId::ImageToVideo25Turbo => (150, 300),
+        | EndpointId::ImageToVideo25Turbo
+        | EndpointId::TalkingAgent
+        | EndpointId::GoodsStudio
+        | EndpointId::ClothingDupe
+        | EndpointId::DramaSubtitle => (150, 300),
         EndpointId::Image2Video
         | EndpointId::MultiImage2Video
         | EndpointId::MotionControl
@@ -497,6 +509,7 @@ pub const fn seed_credit_range(endpoint: EndpointId) -> (u32, u32) {
         | EndpointId::MultiImage2Image
         | EndpointId::Expand
         | EndpointId::VirtualTryOn
+        | EndpointId::SolutionTryOn
         | EndpointId::AiMultiShot => (8, 15),
         EndpointId::IdentifyFace
         | EndpointId::InitSelection

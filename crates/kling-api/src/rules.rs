@@ -132,17 +132,58 @@ pub struct Field {
     /// A boolean field that must be true for this one to matter; otherwise it is ignored
     /// unchecked (e.g. `shot_type` without `multi_shot`).
     pub ignored_unless: Option<&'static str>,
+    /// The documented message for a problem with this field, where a page gives one (the
+    /// Solutions pages list theirs); otherwise the surface's own phrasing.
+    pub says: Option<Says>,
+}
+
+/// A field's documented message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Says {
+    /// For every problem, a missing or blank value included.
+    Any(&'static str),
+    /// For a value given and wrong; a missing one is the item kind's missing message.
+    Given(&'static str),
+    /// An integer field: `not_positive` for anything but a positive integer, otherwise
+    /// `out_of_range` with `{param}`, `{min}` and `{max}` filled in (drama_subtitle).
+    Range {
+        /// Not a positive integer.
+        not_positive: &'static str,
+        /// A positive integer outside the bounds.
+        out_of_range: &'static str,
+    },
+}
+
+impl Says {
+    /// The message for `value` (absent: `None`) at `path` of type `ty`.
+    fn message(&self, path: &str, ty: &Ty, value: Option<&Value>) -> String {
+        match *self {
+            Says::Any(message) | Says::Given(message) => message.to_owned(),
+            Says::Range { not_positive, out_of_range } => {
+                let number = value.and_then(|v| as_f64(v, Coercion::Lenient));
+                let (Some(n), Ty::Int { min, max }) = (number, ty) else { return not_positive.to_owned() };
+                if n.fract() != 0.0 || n < 1.0 {
+                    return not_positive.to_owned();
+                }
+                let param = path.rsplit('.').next().unwrap_or(path);
+                out_of_range
+                    .replace("{param}", param)
+                    .replace("{min}", &min.to_string())
+                    .replace("{max}", &max.to_string())
+            }
+        }
+    }
 }
 
 impl Field {
     /// An optional field valid on the base request.
     pub const fn optional(name: &'static str, ty: Ty, example: &'static str) -> Field {
-        Field { name, ty, required: false, example, context: "{}", seed_only: false, ignored_unless: None }
+        Field { name, ty, required: false, example, context: "{}", seed_only: false, ignored_unless: None, says: None }
     }
 
     /// A required field.
     pub const fn required(name: &'static str, ty: Ty, example: &'static str) -> Field {
-        Field { name, ty, required: true, example, context: "{}", seed_only: false, ignored_unless: None }
+        Field { name, ty, required: true, example, context: "{}", seed_only: false, ignored_unless: None, says: None }
     }
 
     /// The same field, accepted only within `context`.
@@ -159,6 +200,11 @@ impl Field {
     pub const fn seed_only(self) -> Field {
         Field { seed_only: true, ..self }
     }
+
+    /// The same field, answered with a documented message.
+    pub const fn says(self, says: Says) -> Field {
+        Field { says: Some(says), ..self }
+    }
 }
 
 /// One kind of `contents[]` item of the new-standard API (`prompt`, `first_frame`, ...).
@@ -172,12 +218,23 @@ pub struct ItemKind {
     pub min: usize,
     /// Most items of this kind a request may have.
     pub max: usize,
+    /// The documented message when fewer than `min` are given (or a required field of
+    /// one is blank).
+    pub missing: Option<&'static str>,
+    /// The documented message when more than `max` are given.
+    pub too_many: Option<&'static str>,
 }
 
 impl ItemKind {
     /// Items of type `tag` with `fields`, `min..=max` of them per request.
     pub const fn new(tag: &'static str, fields: &'static [Field], min: usize, max: usize) -> ItemKind {
-        ItemKind { tag, fields, min, max }
+        ItemKind { tag, fields, min, max, missing: None, too_many: None }
+    }
+
+    /// The same kind, with the documented messages for too few and too many (either may
+    /// be undocumented).
+    pub const fn says(self, missing: Option<&'static str>, too_many: Option<&'static str>) -> ItemKind {
+        ItemKind { missing, too_many, ..self }
     }
 }
 
@@ -188,13 +245,16 @@ pub const KNOWN_ITEM_TYPES: &[&str] = &["prompt", "image", "video", "element", "
 
 /// How a surface phrases parameter errors: the legacy API names the field and then the
 /// problem (`duration: allowed values: 5, 10`); the new-standard API echoes the value
-/// (`settings.resolution value '9000p' is invalid`, PROBE and FS).
+/// (`settings.resolution value '9000p' is invalid`, PROBE and FS). The Solutions API
+/// answers with its pages' messages where they give one, otherwise as the new standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     /// `/v1/**`.
     Legacy,
     /// The new-standard paths.
     Standard,
+    /// `/solutions/**`.
+    Solution,
 }
 
 /// What is wrong with one value, phrased per [`Style`] by [`Problem::violation`].
@@ -222,7 +282,7 @@ impl Problem<'_> {
         }
         let message = match style {
             Style::Legacy => return Violation::parameter(path, self.legacy_detail()),
-            Style::Standard => match self {
+            Style::Standard | Style::Solution => match self {
                 Problem::Required => format!("{path} cannot be empty"),
                 Problem::WrongType(ty) => format!("{path} value type is invalid, expected {}", json_type(ty)),
                 Problem::TooLong(max) => format!("{path} is too long, at most {max} characters are allowed"),
@@ -414,6 +474,8 @@ pub struct ValidRequest {
     pub reference_type: Option<String>,
     /// Multi-elements `edit_mode`.
     pub edit_mode: Option<String>,
+    /// The subtitles' `(font_size, margin_v)`, for a solution that delivers subtitles.
+    pub subtitle_style: Option<(u32, u32)>,
 }
 
 /// What a legacy task's price depends on: `mode` (or an image `resolution`) as the tier,
@@ -661,6 +723,14 @@ pub fn validate_with(
     options: &ValidationOptions,
     known: &dyn Known,
 ) -> Result<ValidRequest, Violation> {
+    let normalized;
+    let body = match spec.solution.and_then(|solution| solution.normalized(body)) {
+        Some(with_aliases) => {
+            normalized = with_aliases;
+            &normalized
+        }
+        None => body,
+    };
     let Some(map) = body.as_object() else {
         return Err(Violation {
             kind: ErrorKind::InvalidRequest,
@@ -680,9 +750,12 @@ pub fn validate_with(
         }
         let present = map.get(field.name).filter(|v| !v.is_null() && v.as_str() != Some(""));
         if let Some(value) = present {
-            check.value(field.name, &field.ty, value)?;
+            check.value(field.name, &field.ty, field.says.as_ref(), value)?;
+        } else if style == Style::Solution && matches!(field.ty, Ty::Items(_)) {
+            // The Solutions pages answer a missing `contents` by what it lacks.
+            check.value(field.name, &field.ty, None, &Value::Array(Vec::new()))?;
         } else if field.required {
-            return Err(Problem::Required.violation(style, field.name));
+            return Err(check.required(field.name, &field.ty, field.says.as_ref()));
         }
     }
     let mut req = spec.view_on(map, options.coercion, options.day);
@@ -704,7 +777,7 @@ pub fn validate_with(
         (rule.check)(&req).map_err(|detail| {
             let violation = match style {
                 Style::Legacy => Violation::parameter(rule.field, detail),
-                Style::Standard => Violation {
+                Style::Standard | Style::Solution => Violation {
                     kind: ErrorKind::InvalidParameter,
                     field: rule.field.to_owned(),
                     message: detail,
@@ -719,11 +792,19 @@ pub fn validate_with(
     // `callback_url` there is ignored like any unknown key (PROBE).
     let option = |key: &str| match style {
         Style::Legacy => req.text(key),
-        Style::Standard => req.text_at(&format!("options.{key}")),
+        Style::Standard | Style::Solution => req.text_at(&format!("options.{key}")),
     };
-    let watermark_path =
-        if style == Style::Standard { "options.watermark_info.enabled" } else { "watermark_info.enabled" };
-    let watermark = req.at(watermark_path).and_then(|e| as_bool(e, options.coercion)).unwrap_or(false);
+    // The Solutions pages spell it `watermark`, but the apparel page `watermark_info`:
+    // both are read there, `watermark` first (FIDELITY.md).
+    let watermark_paths: &[&str] = match style {
+        Style::Legacy => &["watermark_info.enabled"],
+        Style::Standard => &["options.watermark_info.enabled"],
+        Style::Solution => &["options.watermark.enabled", "options.watermark_info.enabled"],
+    };
+    let watermark = watermark_paths
+        .iter()
+        .find_map(|path| req.at(path).and_then(|e| as_bool(e, options.coercion)))
+        .unwrap_or(false);
     let owned = |v: Option<Cow<'_, str>>| v.filter(|s| !s.is_empty()).map(Cow::into_owned);
     let series = req.text("result_type").is_some_and(|t| t == "series");
     let count = |key: &str, default: f64| req.number(key).unwrap_or(default).clamp(1.0, 9.0) as u32;
@@ -731,7 +812,7 @@ pub fn validate_with(
     let mode = match (req.video_model, style) {
         (Some(model), _) => model.modes.and_then(|modes| modes.iter().copied().find(|m| *m == req.mode)),
         (None, Style::Legacy) => ["std", "pro"].into_iter().find(|m| *m == req.mode),
-        (None, Style::Standard) => ["720p", "1080p", "4k"].into_iter().find(|m| *m == req.mode),
+        (None, Style::Standard | Style::Solution) => ["720p", "1080p", "4k"].into_iter().find(|m| *m == req.mode),
     };
     let faces = req
         .array("face_choose")
@@ -747,7 +828,9 @@ pub fn validate_with(
         })
         .collect();
     Ok(ValidRequest {
-        billing: crate::standard::billing(spec, &req).unwrap_or_else(|| legacy_billing(spec, &req, mode, n)),
+        billing: crate::standard::billing(spec, &req)
+            .or_else(|| crate::solutions::billing(spec, &req))
+            .unwrap_or_else(|| legacy_billing(spec, &req, mode, n)),
         model: req.model,
         mode,
         duration_s: req.duration,
@@ -770,6 +853,10 @@ pub fn validate_with(
         description: owned(req.text("element_description")),
         reference_type: owned(req.text("reference_type")),
         edit_mode: owned(req.text("edit_mode")),
+        subtitle_style: spec
+            .solution
+            .filter(|s| s.products.iter().any(|p| matches!(p, crate::solutions::Product::Subtitles(_))))
+            .map(|_| crate::solutions::subtitle_style(&req)),
     })
 }
 
@@ -822,8 +909,27 @@ impl Check<'_> {
 }
 
 impl Check<'_> {
-    fn value(&self, path: &str, ty: &'static Ty, value: &Value) -> Result<(), Violation> {
-        let fail = |problem: Problem<'_>| problem.violation(self.style, path);
+    /// A missing required field, in the field's documented words when it has them.
+    fn required(&self, path: &str, ty: &Ty, says: Option<&Says>) -> Violation {
+        let violation = Problem::Required.violation(self.style, path);
+        match says {
+            Some(says @ (Says::Any(_) | Says::Range { .. })) => {
+                Violation { message: says.message(path, ty, None), ..violation }
+            }
+            _ => violation,
+        }
+    }
+
+    fn value(&self, path: &str, ty: &'static Ty, says: Option<&Says>, value: &Value) -> Result<(), Violation> {
+        let fail = |problem: Problem<'_>| {
+            let violation = problem.violation(self.style, path);
+            match says {
+                Some(says) if violation.hint.is_none() => {
+                    Violation { message: says.message(path, ty, Some(value)), ..violation }
+                }
+                _ => violation,
+            }
+        };
         let wrong_type = || fail(Problem::WrongType(ty));
         let coercion = self.coercion;
         match ty {
@@ -896,7 +1002,7 @@ impl Check<'_> {
                     return Err(fail(Problem::Size(*min, *max)));
                 }
                 for (i, sub) in items.iter().enumerate() {
-                    self.value(&format!("{path}[{i}]"), item, sub)?;
+                    self.value(&format!("{path}[{i}]"), item, None, sub)?;
                 }
             }
         }
@@ -907,8 +1013,8 @@ impl Check<'_> {
         for field in fields {
             let sub_path = format!("{path}.{}", field.name);
             match object.get(field.name).filter(|v| !v.is_null()) {
-                Some(sub) => self.value(&sub_path, &field.ty, sub)?,
-                None if field.required => return Err(Problem::Required.violation(self.style, &sub_path)),
+                Some(sub) => self.value(&sub_path, &field.ty, field.says.as_ref(), sub)?,
+                None if field.required => return Err(self.required(&sub_path, &field.ty, field.says.as_ref())),
                 None => {}
             }
         }
@@ -920,7 +1026,7 @@ impl Check<'_> {
     /// then the counts of each kind.
     fn items(&self, path: &str, ty: &'static Ty, kinds: &'static [ItemKind], value: &Value) -> Result<(), Violation> {
         let items = value.as_array().ok_or_else(|| Problem::WrongType(ty).violation(self.style, path))?;
-        if items.is_empty() {
+        if items.is_empty() && self.style != Style::Solution {
             return Err(Problem::Required.violation(self.style, path));
         }
         let mut counts = vec![0_usize; kinds.len()];
@@ -935,7 +1041,7 @@ impl Check<'_> {
                 .filter(|t| !t.trim().is_empty())
                 .ok_or_else(|| Problem::Required.violation(self.style, &type_path))?;
             let Some(k) = kinds.iter().position(|kind| kind.tag == tag) else {
-                if KNOWN_ITEM_TYPES.contains(&tag.as_ref()) {
+                if self.style == Style::Standard && KNOWN_ITEM_TYPES.contains(&tag.as_ref()) {
                     continue;
                 }
                 let shown = tag_value.unwrap_or(&Value::Null);
@@ -944,8 +1050,9 @@ impl Check<'_> {
             counts[k] += 1;
             let kind = &kinds[k];
             for field in kind.fields {
+                let field_path = format!("{item_path}.{}", field.name);
                 match object.get(field.name).filter(|v| !v.is_null() && !is_blank(v)) {
-                    Some(sub) => self.value(&format!("{item_path}.{}", field.name), &field.ty, sub)?,
+                    Some(sub) => self.value(&field_path, &field.ty, field.says.as_ref(), sub)?,
                     None if field.required => {
                         // Recorded: "must have non-blank text", "must have a non-blank url".
                         let what = if field.name == "text" {
@@ -953,10 +1060,17 @@ impl Check<'_> {
                         } else {
                             format!("a non-blank {}", field.name)
                         };
+                        let message = match (field.says, kind.missing) {
+                            (Some(says @ (Says::Any(_) | Says::Range { .. })), _) => {
+                                says.message(&field_path, &field.ty, None)
+                            }
+                            (_, Some(missing)) => missing.to_owned(),
+                            _ => format!("content item of type '{}' must have {what}", kind.tag),
+                        };
                         return Err(Violation {
                             kind: ErrorKind::InvalidParameter,
-                            field: format!("{item_path}.{}", field.name),
-                            message: format!("content item of type '{}' must have {what}", kind.tag),
+                            field: field_path,
+                            message,
                             rule: None,
                             hint: None,
                         });
@@ -967,9 +1081,12 @@ impl Check<'_> {
         }
         for (kind, count) in kinds.iter().zip(counts) {
             let message = if count > kind.max {
-                format!("contents can have at most {} items of type '{}'", kind.max, kind.tag)
+                kind.too_many.map_or_else(
+                    || format!("contents can have at most {} items of type '{}'", kind.max, kind.tag),
+                    str::to_owned,
+                )
             } else if count < kind.min {
-                format!("contents must have an item of type '{}'", kind.tag)
+                kind.missing.map_or_else(|| format!("contents must have an item of type '{}'", kind.tag), str::to_owned)
             } else {
                 continue;
             };

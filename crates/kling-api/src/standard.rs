@@ -399,6 +399,7 @@ macro_rules! standard_endpoint {
             rules: $rules,
             base: $base,
             seed_fields: &[],
+            solution: None,
             standard: Some(&Standard {
                 operation: $operation,
                 model: $model,

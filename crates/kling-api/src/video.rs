@@ -92,6 +92,7 @@ pub const TEXT2VIDEO: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"prompt": "a cat walks on the beach"}"#,
     fields: common_video_fields![
         Field::optional("prompt", Ty::Text { max_chars: 2500 }, r#""a cat""#),
@@ -159,6 +160,7 @@ pub const MULTI_IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"image_list": [{"image": "https://example.com/a.png"}], "prompt": "the two friends wave"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v1-6""#),
@@ -208,6 +210,7 @@ pub const IMAGE2VIDEO: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"image": "https://example.com/first-frame.png"}"#,
     fields: common_video_fields![
         Field::optional("image", Ty::Image, r#""$image:png:640x360""#),

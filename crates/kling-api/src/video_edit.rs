@@ -19,6 +19,7 @@ pub const MOTION_CONTROL: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"image_url": "https://example.com/character.png", "video_url": "https://example.com/dance.mp4", "character_orientation": "image", "mode": "std"}"#,
     fields: &[
         Field::optional("model_name", Ty::Model, r#""kling-v3""#),
@@ -68,6 +69,7 @@ pub const VIDEO_EXTEND: EndpointSpec = EndpointSpec {
     default_mode: "std",
     seed_fields: &[],
     standard: None,
+    solution: None,
     base: r#"{"video_id": "$video_id"}"#,
     fields: &[
         Field::required("video_id", Ty::Str, r#""$video_id""#),

@@ -112,6 +112,7 @@ impl App {
             capacity: config.task_capacity,
             limits: config.limits.clone(),
             webhook_secrets: crate::webhooks::WebhookSecrets::new(config.webhook_secrets.clone()),
+            spelling: config.solution_spelling,
             prices: if config.dialect == kling_api::Dialect::Seed {
                 crate::engine::Prices::Seed
             } else {

@@ -123,6 +123,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Whether `/tasks` shows tasks created on the legacy surface too (FIDELITY.md).
     pub tasks_include_legacy: bool,
+    /// How Solutions answers spell a try-on task's id and success (FIDELITY.md).
+    pub solution_spelling: kling_api::solutions::Spelling,
     /// The day whose API is served (`--api-version`): which endpoints and routes exist.
     pub api_day: kling_api::history::Day,
     /// Most tasks kept; beyond it the oldest finished tasks are evicted.
@@ -188,6 +190,7 @@ impl Default for Config {
             validation: ValidationOptions::default(),
             public_url: None,
             tasks_include_legacy: true,
+            solution_spelling: kling_api::solutions::Spelling::Uniform,
             api_day: kling_api::history::Day::latest(),
             task_capacity: 100_000,
             callback_timeout: Duration::from_secs(10),

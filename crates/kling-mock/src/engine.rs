@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use kling_api::endpoints::{Output, PackType};
 use kling_api::pricing::Units;
 use kling_api::rules::{self, ValidRequest};
+use kling_api::solutions::Spelling;
 use kling_api::wire::{CreatedTask, Face, FaceSession, Task, TaskInfo, TaskStatus};
+use kling_api::wire_solutions::{SolutionItem, SolutionPage};
 use kling_api::wire_standard::{Status, TaskItem, TaskPage};
 use kling_api::{EndpointId, EndpointSpec, ErrorKind, pricing};
 use parking_lot::{Mutex, RwLock};
@@ -64,6 +66,8 @@ pub struct Engine {
     account_names: RwLock<HashMap<crate::auth::AccountId, String>>,
     /// Webhook Secrets that sign callbacks.
     webhook_secrets: RwLock<crate::webhooks::WebhookSecrets>,
+    /// How Solutions answers spell a try-on task.
+    spelling: Spelling,
 }
 
 /// Which price list the engine charges from.
@@ -99,6 +103,8 @@ pub struct EngineParts {
     pub prices: Prices,
     /// Webhook Secrets every account starts with.
     pub webhook_secrets: crate::webhooks::WebhookSecrets,
+    /// How Solutions answers spell a try-on task.
+    pub spelling: Spelling,
 }
 
 /// A stored task as the admin API shows it: the API view plus what only the emulator knows.
@@ -122,6 +128,9 @@ pub struct TaskDetail {
     /// billing), as its owner sees it there.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<TaskItem>,
+    /// For a task created on the Solutions surface: its `/solutions` item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub solution: Option<SolutionItem>,
 }
 
 /// A state an operator can force a task into.
@@ -157,6 +166,7 @@ impl Engine {
             prices: parts.prices,
             account_names: RwLock::new(HashMap::new()),
             webhook_secrets: RwLock::new(parts.webhook_secrets),
+            spelling: parts.spelling,
         }
     }
 
@@ -546,7 +556,12 @@ impl Engine {
             }
             Output::Voices => library.add_voice(task.account, task.voice_id(), task.id),
             Output::Elements => library.add_element(task.account, task.element_id(), task.id),
-            Output::Videos | Output::Images | Output::OmniImages | Output::AngleSets | Output::Synchronous => {}
+            Output::Videos
+            | Output::Images
+            | Output::OmniImages
+            | Output::AngleSets
+            | Output::Synchronous
+            | Output::Products => {}
         }
     }
 
@@ -612,27 +627,82 @@ impl Engine {
         include_legacy: bool,
         base_url: &str,
     ) -> Vec<TaskItem> {
+        let listing = Listing::Tasks { include_legacy };
+        self.found(account, keys, external, listing, |t| t.item(base_url, &self.media))
+    }
+
+    /// `account`'s Solutions tasks with these ids (or external ids), in the order asked,
+    /// as `/solutions` items; unknown ids and tasks of other surfaces are left out.
+    pub fn solution_items(
+        &self,
+        account: &Account,
+        keys: &[&str],
+        external: bool,
+        base_url: &str,
+    ) -> Vec<SolutionItem> {
+        self.found(account, keys, external, Listing::Solutions, |t| {
+            t.solution_item(base_url, &self.media, self.spelling)
+        })
+    }
+
+    /// The tasks of `account` that `keys` name and `listing` shows, settled, rendered.
+    fn found<T>(
+        &self,
+        account: &Account,
+        keys: &[&str],
+        external: bool,
+        listing: Listing,
+        render: impl Fn(&TaskRecord) -> T,
+    ) -> Vec<T> {
         let now = self.clock.now_ms();
         let mut store = self.store.write();
         let ids: Vec<u64> = keys
             .iter()
             .filter_map(|key| store.find(account.id, key, external))
-            .filter(|id| store.get(*id).is_some_and(|t| include_legacy || t.is_standard()))
+            .filter(|id| store.get(*id).is_some_and(|t| listing.shows(t)))
             .collect();
         for id in &ids {
             self.settle_locked(&mut store, *id, now);
         }
-        ids.iter().filter_map(|id| store.get(*id)).map(|t| t.item(base_url, &self.media)).collect()
+        ids.iter().filter_map(|id| store.get(*id)).map(render).collect()
     }
 
     /// One page of `account`'s tasks by cursor, newest first (`POST /tasks`).
     pub fn page(&self, account: &Account, query: &TasksQuery, base_url: &str) -> TaskPage {
+        let listing = Listing::Tasks { include_legacy: query.include_legacy };
+        let (result, next_cursor, has_more) =
+            self.cursor_page(account, query, listing, |t| t.item(base_url, &self.media));
+        if result.is_empty() {
+            return TaskPage { result: None, count: 0, next_cursor: None, has_more: false };
+        }
+        TaskPage { count: result.len(), result: Some(result), next_cursor, has_more }
+    }
+
+    /// One page of `account`'s Solutions tasks by cursor, newest first (`POST /solutions`).
+    pub fn solution_page(&self, account: &Account, query: &TasksQuery, base_url: &str) -> SolutionPage {
+        let (result, next_cursor, has_more) = self
+            .cursor_page(account, query, Listing::Solutions, |t| t.solution_item(base_url, &self.media, self.spelling));
+        if result.is_empty() {
+            return SolutionPage { result: None, count: 0, next_cursor: None, has_more: false };
+        }
+        SolutionPage { count: result.len(), result: Some(result), next_cursor, has_more }
+    }
+
+    /// The page `query` asks for among the tasks `listing` shows: the rendered tasks,
+    /// the cursor of the next page and whether there is one.
+    fn cursor_page<T>(
+        &self,
+        account: &Account,
+        query: &TasksQuery,
+        listing: Listing,
+        render: impl Fn(&TaskRecord) -> T,
+    ) -> (Vec<T>, Option<String>, bool) {
         let now = self.clock.now_ms();
         let mut store = self.store.write();
         self.settle_due_locked(&mut store, now);
         let mut matching: Vec<(i64, u64)> = store
             .iter()
-            .filter(|t| t.account == account.id && (query.include_legacy || t.is_standard()))
+            .filter(|t| t.account == account.id && listing.shows(t))
             .filter(|t| (query.start_ms..=query.end_ms).contains(&t.created_at))
             .filter(|t| query.after.is_none_or(|after| (t.created_at, t.id) < after))
             .filter(|t| query.statuses.as_ref().is_none_or(|s| s.contains(&Status::of(t.status))))
@@ -644,16 +714,12 @@ impl Engine {
         matching.sort_unstable_by(|a, b| b.cmp(a));
         let has_more = matching.len() > query.limit;
         matching.truncate(query.limit);
-        if matching.is_empty() {
-            return TaskPage { result: None, count: 0, next_cursor: None, has_more: false };
-        }
         let next_cursor = has_more.then(|| {
             let last = matching[matching.len() - 1];
             Cursor { start_ms: query.start_ms, end_ms: query.end_ms, after: last }.encode()
         });
-        let result: Vec<TaskItem> =
-            matching.iter().filter_map(|(_, id)| store.get(*id)).map(|t| t.item(base_url, &self.media)).collect();
-        TaskPage { count: result.len(), result: Some(result), next_cursor, has_more }
+        let result = matching.iter().filter_map(|(_, id)| store.get(*id)).map(render).collect();
+        (result, next_cursor, has_more)
     }
 
     /// Settles every task whose scheduled time has come.
@@ -686,9 +752,13 @@ impl Engine {
         let mut queues = self.callback_queues.lock();
         let mut ended = None;
         while let Some(entered) = task.step(now) {
-            if let Some(queue) = queues.get(&id) {
-                let body = task.callback_body(&public_url, &self.media);
-                let status = if task.is_standard() { Status::of(entered).as_str() } else { entered.as_str() };
+            if let Some(queue) = queues.get(&id).filter(|_| calls_back(task, entered)) {
+                let body = task.callback_body(&public_url, &self.media, self.spelling);
+                let status = if task.is_standard() || task.is_solution() {
+                    self.spelling.status(task.endpoint, Status::of(entered))
+                } else {
+                    entered.as_str()
+                };
                 let signing = crate::callbacks::Signing {
                     id: mix(id ^ mix(entered as u64 + 1)).to_string(),
                     timestamp_s: now.div_euclid(1000),
@@ -798,6 +868,7 @@ impl Engine {
             plan: t.plan.clone(),
             task: t.render(base_url, &self.media),
             item: t.is_standard().then(|| t.item(base_url, &self.media)),
+            solution: t.is_solution().then(|| t.solution_item(base_url, &self.media, self.spelling)),
         }
     }
 
@@ -964,6 +1035,33 @@ impl Engine {
         }
         (page, matched)
     }
+}
+
+/// Which tasks a query of one surface sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// `/tasks`: the new-standard tasks, and the legacy ones when asked.
+    Tasks { include_legacy: bool },
+    /// `/solutions`: the Solutions tasks.
+    Solutions,
+}
+
+impl Listing {
+    fn shows(self, task: &TaskRecord) -> bool {
+        match self {
+            Listing::Tasks { include_legacy } => task.is_standard() || include_legacy && !task.is_solution(),
+            Listing::Solutions => task.is_solution(),
+        }
+    }
+}
+
+/// Whether a task that entered `status` calls back: every transition, but drama
+/// subtitles "call back on reaching a terminal state only" (its page).
+fn calls_back(task: &TaskRecord, status: TaskStatus) -> bool {
+    let terminal_only = kling_api::endpoints::spec(task.endpoint)
+        .solution
+        .is_some_and(|s| s.callbacks == kling_api::solutions::Callbacks::TerminalOnly);
+    !terminal_only || status.is_terminal()
 }
 
 /// What `POST /tasks` asks for, its window and filters resolved.

@@ -52,6 +52,7 @@ pub mod server;
 pub mod sources;
 pub mod state;
 pub mod store;
+pub mod subtitles;
 pub mod task;
 pub mod tls;
 pub mod verified_tokens;

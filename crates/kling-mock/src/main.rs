@@ -121,6 +121,12 @@ struct ServeArgs {
     #[arg(long, env = "KLING_MOCK_TASKS_NEW_STANDARD_ONLY")]
     #[serde(default)]
     tasks_new_standard_only: bool,
+    /// Try-On 3.0 tasks (`/solutions/virtual_try_on`) answer as the try-on page shows
+    /// them: `task_id` in the create answer and status `succeed` (by default `id` and
+    /// `succeeded`, as every other Solutions page; see FIDELITY.md).
+    #[arg(long, env = "KLING_MOCK_TRY_ON_PAGE_SPELLING")]
+    #[serde(default)]
+    try_on_page_spelling: bool,
     /// Simulated time runs this many times faster than real time [default: 1].
     #[arg(long, env = "KLING_MOCK_TIME_SCALE", value_name = "F")]
     time_scale: Option<f64>,
@@ -342,6 +348,7 @@ impl ServeArgs {
             webhook_secrets: if self.webhook_secrets.is_empty() { file.webhook_secrets } else { self.webhook_secrets },
             api_version: self.api_version.or(file.api_version),
             tasks_new_standard_only: self.tasks_new_standard_only || file.tasks_new_standard_only,
+            try_on_page_spelling: self.try_on_page_spelling || file.try_on_page_spelling,
             time_scale: self.time_scale.or(file.time_scale),
             seed: self.seed.or(file.seed),
             latency: self.latency.or(file.latency),
@@ -431,6 +438,11 @@ impl ServeArgs {
             accounts,
             api_keys,
             tasks_include_legacy: !self.tasks_new_standard_only,
+            solution_spelling: if self.try_on_page_spelling {
+                kling_api::solutions::Spelling::TryOnPage
+            } else {
+                kling_api::solutions::Spelling::Uniform
+            },
             api_day: api_day(self.api_version.as_deref())?,
             clock,
             seed: self.seed.unwrap_or_else(rand::random),

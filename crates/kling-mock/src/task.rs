@@ -10,9 +10,11 @@ use kling_api::EndpointId;
 use kling_api::endpoints::{Output, PackType};
 use kling_api::pricing::{Basis, Units};
 use kling_api::rules::ValidRequest;
+use kling_api::solutions::{Product, Spelling};
 use kling_api::wire::{
     Audio, BalanceDeduction, Element, Image, Task, TaskInfo, TaskResult, TaskStatus, Video, Voice, WatermarkInfo,
 };
+use kling_api::wire_solutions::{SolutionItem, SolutionOutput};
 use kling_api::wire_standard::{Billing, Status, TaskItem, TaskOutput};
 
 use crate::accounts::{DeductionFacts, Payment};
@@ -123,6 +125,9 @@ pub struct TaskExtra {
     /// The multi-elements session (shown on the result video).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+    /// drama_subtitle's `(font_size, margin_v)`, for its ASS file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle_style: Option<(u32, u32)>,
 }
 
 impl From<&ValidRequest> for TaskParams {
@@ -132,6 +137,7 @@ impl From<&ValidRequest> for TaskParams {
             description: r.description.clone(),
             reference_type: r.reference_type.clone(),
             session_id: r.session_id.clone(),
+            subtitle_style: r.subtitle_style,
         };
         TaskParams {
             model: r.model,
@@ -148,7 +154,8 @@ impl From<&ValidRequest> for TaskParams {
 
 impl TaskParams {
     fn extra(&self) -> &TaskExtra {
-        static NONE: TaskExtra = TaskExtra { name: None, description: None, reference_type: None, session_id: None };
+        static NONE: TaskExtra =
+            TaskExtra { name: None, description: None, reference_type: None, session_id: None, subtitle_style: None };
         self.extra.as_deref().unwrap_or(&NONE)
     }
 }
@@ -269,6 +276,92 @@ impl TaskRecord {
         kling_api::endpoints::spec(self.endpoint).standard.is_some()
     }
 
+    /// Whether the task was created on the Solutions surface.
+    pub fn is_solution(&self) -> bool {
+        kling_api::endpoints::spec(self.endpoint).solution.is_some()
+    }
+
+    /// What the task was charged, as `billing[]` of both new surfaces: once it has
+    /// ended (PROBE: none while running; `"0"` for a failed one).
+    fn billing_entries(&self) -> Vec<Billing> {
+        let package_type = kling_api::standard::billing_package(self.pack);
+        let succeeded = self.status == TaskStatus::Succeed;
+        match (self.status, self.payment) {
+            (TaskStatus::Submitted | TaskStatus::Processing, _) => Vec::new(),
+            (_, Payment::Unit) => vec![Billing {
+                charge_type: "unit".to_owned(),
+                amount: if succeeded { self.cost.to_string() } else { "0".to_owned() },
+                package_type: Some(package_type.to_owned()),
+                ..Billing::default()
+            }],
+            (_, Payment::Cash { cash_type, quota, list_price, currency }) => vec![Billing {
+                charge_type: "cash".to_owned(),
+                amount: if succeeded { quota.to_string() } else { "0".to_owned() },
+                cash_type: Some(cash_type.as_str().to_owned()),
+                currency: Some(currency.as_str().to_owned()),
+                list_price: Some(if succeeded { list_price.to_string() } else { "0".to_owned() }),
+                ..Billing::default()
+            }],
+        }
+    }
+
+    /// The task as `/solutions` and its callbacks show it: the outputs its solution
+    /// lists, each a real file under `base_url`, once succeeded.
+    pub fn solution_item(&self, base_url: &str, media: &Media, spelling: Spelling) -> SolutionItem {
+        let id = self.video_id.to_string();
+        let watermark = self.request.watermark;
+        let mut outputs = Vec::new();
+        let products = kling_api::endpoints::spec(self.endpoint).solution.map_or(&[][..], |s| s.products);
+        if self.status == TaskStatus::Succeed {
+            let mut images = 0;
+            for product in products {
+                let output = match *product {
+                    Product::Video(kind) => {
+                        let link = |wm| format!("{base_url}{}", media::video_path(self.video_ms, &id, wm));
+                        SolutionOutput {
+                            kind: kind.to_owned(),
+                            url: link(false),
+                            watermark_url: watermark.then(|| link(true)),
+                            duration: Some(media.duration_text(self.video_ms)),
+                        }
+                    }
+                    Product::Image(kind) => {
+                        let name = format!("{id}-{images}");
+                        images += 1;
+                        let link = |wm| format!("{base_url}{}", media::image_path(&name, wm));
+                        SolutionOutput {
+                            kind: kind.to_owned(),
+                            url: link(false),
+                            watermark_url: watermark.then(|| link(true)),
+                            duration: None,
+                        }
+                    }
+                    Product::Subtitles(format) => {
+                        let style = self.request.extra().subtitle_style.unwrap_or(crate::subtitles::DEFAULT_STYLE);
+                        let path = crate::subtitles::path(self.video_ms, style, &id, format);
+                        SolutionOutput {
+                            kind: format.extension().to_owned(),
+                            url: format!("{base_url}{path}"),
+                            watermark_url: None,
+                            duration: None,
+                        }
+                    }
+                };
+                outputs.push(output);
+            }
+        }
+        SolutionItem {
+            id: self.id.to_string(),
+            status: spelling.status(self.endpoint, Status::of(self.status)).to_owned(),
+            message: self.status_msg.clone(),
+            create_time: self.created_at,
+            update_time: self.updated_at,
+            external_id: self.request.external_task_id.clone(),
+            outputs,
+            billing: self.billing_entries(),
+        }
+    }
+
     /// The task as `/tasks` and new-standard callbacks show it: the same state and
     /// results as [`TaskRecord::render`], spoken in the new form. `billing` appears once
     /// the task has ended (PROBE: none while running; `"0"` for a failed one).
@@ -299,25 +392,7 @@ impl TaskRecord {
                 })
             }));
         }
-        let package_type = kling_api::standard::billing_package(self.pack);
-        let succeeded = self.status == TaskStatus::Succeed;
-        let billing = match (self.status, self.payment) {
-            (TaskStatus::Submitted | TaskStatus::Processing, _) => Vec::new(),
-            (_, Payment::Unit) => vec![Billing {
-                charge_type: "unit".to_owned(),
-                amount: if succeeded { self.cost.to_string() } else { "0".to_owned() },
-                package_type: Some(package_type.to_owned()),
-                ..Billing::default()
-            }],
-            (_, Payment::Cash { cash_type, quota, list_price, currency }) => vec![Billing {
-                charge_type: "cash".to_owned(),
-                amount: if succeeded { quota.to_string() } else { "0".to_owned() },
-                cash_type: Some(cash_type.as_str().to_owned()),
-                currency: Some(currency.as_str().to_owned()),
-                list_price: Some(if succeeded { list_price.to_string() } else { "0".to_owned() }),
-                ..Billing::default()
-            }],
-        };
+        let billing = self.billing_entries();
         TaskItem {
             id: task.task_id,
             status: Status::of(self.status),
@@ -332,9 +407,11 @@ impl TaskRecord {
 
     /// The body of a callback for the task's current state, in the form of the surface
     /// it was created on.
-    pub fn callback_body(&self, base_url: &str, media: &Media) -> Vec<u8> {
+    pub fn callback_body(&self, base_url: &str, media: &Media, spelling: Spelling) -> Vec<u8> {
         let body = if self.is_standard() {
             serde_json::to_vec(&self.item(base_url, media))
+        } else if self.is_solution() {
+            serde_json::to_vec(&self.solution_item(base_url, media, spelling))
         } else {
             serde_json::to_vec(&self.render(base_url, media))
         };
@@ -486,7 +563,8 @@ impl TaskRecord {
             Output::OmniImages => {
                 TaskResult { result_type: Some("single".to_owned()), images: images(), ..TaskResult::default() }
             }
-            Output::Synchronous => TaskResult::default(),
+            // A solution's outputs are its `/solutions` item's (`solution_item`).
+            Output::Synchronous | Output::Products => TaskResult::default(),
         }
     }
 }

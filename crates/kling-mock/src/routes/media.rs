@@ -1,6 +1,6 @@
-//! `GET /media/videos/{length}/{id}.mp4`, `/media/audios/{length}/{id}.mp3|wav` and
-//! `/media/images/{id}.png`: the result files, with Range support. Like CDN links, they
-//! need no token.
+//! `GET /media/videos/{length}/{id}.mp4`, `/media/audios/{length}/{id}.mp3|wav`,
+//! `/media/images/{id}.png` and `/media/subtitles/{length}/{style}/{id}.srt|ass`: the
+//! result files, with Range support. Like CDN links, they need no token.
 
 use std::io::Cursor;
 use std::sync::Arc;
@@ -65,4 +65,16 @@ pub(super) async fn image(Path(file): Path<String>, headers: HeaderMap) -> Resul
         return Err(not_found());
     }
     Ok(serve(&headers, Bytes::from_static(IMAGE), "image/png"))
+}
+
+pub(super) async fn subtitles(
+    Path((length, style, file)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (ms, style, format) = crate::subtitles::parse_path(&length, &style, &file).ok_or_else(not_found)?;
+    let content_type = match format {
+        kling_api::solutions::SubtitleFormat::Srt => "application/x-subrip; charset=utf-8",
+        kling_api::solutions::SubtitleFormat::Ass => "text/x-ssa; charset=utf-8",
+    };
+    Ok(serve(&headers, Bytes::from(crate::subtitles::file(ms, style, format)), content_type))
 }

@@ -11,6 +11,7 @@ mod library;
 mod media;
 mod query_body;
 mod seed;
+mod solutions;
 mod standard;
 mod tasks;
 
@@ -52,7 +53,13 @@ pub fn router(state: Arc<AppState>) -> Router {
     if day.route("/tasks") == Offered::Yes {
         api = api.route("/tasks", get(standard::by_ids).post(standard::by_cursor));
     }
-    for spec in ENDPOINTS.iter().filter(|spec| spec.standard.is_none()) {
+    if day.route(kling_api::solutions::QUERY_PATH) == Offered::Yes {
+        api = api.route(kling_api::solutions::QUERY_PATH, get(solutions::by_ids).post(solutions::by_cursor));
+    }
+    for spec in ENDPOINTS.iter().filter(|spec| spec.solution.is_some() && day.endpoint(spec.id) == Offered::Yes) {
+        api = api.route(spec.path, post(move |ctx, body| solutions::create(spec, ctx, body)));
+    }
+    for spec in ENDPOINTS.iter().filter(|spec| spec.is_legacy()) {
         let create = match day.endpoint(spec.id) {
             Offered::NotYet(_) => continue,
             Offered::Retired(change) => post(move |ctx| retired(spec, change, ctx)),
@@ -97,6 +104,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     api.route("/media/videos/{length}/{file}", get(media::video))
         .route("/media/audios/{length}/{file}", get(media::audio))
         .route("/media/images/{file}", get(media::image))
+        .route("/media/subtitles/{length}/{style}/{file}", get(media::subtitles))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(state.config.body_limit))

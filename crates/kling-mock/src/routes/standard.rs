@@ -61,11 +61,33 @@ pub(super) async fn create(
     ctx.deliver(&decision, answer)
 }
 
-/// Query of `GET /tasks`.
+/// Query of `GET /tasks` and `GET /solutions`.
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct IdsQuery {
     task_ids: Option<String>,
     external_task_ids: Option<String>,
+}
+
+impl IdsQuery {
+    /// The ids asked for and whether they are external ids: exactly one kind, at most
+    /// `max` of them (`required` and `both` are the answers to none and to both).
+    pub(super) fn keys(&self, max: usize, required: &str, both: &str) -> Result<(Vec<String>, bool), ApiError> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().filter(|s| !s.trim().is_empty())
+        }
+        let (list, external) = match (given(&self.task_ids), given(&self.external_task_ids)) {
+            (Some(_), Some(_)) => return Err(invalid(both)),
+            (Some(ids), None) => (ids, false),
+            (None, Some(ids)) => (ids, true),
+            (None, None) => return Err(invalid(required)),
+        };
+        let keys: Vec<String> = list.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_owned).collect();
+        if keys.len() > max {
+            let name = if external { "external_task_ids" } else { "task_ids" };
+            return Err(invalid(format!("{name} can have at most {max} ids, got {}", keys.len())));
+        }
+        Ok((keys, external))
+    }
 }
 
 /// `GET /tasks?task_ids=a,b` or `?external_task_ids=...`: the account's tasks with
@@ -75,20 +97,8 @@ pub(super) async fn by_ids(ctx: Ctx, query: Result<Query<IdsQuery>, QueryRejecti
     let mut decision = Decision::default();
     let answer = async {
         let Query(query) = query.map_err(|e| invalid(e.body_text()))?;
-        let given = |v: &Option<String>| v.as_deref().filter(|s| !s.trim().is_empty()).map(str::to_owned);
-        let (list, external) = match (given(&query.task_ids), given(&query.external_task_ids)) {
-            (Some(_), Some(_)) => {
-                return Err(invalid(standard::TASK_IDS_BOTH));
-            }
-            (Some(ids), None) => (ids, false),
-            (None, Some(ids)) => (ids, true),
-            (None, None) => return Err(invalid(TASK_IDS_REQUIRED)),
-        };
-        let keys: Vec<&str> = list.split(',').map(str::trim).filter(|k| !k.is_empty()).collect();
-        if keys.len() > TASK_IDS_MAX {
-            let name = if external { "external_task_ids" } else { "task_ids" };
-            return Err(invalid(format!("{name} can have at most {TASK_IDS_MAX} ids, got {}", keys.len())));
-        }
+        let (keys, external) = query.keys(TASK_IDS_MAX, TASK_IDS_REQUIRED, standard::TASK_IDS_BOTH)?;
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         decision = ctx.scenarios(Operation::Query, "", "", None).await?;
         let base = base_url(&ctx.headers, &ctx.state);
         let include_legacy = ctx.state.config.tasks_include_legacy;
@@ -104,7 +114,7 @@ pub(super) async fn by_cursor(ctx: Ctx, body: Result<Bytes, BytesRejection>) -> 
     let answer = async {
         let empty = body.as_ref().is_ok_and(|b| b.iter().all(u8::is_ascii_whitespace));
         let value = if empty { Value::Object(Default::default()) } else { json_body(&ctx, body)? };
-        let query = tasks_query(&value, ctx.state.clock.now_ms(), ctx.state.config.tasks_include_legacy)?;
+        let query = cursor_query(&value, ctx.state.clock.now_ms(), ctx.state.config.tasks_include_legacy, &TASKS_BODY)?;
         decision = ctx.scenarios(Operation::List, "", "", None).await?;
         let base = base_url(&ctx.headers, &ctx.state);
         Ok(success(ctx.request_id.0, ctx.state.engine.page(&ctx.account, &query, &base)))
@@ -119,11 +129,37 @@ fn whole(n: &serde_json::Number) -> Option<i64> {
     n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
 }
 
-/// Reads the body of `POST /tasks`: times in ms as numbers or digit strings (the pages
-/// type them both ways), the window defaulting to the 30 days before `end_time` (default
-/// now), a cursor overriding the window, `limit` within [`TASKS_LIMIT`], and filters on
-/// the keys and values of [`TASK_FILTERS`].
-fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQuery, ApiError> {
+/// What a surface's cursor body takes: its `limit` and its filters.
+pub(super) struct CursorBody {
+    /// How `limit` is read.
+    pub(super) limit: Limit,
+    /// The filter keys, with the values each takes.
+    pub(super) filters: &'static [(&'static str, &'static [&'static str])],
+}
+
+/// How a cursor body's `limit` is read.
+pub(super) enum Limit {
+    /// Within `(min, max)`, refused outside; the default when absent (`/tasks`).
+    Bounded((usize, usize, usize)),
+    /// At most `max`, 0 or less counting as 1 (the Solutions pages), a larger one as
+    /// `max`; the default when absent.
+    Clamped { max: usize, default: usize },
+}
+
+/// `POST /tasks`.
+const TASKS_BODY: CursorBody = CursorBody { limit: Limit::Bounded(TASKS_LIMIT), filters: TASK_FILTERS };
+
+/// Reads a cursor body (`POST /tasks`, `POST /solutions`): times in ms as numbers or
+/// digit strings (the pages type them both ways), the window defaulting to the 30 days
+/// before `end_time` (default now), a cursor overriding the window, `limit` as the
+/// surface reads it, and filters on the keys and values of its table. A status filter
+/// value is read by its meaning, so the try-on page's `succeed` is `succeeded`.
+pub(super) fn cursor_query(
+    body: &Value,
+    now_ms: i64,
+    include_legacy: bool,
+    surface: &CursorBody,
+) -> Result<TasksQuery, ApiError> {
     let body = QueryBody::new(body)?;
     let millis = |key: &str| -> Result<Option<i64>, ApiError> {
         let Some(v) = body.field(key) else { return Ok(None) };
@@ -134,28 +170,32 @@ fn tasks_query(body: &Value, now_ms: i64, include_legacy: bool) -> Result<TasksQ
         };
         parsed.filter(|ms| *ms >= 0).map(Some).ok_or_else(|| bad(key, v))
     };
-    let (min, max, default) = TASKS_LIMIT;
-    let limit = match body.field("limit") {
-        None => default,
-        Some(v) => v
-            .as_number()
-            .and_then(whole)
-            .and_then(|n| u64::try_from(n).ok())
-            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    let number = |v: &Value| v.as_number().and_then(whole).or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+    let limit = match (body.field("limit"), &surface.limit) {
+        (None, Limit::Bounded((_, _, default)) | Limit::Clamped { default, .. }) => *default,
+        (Some(v), Limit::Bounded((min, max, _))) => number(v)
             .and_then(|n| usize::try_from(n).ok())
-            .filter(|n| (min..=max).contains(n))
+            .filter(|n| (min..=max).contains(&n))
             .ok_or_else(|| bad("limit", v))?,
+        (Some(v), Limit::Clamped { max, .. }) => {
+            let n = number(v).ok_or_else(|| bad("limit", v))?;
+            usize::try_from(n.max(1)).map_or(*max, |n| n.min(*max))
+        }
     };
     let mut statuses = None;
     let mut product_types = None;
     // A key given twice: the last one counts.
-    let allowed = |key: &str| TASK_FILTERS.iter().find(|(k, _)| *k == key).map(|(k, values)| (*k, Some(*values)));
+    let allowed = |key: &str| surface.filters.iter().find(|(k, _)| *k == key).map(|(k, values)| (*k, Some(*values)));
     for (key, chosen) in body.filters(allowed)? {
         if key == "status" {
-            let parsed = chosen.iter().filter_map(|c| Status::ALL.into_iter().find(|s| s.as_str() == *c)).collect();
+            fn meaning(word: &str) -> &str {
+                if word == "succeed" { "succeeded" } else { word }
+            }
+            let parsed =
+                chosen.iter().filter_map(|c| Status::ALL.into_iter().find(|s| s.as_str() == meaning(c))).collect();
             statuses = Some(parsed);
         } else {
-            let known = TASK_FILTERS.iter().find(|(k, _)| *k == key).map_or(&[][..], |(_, values)| *values);
+            let known = surface.filters.iter().find(|(k, _)| *k == key).map_or(&[][..], |(_, values)| *values);
             product_types = Some(chosen.iter().filter_map(|c| known.iter().find(|v| *v == c).copied()).collect());
         }
     }
