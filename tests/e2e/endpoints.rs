@@ -276,7 +276,7 @@ async fn every_task_endpoint_delivers_results_that_download() {
     let mut checked = 0;
     for spec in kling_api::history::Day::latest()
         .offered()
-        .filter(|e| e.output != kling_api::endpoints::Output::Synchronous && e.standard.is_none())
+        .filter(|e| e.output != kling_api::endpoints::Output::Synchronous && e.is_legacy())
     {
         let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);
         sources.fill(&mut body);

@@ -145,8 +145,8 @@ async fn every_endpoint_is_documented_and_paths_public_specs_get_wrong_are_right
     }
     assert_eq!(
         paths.len(),
-        today().map(|s| if s.has_legacy_routes() { 2 } else { 1 }).sum::<usize>() + 6,
-        "every endpoint's paths, /tasks, account costs, the two billing exports and the two preset lists"
+        today().map(|s| if s.has_legacy_routes() { 2 } else { 1 }).sum::<usize>() + 7,
+        "every endpoint's paths, /tasks, /solutions, account costs, the two billing exports and the two preset lists"
     );
     for presets in ["/v1/general/presets-voices", "/v1/general/advanced-presets-elements"] {
         assert!(paths[presets]["get"]["parameters"].is_array(), "{presets}");
@@ -247,6 +247,7 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
     };
     let mut created = Vec::new();
     let mut standard_ids = Vec::new();
+    let mut solution_ids = Vec::new();
     for spec in today() {
         let reply = app.post(spec.path, &body(spec, &json!({}), &sources)).await;
         reply.assert_ok();
@@ -254,6 +255,8 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
         if spec.standard.is_some() {
             let id = reply.json["data"]["id"].as_str().unwrap_or_default().to_owned();
             standard_ids.push(id);
+        } else if spec.solution.is_some() {
+            solution_ids.push(reply.json["data"]["id"].as_str().unwrap_or_default().to_owned());
         } else if spec.output.is_queryable() {
             let id = reply.json["data"]["task_id"].as_str().unwrap_or_default().to_owned();
             let query = app.get(&format!("{}/{id}", spec.path)).await;
@@ -263,7 +266,13 @@ async fn the_document_validates_and_the_emulator_keeps_to_it() {
     }
     let by_ids = format!("/tasks?task_ids={}", standard_ids.join(","));
     record("get", "/tasks", &app.get(&by_ids).await);
-    app.advance(3600);
+    let solutions_by_ids = format!("/solutions?task_ids={}", solution_ids.join(","));
+    record("get", "/solutions", &app.get(&solutions_by_ids).await);
+    app.advance(3 * 3600);
+    let solutions = app.get(&solutions_by_ids).await;
+    assert_eq!(solutions.assert_ok().as_array().map(Vec::len), Some(solution_ids.len()), "{}", solutions.text);
+    record("get", "/solutions", &solutions);
+    record("post", "/solutions", &app.post("/solutions", &json!({"limit": 2})).await);
     let after = app.get(&by_ids).await;
     assert_eq!(after.assert_ok().as_array().map(Vec::len), Some(standard_ids.len()), "{}", after.text);
     record("get", "/tasks", &after);

@@ -134,7 +134,7 @@ pub fn dev_token() -> String {
 /// Solutions surfaces, a token elsewhere.
 pub fn dev_credential(path: &str) -> String {
     let path = path.split('?').next().unwrap_or(path);
-    if kling_api::standard::is_standard_path(path) || kling_api::solutions::is_solutions_path(path) {
+    if kling_api::standard::is_api_key_only_path(path) {
         kling_mock::config::DEV_API_KEY.to_owned()
     } else {
         dev_token()

@@ -60,6 +60,9 @@ pub fn document_for(day: Day, server_url: &str) -> Value {
     if day.route("/tasks") == Offered::Yes {
         paths.insert("/tasks".to_owned(), builder.tasks());
     }
+    if day.route(crate::solutions::QUERY_PATH) == Offered::Yes {
+        paths.insert(crate::solutions::QUERY_PATH.to_owned(), builder.solutions());
+    }
     if day.route("/account/costs") == Offered::Yes {
         paths.insert("/account/costs".to_owned(), builder.account_costs());
     }
@@ -78,7 +81,7 @@ pub fn document_for(day: Day, server_url: &str) -> Value {
         "info": {
             "title": "Kling AI API (as emulated by kling-mock)",
             "version": env!("CARGO_PKG_VERSION"),
-            "summary": "The legacy /v1 task API of Kling AI: JWT auth, envelope, task objects, error codes.",
+            "summary": "The Kling AI API: the legacy /v1 task API (JWT or API key), the new-standard API with /tasks and the Solutions API with /solutions; envelope, task objects, error codes.",
             "description": "Generated from the kling-api tables that the kling-mock emulator validates \
                 requests with, so it describes exactly what the emulator accepts and answers (official \
                 dialect). Every task endpoint has create (`POST <path>`), query (`GET <path>/{id}`, by \
@@ -97,7 +100,8 @@ pub fn document_for(day: Day, server_url: &str) -> Value {
                     "type": "http",
                     "scheme": "bearer",
                     "description": "An API key from the console (`Authorization: Bearer <key>`). Works on every \
-                        path; the new-standard paths and `/tasks` take nothing else (an AK/SK token gets 401 / 1002).",
+                        path; the new-standard paths, `/tasks` and the Solutions API take nothing else (an AK/SK token \
+                        gets 401 / 1002).",
                 },
                 BEARER: {
                     "type": "http",
@@ -196,6 +200,33 @@ impl Builder {
             .with("security", json!([{API_KEY: []}]))
             .with_errors(true)
             .with("callbacks", callbacks("options/callback_url", "body like an item of `GET /tasks`", item));
+            paths.insert(spec.path.to_owned(), json!({"post": create}));
+            return;
+        }
+        if let Some(solution) = spec.solution {
+            let created = self.envelope::<crate::wire_solutions::SolutionCreated>();
+            let item = self.schema::<crate::wire_solutions::SolutionItem>();
+            let outputs: Vec<&str> = solution.products.iter().map(|p| p.kind()).collect();
+            let when = match solution.callbacks {
+                crate::solutions::Callbacks::EveryChange => "on every status change",
+                crate::solutions::Callbacks::TerminalOnly => "on `succeeded` and `failed` only",
+            };
+            let create = operation(
+                &tag,
+                &format!("create_{id}"),
+                &format!(
+                    "Submit a {} task (Solutions API, API key only; outputs {}); query it with `GET /solutions` \
+                     or give `options.callback_url` (called {when}). Official page: {}",
+                    spec.name,
+                    outputs.join(", "),
+                    solution.page
+                ),
+                created,
+            )
+            .with("requestBody", body)
+            .with("security", json!([{API_KEY: []}]))
+            .with_errors(true)
+            .with("callbacks", callbacks("options/callback_url", "body like an item of `GET /solutions`", item));
             paths.insert(spec.path.to_owned(), json!({"post": create}));
             return;
         }
@@ -315,6 +346,53 @@ impl Builder {
                 `next_cursor` of the previous page) overrides the window.",
         );
         let post = operation(&tag, "list_tasks", "The account's tasks by cursor, newest first.", page)
+            .with("requestBody", body)
+            .with("security", json!([{API_KEY: []}]))
+            .with_errors(true);
+        json!({"get": get, "post": post})
+    }
+
+    /// `GET /solutions` (by ids) and `POST /solutions` (by cursor), from the tables of
+    /// [`crate::solutions`].
+    fn solutions(&mut self) -> Value {
+        use crate::solutions::{FILTERS, IDS_MAX, LIMIT, QUERY_PATH};
+        use crate::standard::TASK_IDS_REQUIRED;
+        let tag = self.tag(QUERY_PATH);
+        let items = self.envelope::<Vec<crate::wire_solutions::SolutionItem>>();
+        let page = self.envelope::<crate::wire_solutions::SolutionPage>();
+        let ids = |name: &str, what: &str| {
+            json!({"name": name, "in": "query", "required": false, "description": format!(
+                "{what}, comma-separated, at most {IDS_MAX}; give this or the other, not both (neither: 400 / 1201 \
+                 `{TASK_IDS_REQUIRED}`)"),
+                "schema": {"type": "string", "minLength": 1}})
+        };
+        let get = operation(
+            &tag,
+            "get_solutions",
+            "The account's Solutions tasks with these ids, in the order asked; unknown ids and tasks of the other \
+             surfaces are left out.",
+            items,
+        )
+        .with(
+            "parameters",
+            json!([ids("task_ids", "Task ids"), ids("external_task_ids", "External task ids given at create")]),
+        )
+        .with("security", json!([{API_KEY: []}]))
+        .with_errors(false);
+        let millis = json!({"oneOf": [{"type": "integer", "format": "int64", "minimum": 0}, {"type": "string", "pattern": "^[0-9]{1,19}$"}]});
+        let filters = FILTERS.iter().map(|(key, values)| filter_schema(key, Some(values))).collect();
+        let mut body = cursor_body(
+            false,
+            millis,
+            filters,
+            (1, LIMIT.0, LIMIT.1),
+            "Times are Unix ms; the window defaults to the 30 days before `end_time` (default now). A non-empty \
+                `cursor` overrides the window. `limit` 0 or less counts as 1, more than 500 as 500.",
+        );
+        if let Some(limit) = body.pointer_mut("/content/application~1json/schema/properties/limit") {
+            *limit = json!({"type": "integer", "default": LIMIT.1});
+        }
+        let post = operation(&tag, "list_solutions", "The account's Solutions tasks by cursor, newest first.", page)
             .with("requestBody", body)
             .with("security", json!([{API_KEY: []}]))
             .with_errors(true);
@@ -657,6 +735,15 @@ fn request_schema(spec: &EndpointSpec, day: Day) -> Value {
         .filter(|r| r.class != RuleClass::SeedDialect && r.expressed != Expressed::Unstated)
         .map(|r| expressed_schema(&r.expressed))
         .collect();
+    // The camelCase aliases a Solutions page accepts for its settings, with the same schema.
+    let aliases = spec.solution.map_or(&[][..], |s| s.aliases);
+    if let Some(settings) = schema.pointer_mut("/properties/settings/properties").and_then(Value::as_object_mut) {
+        for (alias, name) in aliases {
+            if let Some(field) = settings.get(*name).cloned() {
+                settings.insert((*alias).to_owned(), field);
+            }
+        }
+    }
     if let Value::Object(map) = &mut schema {
         if !expressed.is_empty() {
             map.insert("allOf".to_owned(), Value::Array(expressed));

@@ -231,8 +231,11 @@ const OPTIONS: Field = Field::optional(
     r#"{"watermark": {"enabled": true}}"#,
 );
 /// `options` of drama_subtitle: no watermark.
-const OPTIONS_NO_WATERMARK: Field =
-    Field::optional("options", Ty::Object(&[CALLBACK_URL, EXTERNAL_TASK_ID]), r#"{"external_task_id": "ep-01"}"#);
+const OPTIONS_NO_WATERMARK: Field = Field::optional(
+    "options",
+    Ty::Object(&[CALLBACK_URL, EXTERNAL_TASK_ID]),
+    r#"{"callback_url": "https://example.com/hook"}"#,
+);
 
 const fn url(ty: Ty, example: &'static str) -> Field {
     Field::required("url", ty, example)

@@ -868,6 +868,13 @@ pub fn is_standard_path(path: &str) -> bool {
     first == "tasks" && segments.next().is_none() || OPERATIONS.contains(&first) && segments.next().is_some()
 }
 
+/// Whether `path` takes API keys only: the new-standard paths and `/tasks` (recorded),
+/// and the Solutions API, whose pages document `Bearer <API_KEY>` alone and which the
+/// emulator answers like the new standard (FIDELITY.md).
+pub fn is_api_key_only_path(path: &str) -> bool {
+    is_standard_path(path) || crate::solutions::is_solutions_path(path)
+}
+
 /// The endpoint a path's operation and model segments name (an alias included).
 pub fn by_segments(operation: &str, model: &str) -> Option<&'static EndpointSpec> {
     crate::ENDPOINTS.iter().find(|e| {

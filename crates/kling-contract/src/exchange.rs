@@ -74,9 +74,9 @@ pub async fn send(http: &reqwest::Client, target: &Target, check: &Check) -> Res
     let url = format!("{}{}", target.base_url, check.path);
     let method = reqwest::Method::from_bytes(check.method.as_bytes()).unwrap_or(reqwest::Method::GET);
     let mut request = http.request(method, url);
-    let standard = kling_api::standard::is_standard_path(check.path.split('?').next().unwrap_or(""));
+    let standard = kling_api::standard::is_api_key_only_path(check.path.split('?').next().unwrap_or(""));
     match (&target.api_key, check.token) {
-        // The new-standard paths take API keys only.
+        // The new-standard and Solutions paths take API keys only.
         (Some(key), TokenKind::Valid) if standard => request = request.bearer_auth(key),
         _ => {
             if let Some(token) = token(check.token, target) {

@@ -99,7 +99,13 @@ async fn a_seed_dialect_target_drifts_in_exactly_its_codes() {
             (e.check.clone(), e.differences.iter().map(|d| (d.kind, d.expected.clone(), d.observed.clone())).collect())
         })
         .collect();
-    assert_eq!(observed, expected);
+    let keys: std::collections::BTreeSet<&String> = observed.keys().chain(expected.keys()).collect();
+    let mismatched: Vec<String> = keys
+        .into_iter()
+        .filter(|k| observed.get(*k) != expected.get(*k))
+        .map(|k| format!("{k}: observed {:?}, expected {:?}", observed.get(k), expected.get(k)))
+        .collect();
+    assert!(mismatched.is_empty(), "{}", mismatched.join("\n"));
     assert!(report.markdown().contains("| `auth/expired` | code_change | `code` | 1004 | 1001 |"));
 }
 

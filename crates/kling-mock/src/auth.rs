@@ -64,13 +64,6 @@ pub enum Surface {
     Standard,
 }
 
-/// Whether `path` takes API keys only: the new-standard paths and `/tasks` (recorded),
-/// and the Solutions API, whose pages document `Bearer <API_KEY>` alone and which the
-/// emulator answers like the new standard (FIDELITY.md).
-fn is_api_key_only(path: &str) -> bool {
-    kling_api::standard::is_standard_path(path) || kling_api::solutions::is_solutions_path(path)
-}
-
 impl std::fmt::Debug for Account {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Account").field("id", &self.id).field("access_key", &self.access_key).finish_non_exhaustive()
@@ -321,7 +314,11 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let now_s = state.auth_now_ms().div_euclid(1000);
-        let surface = if is_api_key_only(parts.uri.path()) { Surface::Standard } else { Surface::Legacy };
+        let surface = if kling_api::standard::is_api_key_only_path(parts.uri.path()) {
+            Surface::Standard
+        } else {
+            Surface::Legacy
+        };
         let api_keys = state.config.api_day.has(kling_api::history::Feature::ApiKeys);
         let account =
             authenticate(&parts.headers, &state.accounts, now_s, state.config.jwt_leeway_s, surface, api_keys)?;

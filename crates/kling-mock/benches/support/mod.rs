@@ -25,6 +25,7 @@ pub(crate) fn engine(capacity: usize) -> (Engine, Arc<Account>, Arc<Clock>) {
         limits: LimitsConfig::default(),
         prices: Default::default(),
         webhook_secrets: Default::default(),
+        spelling: Default::default(),
     });
     let accounts = Accounts::new([("bench-ak", "bench-sk")]);
     let account = accounts.get("bench-ak").cloned().unwrap_or_else(|| panic!("account"));
