@@ -70,6 +70,16 @@ pub enum Error {
         /// The task as last seen.
         task: Box<TaskItem>,
     },
+    /// A Solutions task ended in `failed`.
+    #[error("solution task {task_id} failed: {message}")]
+    SolutionFailed {
+        /// The task id.
+        task_id: String,
+        /// Its `message`.
+        message: String,
+        /// The task as last seen.
+        task: Box<kling_api::wire_solutions::SolutionItem>,
+    },
     /// `/tasks` does not hold the task: the id is unknown to this account.
     #[error("task {0} is not among the account's tasks")]
     UnknownTask(String),
@@ -176,7 +186,7 @@ impl Error {
 
     /// A waited-for task ended in `failed`.
     pub fn is_task_failed(&self) -> bool {
-        matches!(self, Error::TaskFailed { .. } | Error::StandardTaskFailed { .. })
+        matches!(self, Error::TaskFailed { .. } | Error::StandardTaskFailed { .. } | Error::SolutionFailed { .. })
     }
 }
 

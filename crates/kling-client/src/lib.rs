@@ -70,6 +70,7 @@ mod config;
 mod error;
 mod paging;
 mod retry;
+mod solutions;
 mod standard;
 mod token;
 pub mod webhook;

@@ -97,6 +97,40 @@ fn task_checks() -> Vec<Check> {
     checks
 }
 
+/// The Solutions query API (2026-08-18), free reads with an API key: lookups, the limits
+/// of `GET`, a cursor page (its `limit` clamped, not refused), a filter key it lacks, and a
+/// token refused.
+fn solution_checks(day: Day) -> Vec<Check> {
+    use kling_api::solutions::{IDS_MAX, QUERY_PATH};
+    use serde_json::json;
+    if day.route(QUERY_PATH) != Offered::Yes {
+        return Vec::new();
+    }
+    let post = |id: &str, body: Value, token: TokenKind| Check {
+        id: format!("solutions/{id}"),
+        method: "POST",
+        path: QUERY_PATH.into(),
+        body: Some(body),
+        token,
+        billable: false,
+        cost: 0,
+    };
+    let too_many = (0..=IDS_MAX).map(|i| format!("86688945669878{i:04}")).collect::<Vec<_>>().join(",");
+    vec![
+        free_get("solutions/by-unknown-id".into(), format!("{QUERY_PATH}?task_ids=866889456698785798")),
+        free_get(
+            "solutions/by-unknown-external-id".into(),
+            format!("{QUERY_PATH}?external_task_ids=kling-contract-unknown"),
+        ),
+        free_get("solutions/ids-required".into(), QUERY_PATH.into()),
+        free_get("solutions/too-many-ids".into(), format!("{QUERY_PATH}?task_ids={too_many}")),
+        post("list", json!({"limit": 1}), TokenKind::Valid),
+        post("list/limit-zero", json!({"limit": 0}), TokenKind::Valid),
+        post("reject/filter", json!({"filters": [{"key": "product_type", "values": ["video"]}]}), TokenKind::Valid),
+        post("auth/aksk", json!({"limit": 1}), TokenKind::AkSk),
+    ]
+}
+
 /// The billing exports (2026-07-06), free reads: a bounded page of each, and each
 /// documented body rule broken once.
 fn billing_checks(day: Day) -> Vec<Check> {
@@ -174,6 +208,7 @@ pub fn for_day(day: Day) -> Vec<Check> {
         ..free_get("auth/unknown_api_key".into(), "/v1/videos/text2video?pageNum=1&pageSize=1".into())
     });
     checks.extend(task_checks());
+    checks.extend(solution_checks(day));
     checks.extend(billing_checks(day));
     checks.push(free_get("account/costs".into(), "/account/costs?start_time=0&end_time=4102444800000".into()));
     checks.push(free_get("presets-voices/list".into(), "/v1/general/presets-voices?pageNum=1&pageSize=5".into()));

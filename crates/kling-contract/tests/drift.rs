@@ -80,6 +80,8 @@ async fn a_seed_dialect_target_drifts_in_exactly_its_codes() {
                 _ => ErrorKind::AuthInvalid,
             }),
             "tasks/ids-required" | "tasks/too-many-ids" => Some(ErrorKind::InvalidParameter),
+            "solutions/ids-required" | "solutions/too-many-ids" => Some(ErrorKind::InvalidParameter),
+            "solutions/auth/aksk" => Some(ErrorKind::AuthInvalid),
             id if id.ends_with("/retired") => Some(ErrorKind::InvalidParameter),
             id if id.contains("/reject/") => Some(ErrorKind::InvalidParameter),
             id if id.ends_with("/malformed-json") => Some(ErrorKind::InvalidRequest),
