@@ -242,3 +242,25 @@ async fn a_restart_restores_new_standard_tasks_for_their_api_keys() {
     let duplicate = json!({"prompt": "again", "options": {"external_task_id": "std-0"}});
     app.post_as("solo-api-key", "/text-to-video/kling-3.0", &duplicate).await.assert_error(400, 1201);
 }
+
+#[tokio::test]
+async fn a_restart_keeps_solutions_tasks_and_their_subtitle_style() {
+    let state = state_path("solutions");
+    let app = TestApp::spawn_with(config(&state, &[DEV])).await;
+    let body = json!({"contents": [{"type": "source_video", "url": "https://example.com/ep.mp4"}],
+        "settings": {"font_size": 44, "margin_v": 200}, "options": {"external_task_id": "ep-9"}});
+    app.post("/solutions/drama_subtitle", &body).await.assert_ok();
+    app.advance(3 * 3600);
+    let before = app.get("/solutions?external_task_ids=ep-9").await.assert_ok().clone();
+    let ass = before[0]["outputs"][2]["url"].as_str().unwrap_or_default().to_owned();
+    assert!(ass.contains("/44x200/"), "{ass}");
+    app.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
+
+    let app = TestApp::spawn_with(config(&state, &[DEV])).await;
+    let after = app.get("/solutions?external_task_ids=ep-9").await.assert_ok().clone();
+    let path =
+        |v: &Value| v[0]["outputs"][2]["url"].as_str().and_then(|u| u.find("/media/").map(|i| u[i..].to_owned()));
+    assert_eq!(path(&after), path(&before), "the ASS file keeps its style");
+    assert_eq!(after[0]["status"], "succeeded");
+    assert_eq!(app.get("/tasks?external_task_ids=ep-9").await.assert_ok(), &json!([]));
+}
