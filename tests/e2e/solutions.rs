@@ -151,6 +151,21 @@ async fn lengths_follow_the_request_or_the_source() {
 }
 
 #[tokio::test]
+async fn a_drama_source_over_300_seconds_fails_the_task_with_the_pages_message() {
+    let app = TestApp::spawn().await;
+    let source = "http://127.0.0.1:1/media/videos/301s/0b8f6b58-5a43-4f4e-9b3e-0d2f1c9b7a11.mp4";
+    let created =
+        app.post(spec("drama_subtitle").path, &json!({"contents": [{"type": "source_video", "url": source}]})).await;
+    let id = created_id(created.assert_ok());
+    app.advance(3 * 3600);
+    let failed = item(&app, &id).await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["message"], kling_api::solutions::SOURCE_TOO_LONG);
+    assert_eq!(failed["outputs"], json!([]));
+    assert_eq!(failed["billing"][0]["amount"], "0", "a failed task costs nothing");
+}
+
+#[tokio::test]
 async fn the_pages_own_messages_answer_their_mistakes() {
     let app = TestApp::spawn().await;
     let video = json!({"type": "source_video", "url": "https://example.com/a.mp4"});

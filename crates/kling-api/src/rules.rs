@@ -476,6 +476,9 @@ pub struct ValidRequest {
     pub edit_mode: Option<String>,
     /// The subtitles' `(font_size, margin_v)`, for a solution that delivers subtitles.
     pub subtitle_style: Option<(u32, u32)>,
+    /// The failure the task's inputs already decide (a drama source over 300 s): the task
+    /// is accepted and fails with this message once it has run.
+    pub fails_with: Option<&'static str>,
 }
 
 /// What a legacy task's price depends on: `mode` (or an image `resolution`) as the tier,
@@ -857,6 +860,7 @@ pub fn validate_with(
             .solution
             .filter(|s| s.products.iter().any(|p| matches!(p, crate::solutions::Product::Subtitles(_))))
             .map(|_| crate::solutions::subtitle_style(&req)),
+        fails_with: crate::solutions::planned_failure(spec, &req),
     })
 }
 

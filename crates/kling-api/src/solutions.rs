@@ -186,6 +186,21 @@ pub fn seconds(spec: &EndpointSpec, r: &Req<'_>) -> u32 {
     }
 }
 
+/// drama_subtitle's failure for a source longer than its page allows ("The source video
+/// exceeds the 300-second duration limit.", a task failure, not a refused create), when the
+/// emulator served the source and so knows its length.
+pub const SOURCE_TOO_LONG: &str = "The source video exceeds the 300-second duration limit.";
+
+/// How a request's task will fail whatever happens, when its inputs say so.
+pub fn planned_failure(spec: &EndpointSpec, r: &Req<'_>) -> Option<&'static str> {
+    if spec.id != EndpointId::DramaSubtitle {
+        return None;
+    }
+    let url = r.items("source_video").next().and_then(|item| r.text_in(item, "url"))?;
+    let ms = crate::media::emulator_video_ms(&url)?;
+    (ms > 300_000).then_some(SOURCE_TOO_LONG)
+}
+
 /// What a Solutions task's price depends on: the resolution and the seconds of its
 /// video, or one image. The price pages have no Solutions rows ([`pricing::quote`]).
 pub fn billing(spec: &EndpointSpec, r: &Req<'_>) -> Option<pricing::Basis> {

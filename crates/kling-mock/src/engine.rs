@@ -301,9 +301,11 @@ impl Engine {
             Some(Hold::ForMs(ms)) => finished_at = finished_at.saturating_add_unsigned(ms),
             None => {}
         }
-        let (outcome, fail_before_processing) = match &action.fail {
-            Some(fail) => (Outcome::Fail(fail.message.clone()), fail.at == FailAt::Submitted),
-            None => (Outcome::Succeed, false),
+        // A scenario's failure first, then one the inputs decide (a drama source too long).
+        let (outcome, fail_before_processing) = match (&action.fail, request.fails_with) {
+            (Some(fail), _) => (Outcome::Fail(fail.message.clone()), fail.at == FailAt::Submitted),
+            (None, Some(message)) => (Outcome::Fail(message.to_owned()), false),
+            (None, None) => (Outcome::Succeed, false),
         };
         let task = TaskRecord {
             id: self.ids.task_id(now),
