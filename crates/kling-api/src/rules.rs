@@ -346,6 +346,20 @@ pub struct Rule {
     pub reject: &'static str,
 }
 
+impl Rule {
+    /// A structural rule JSON Schema cannot state (the new-standard and Solutions tables).
+    pub const fn structural(
+        id: &'static str,
+        field: &'static str,
+        summary: &'static str,
+        check: fn(&Req<'_>) -> Result<(), String>,
+        accept: &'static str,
+        reject: &'static str,
+    ) -> Rule {
+        Rule { id, field, summary, class: RuleClass::Structural, check, expressed: Expressed::Unstated, accept, reject }
+    }
+}
+
 /// Whether a value counts as given: not absent, null, `""` or `[]`.
 fn is_present(value: Option<&Value>) -> bool {
     match value {

@@ -17,9 +17,7 @@ use serde_json::{Map, Value};
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::image::ImageLimits;
 use crate::pricing::{self, Tier};
-use crate::rules::{
-    CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, ItemKind, Req, Rule, RuleClass, Says, Ty, WATERMARK_INFO,
-};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, ItemKind, Req, Rule, Says, Ty, WATERMARK_INFO};
 
 /// What a Solutions endpoint adds to its [`EndpointSpec`].
 #[derive(Debug)]
@@ -262,21 +260,6 @@ const fn settings(fields: &'static [Field], example: &'static str) -> Field {
     Field::optional("settings", Ty::Object(fields), example)
 }
 
-macro_rules! solution_rule {
-    ($id:literal, $field:literal, $summary:literal, $check:expr, $accept:literal, $reject:literal) => {
-        Rule {
-            id: $id,
-            field: $field,
-            summary: $summary,
-            class: RuleClass::Structural,
-            check: $check,
-            expressed: Expressed::Unstated,
-            accept: $accept,
-            reject: $reject,
-        }
-    };
-}
-
 macro_rules! solution_endpoint {
     (
         $const:ident, $id:ident, $name:literal, $path:literal, pack: $pack:ident,
@@ -441,26 +424,26 @@ solution_endpoint!(
         OPTIONS,
     ],
     rules: &[
-        solution_rule!("avatar.exactly_one", "contents", "exactly one avatar source: avatar_image or avatar_id",
+        Rule::structural("avatar.exactly_one", "contents", "exactly one avatar source: avatar_image or avatar_id",
             one_avatar_source, r#"{}"#,
             r#"{"contents": [{"type": "speech_script", "text": "Hello."}]}"#),
-        solution_rule!("voice_id.with_avatar_image", "settings.voice_id", "an uploaded avatar_image needs settings.voice_id",
+        Rule::structural("voice_id.with_avatar_image", "settings.voice_id", "an uploaded avatar_image needs settings.voice_id",
             voice_with_avatar_image,
             r#"{"contents": [{"type": "avatar_image", "url": "$image:png:640x360"}, {"type": "speech_script", "text": "Hello."}], "settings": {"voice_id": "female_warm_rich"}}"#,
             r#"{"contents": [{"type": "avatar_image", "url": "$image:png:640x360"}, {"type": "speech_script", "text": "Hello."}]}"#),
-        solution_rule!("voice_id.not_with_avatar_id", "settings.voice_id", "a library avatar (avatar_id) brings its own voice",
+        Rule::structural("voice_id.not_with_avatar_id", "settings.voice_id", "a library avatar (avatar_id) brings its own voice",
             no_voice_with_avatar_id, r#"{}"#, r#"{"settings": {"voice_id": "female_warm_rich"}}"#),
-        solution_rule!("product.ref_image", "contents", "product content needs at least one ref_image",
+        Rule::structural("product.ref_image", "contents", "product content needs at least one ref_image",
             product_needs_image,
             r#"{"contents": [{"type": "avatar_id", "text": "avatar_anna_female"}, {"type": "ref_image", "url": "$image:png:640x360"}, {"type": "goods_title", "text": "Umbrella"}, {"type": "speech_script", "text": "Hello."}]}"#,
             r#"{"contents": [{"type": "avatar_id", "text": "avatar_anna_female"}, {"type": "goods_title", "text": "Umbrella"}, {"type": "speech_script", "text": "Hello."}]}"#),
-        solution_rule!("product.goods_title", "contents", "product content needs exactly one goods_title",
+        Rule::structural("product.goods_title", "contents", "product content needs exactly one goods_title",
             product_needs_title,
             r#"{"contents": [{"type": "avatar_id", "text": "avatar_anna_female"}, {"type": "ref_image", "url": "$image:png:640x360"}, {"type": "goods_title", "text": "Umbrella"}, {"type": "speech_script", "text": "Hello."}]}"#,
             r#"{"contents": [{"type": "avatar_id", "text": "avatar_anna_female"}, {"type": "ref_image", "url": "$image:png:640x360"}, {"type": "speech_script", "text": "Hello."}]}"#),
-        solution_rule!("speech_rate.steps", "settings.speech_rate", "speech_rate is 0.8, 1.0 or 1.2",
+        Rule::structural("speech_rate.steps", "settings.speech_rate", "speech_rate is 0.8, 1.0 or 1.2",
             speech_rate_steps, r#"{"settings": {"speech_rate": 0.8}}"#, r#"{"settings": {"speech_rate": 0.9}}"#),
-        solution_rule!("speech_rate.not_selling", "settings.speech_rate", "Video Commerce (with product content) takes no speech_rate",
+        Rule::structural("speech_rate.not_selling", "settings.speech_rate", "Video Commerce (with product content) takes no speech_rate",
             no_speech_rate_when_selling, r#"{"settings": {"speech_rate": 1.2}}"#,
             r#"{"contents": [{"type": "avatar_id", "text": "avatar_anna_female"}, {"type": "ref_image", "url": "$image:png:640x360"}, {"type": "goods_title", "text": "Umbrella"}, {"type": "speech_script", "text": "Hello."}], "settings": {"speech_rate": 1.2}}"#),
     ],

@@ -13,9 +13,7 @@ use std::borrow::Cow;
 use crate::endpoints::{EndpointId, EndpointSpec, Output, PackType};
 use crate::image::ImageLimits;
 use crate::pricing::{self, Sound, Tier};
-use crate::rules::{
-    CALLBACK_URL, EXTERNAL_TASK_ID, Expressed, Field, ItemKind, Req, Rule, RuleClass, Ty, WATERMARK_INFO,
-};
+use crate::rules::{CALLBACK_URL, EXTERNAL_TASK_ID, Field, ItemKind, Req, Rule, Ty, WATERMARK_INFO};
 
 /// What a new-standard endpoint adds to its [`EndpointSpec`].
 #[derive(Debug)]
@@ -310,68 +308,53 @@ pub fn shots(prompt: &str) -> Option<Vec<(u32, u32, usize)>> {
     Some(out)
 }
 
-macro_rules! standard_rule {
-    ($id:literal, $field:literal, $summary:literal, $check:expr, $accept:literal, $reject:literal) => {
-        Rule {
-            id: $id,
-            field: $field,
-            summary: $summary,
-            class: RuleClass::Structural,
-            check: $check,
-            expressed: Expressed::Unstated,
-            accept: $accept,
-            reject: $reject,
-        }
-    };
-}
-
-const ELEMENTS_EXIST: Rule = standard_rule!(
+const ELEMENTS_EXIST: Rule = Rule::structural(
     "element.exists",
     "element",
     "every element_id is a preset element or one of the account's",
     elements_exist,
     r#"{}"#,
-    r#"{"contents": [{"type": "prompt", "text": "@element_1 waves"}, {"type": "first_frame", "url": "https://example.com/first.png"}, {"type": "element", "element_id": "999999", "id": "element_1"}]}"#
+    r#"{"contents": [{"type": "prompt", "text": "@element_1 waves"}, {"type": "first_frame", "url": "https://example.com/first.png"}, {"type": "element", "element_id": "999999", "id": "element_1"}]}"#,
 );
-const ELEMENTS_EXIST_MOTION: Rule = standard_rule!(
+const ELEMENTS_EXIST_MOTION: Rule = Rule::structural(
     "element.exists",
     "element",
     "every element_id is a preset element or one of the account's",
     elements_exist,
     r#"{}"#,
-    r#"{"contents": [{"type": "image", "url": "https://example.com/person.png"}, {"type": "video", "url": "https://example.com/dance.mp4"}, {"type": "element", "element_id": "", "id": "element_1"}]}"#
+    r#"{"contents": [{"type": "image", "url": "https://example.com/person.png"}, {"type": "video", "url": "https://example.com/dance.mp4"}, {"type": "element", "element_id": "", "id": "element_1"}]}"#,
 );
-const IDS_UNIQUE: Rule = standard_rule!(
+const IDS_UNIQUE: Rule = Rule::structural(
     "contents.unique_ids",
     "contents",
     "item ids (what @id in the prompt names) are unique",
     ids_are_unique,
     r#"{}"#,
-    r#"{"contents": [{"type": "prompt", "text": "@e waves"}, {"type": "first_frame", "url": "https://example.com/first.png"}, {"type": "element", "element_id": "1", "id": "e"}, {"type": "element", "element_id": "2", "id": "e"}]}"#
+    r#"{"contents": [{"type": "prompt", "text": "@e waves"}, {"type": "first_frame", "url": "https://example.com/first.png"}, {"type": "element", "element_id": "1", "id": "e"}, {"type": "element", "element_id": "2", "id": "e"}]}"#,
 );
-const IDS_UNIQUE_VOICES: Rule = standard_rule!(
+const IDS_UNIQUE_VOICES: Rule = Rule::structural(
     "contents.unique_ids",
     "contents",
     "item ids (what @id in the prompt names) are unique",
     ids_are_unique,
     r#"{}"#,
-    r#"{"contents": [{"type": "prompt", "text": "@1 sings"}, {"type": "first_frame", "url": "https://example.com/first.png"}, {"type": "voice", "voice_id": "ai_shatang", "id": "1"}, {"type": "voice", "voice_id": "ai_kaiya", "id": "1"}], "settings": {"audio": "native", "resolution": "1080p"}}"#
+    r#"{"contents": [{"type": "prompt", "text": "@1 sings"}, {"type": "first_frame", "url": "https://example.com/first.png"}, {"type": "voice", "voice_id": "ai_shatang", "id": "1"}, {"type": "voice", "voice_id": "ai_kaiya", "id": "1"}], "settings": {"audio": "native", "resolution": "1080p"}}"#,
 );
-const MULTI_SHOT_T2V: Rule = standard_rule!(
+const MULTI_SHOT_T2V: Rule = Rule::structural(
     "prompt.multi_shot",
     "prompt",
     "a multi-shot prompt (shot n, m, words;) has 1-6 shots of at least 1 s adding up to settings.duration",
     multi_shot_prompt,
     r#"{"prompt": "shot 1, 2, a cat wakes up; shot 2, 3, the cat walks to the sea;", "settings": {"duration": 5}}"#,
-    r#"{"prompt": "shot 1, 2, a cat wakes up; shot 2, 4, the cat walks to the sea;", "settings": {"duration": 5}}"#
+    r#"{"prompt": "shot 1, 2, a cat wakes up; shot 2, 4, the cat walks to the sea;", "settings": {"duration": 5}}"#,
 );
-const MULTI_SHOT_ITEMS: Rule = standard_rule!(
+const MULTI_SHOT_ITEMS: Rule = Rule::structural(
     "prompt.multi_shot",
     "prompt",
     "a multi-shot prompt (shot n, m, words;) has 1-6 shots of at least 1 s adding up to settings.duration",
     multi_shot_prompt,
     r#"{"contents": [{"type": "prompt", "text": "shot 1, 2, a cat wakes up; shot 2, 3, the cat walks;"}, {"type": "first_frame", "url": "https://example.com/first.png"}], "settings": {"duration": 5}}"#,
-    r#"{"contents": [{"type": "prompt", "text": "shot 1, 2, a cat wakes up; shot 2, 4, the cat walks;"}, {"type": "first_frame", "url": "https://example.com/first.png"}], "settings": {"duration": 5}}"#
+    r#"{"contents": [{"type": "prompt", "text": "shot 1, 2, a cat wakes up; shot 2, 4, the cat walks;"}, {"type": "first_frame", "url": "https://example.com/first.png"}], "settings": {"duration": 5}}"#,
 );
 
 const T2V_BASE: &str = r#"{"prompt": "a cat walks on the beach"}"#;
@@ -557,45 +540,45 @@ fn last_needs_first(r: &Req<'_>) -> Result<(), String> {
     Ok(())
 }
 
-const LAST_NEEDS_FIRST: Rule = standard_rule!(
+const LAST_NEEDS_FIRST: Rule = Rule::structural(
     "last_frame.needs_first_frame",
     "first_frame",
     "a last_frame only with a first_frame",
     last_needs_first,
     r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "first_frame", "url": "https://example.com/a.png"}, {"type": "last_frame", "url": "https://example.com/b.png"}]}"#,
-    r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "last_frame", "url": "https://example.com/b.png"}]}"#
+    r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "last_frame", "url": "https://example.com/b.png"}]}"#,
 );
-const ONE_REFERENCE_VIDEO: Rule = standard_rule!(
+const ONE_REFERENCE_VIDEO: Rule = Rule::structural(
     "reference_video.one",
     "reference video",
     "at most one reference video (feature_video or base_video)",
     one_reference_video,
     r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}]}"#,
-    r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}, {"type": "base_video", "url": "https://example.com/b.mp4"}], "settings": {"multi_shot": false}}"#
+    r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}, {"type": "base_video", "url": "https://example.com/b.mp4"}], "settings": {"multi_shot": false}}"#,
 );
-const BASE_VIDEO_ALONE: Rule = standard_rule!(
+const BASE_VIDEO_ALONE: Rule = Rule::structural(
     "base_video.no_frames",
     "base_video",
     "a base_video defines no first or last frame",
     base_video_alone,
     r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "base_video", "url": "https://example.com/a.mp4"}], "settings": {"multi_shot": false}}"#,
-    r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "base_video", "url": "https://example.com/a.mp4"}, {"type": "first_frame", "url": "https://example.com/a.png"}], "settings": {"multi_shot": false}}"#
+    r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "base_video", "url": "https://example.com/a.mp4"}, {"type": "first_frame", "url": "https://example.com/a.png"}], "settings": {"multi_shot": false}}"#,
 );
-const REFERENCE_COUNTS: Rule = standard_rule!(
+const REFERENCE_COUNTS: Rule = Rule::structural(
     "refer_image.count",
     "refer_image",
     "reference images and elements together: at most 7, at most 4 with a reference video",
     reference_counts,
     r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}, {"type": "refer_image", "url": "https://example.com/1.png"}, {"type": "refer_image", "url": "https://example.com/2.png"}, {"type": "refer_image", "url": "https://example.com/3.png"}, {"type": "refer_image", "url": "https://example.com/4.png"}]}"#,
-    r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}, {"type": "refer_image", "url": "https://example.com/1.png"}, {"type": "refer_image", "url": "https://example.com/2.png"}, {"type": "refer_image", "url": "https://example.com/3.png"}, {"type": "refer_image", "url": "https://example.com/4.png"}, {"type": "refer_image", "url": "https://example.com/5.png"}]}"#
+    r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}, {"type": "refer_image", "url": "https://example.com/1.png"}, {"type": "refer_image", "url": "https://example.com/2.png"}, {"type": "refer_image", "url": "https://example.com/3.png"}, {"type": "refer_image", "url": "https://example.com/4.png"}, {"type": "refer_image", "url": "https://example.com/5.png"}]}"#,
 );
-const ORIGINAL_AUDIO: Rule = standard_rule!(
+const ORIGINAL_AUDIO: Rule = Rule::structural(
     "audio.original_needs_video",
     "audio",
     "audio 'original' keeps a reference video's sound, so it needs one",
     original_audio_needs_video,
     r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}], "settings": {"audio": "original"}}"#,
-    r#"{"settings": {"audio": "original"}}"#
+    r#"{"settings": {"audio": "original"}}"#,
 );
 
 standard_endpoint!(
@@ -618,7 +601,7 @@ standard_endpoint!(
         OPTIONS,
     ],
     rules: omni_rules![
-        standard_rule!(
+        Rule::structural(
             "feature_video.audio",
             "audio",
             "no native audio with a feature_video",
@@ -626,7 +609,7 @@ standard_endpoint!(
             r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}], "settings": {"audio": "off"}}"#,
             r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}], "settings": {"audio": "native"}}"#
         ),
-        standard_rule!(
+        Rule::structural(
             "feature_video.multi_shot",
             "multi_shot",
             "multi_shot stays true with a feature_video",
@@ -634,7 +617,7 @@ standard_endpoint!(
             r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}], "settings": {"multi_shot": true}}"#,
             r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "feature_video", "url": "https://example.com/a.mp4"}], "settings": {"multi_shot": false}}"#
         ),
-        standard_rule!(
+        Rule::structural(
             "base_video.settings",
             "base_video",
             "a base_video makes no multi-shot video and no native audio",
@@ -647,13 +630,13 @@ standard_endpoint!(
     base: OMNI_BASE,
 );
 
-const MULTI_SHOT_ITEMS_OMNI: Rule = standard_rule!(
+const MULTI_SHOT_ITEMS_OMNI: Rule = Rule::structural(
     "prompt.multi_shot",
     "prompt",
     "a multi-shot prompt (shot n, m, words;) has 1-6 shots of at least 1 s adding up to settings.duration",
     multi_shot_prompt,
     r#"{"contents": [{"type": "prompt", "text": "shot 1, 2, a parrot wakes up; shot 2, 3, it flies;"}], "settings": {"duration": 5}}"#,
-    r#"{"contents": [{"type": "prompt", "text": "shot 1, 2, a parrot wakes up; shot 2, 4, it flies;"}], "settings": {"duration": 5}}"#
+    r#"{"contents": [{"type": "prompt", "text": "shot 1, 2, a parrot wakes up; shot 2, 4, it flies;"}], "settings": {"duration": 5}}"#,
 );
 
 standard_endpoint!(
@@ -675,7 +658,7 @@ standard_endpoint!(
         OPTIONS,
     ],
     rules: omni_rules![
-        standard_rule!(
+        Rule::structural(
             "last_frame.alone",
             "last_frame",
             "with first and last frames, no refer_image, element or feature_video",
@@ -683,7 +666,7 @@ standard_endpoint!(
             r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "first_frame", "url": "https://example.com/a.png"}, {"type": "last_frame", "url": "https://example.com/b.png"}]}"#,
             r#"{"contents": [{"type": "prompt", "text": "a parrot"}, {"type": "first_frame", "url": "https://example.com/a.png"}, {"type": "last_frame", "url": "https://example.com/b.png"}, {"type": "refer_image", "url": "https://example.com/c.png"}]}"#
         ),
-        standard_rule!(
+        Rule::structural(
             "duration.first_frame_only",
             "duration",
             "a first frame without other references makes 5 or 10 s",
@@ -695,13 +678,13 @@ standard_endpoint!(
     base: OMNI_BASE,
 );
 
-const NATIVE_NEEDS_1080P: Rule = standard_rule!(
+const NATIVE_NEEDS_1080P: Rule = Rule::structural(
     "audio.native_1080p",
     "resolution",
     "native audio only at 1080p",
     native_needs_1080p,
     r#"{"settings": {"audio": "native", "resolution": "1080p"}}"#,
-    r#"{"settings": {"audio": "native", "resolution": "720p"}}"#
+    r#"{"settings": {"audio": "native", "resolution": "720p"}}"#,
 );
 
 standard_endpoint!(
@@ -745,7 +728,7 @@ standard_endpoint!(
     ],
     rules: &[
         NATIVE_NEEDS_1080P,
-        standard_rule!(
+        Rule::structural(
             "last_frame.1080p",
             "resolution",
             "first and last frames only at 1080p",
@@ -753,7 +736,7 @@ standard_endpoint!(
             r#"{"contents": [{"type": "first_frame", "url": "https://example.com/a.png"}, {"type": "last_frame", "url": "https://example.com/b.png"}], "settings": {"resolution": "1080p"}}"#,
             r#"{"contents": [{"type": "first_frame", "url": "https://example.com/a.png"}, {"type": "last_frame", "url": "https://example.com/b.png"}], "settings": {"resolution": "720p"}}"#
         ),
-        standard_rule!(
+        Rule::structural(
             "voice.needs_audio",
             "audio",
             "a voice needs native audio",
@@ -808,7 +791,7 @@ standard_endpoint!(
         ], r#"{"resolution": "1080p", "duration": 5}"#),
         OPTIONS,
     ],
-    rules: &[standard_rule!(
+    rules: &[Rule::structural(
         "last_frame.1080p",
         "resolution",
         "first and last frames only at 1080p",
