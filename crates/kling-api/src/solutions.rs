@@ -211,14 +211,17 @@ pub fn billing(spec: &EndpointSpec, r: &Req<'_>) -> Option<pricing::Basis> {
     })
 }
 
+/// drama_subtitle's automatic `(font_size, margin_v)` for a landscape video (the page:
+/// portrait 60 and 340, landscape 56 and 80; the emulator's videos are landscape).
+pub const AUTO_SUBTITLE_STYLE: (u32, u32) = (56, 80);
+
 /// The style of drama_subtitle's burnt-in and ASS subtitles: `(font_size, margin_v)`, the
-/// page's automatic choice when absent (portrait 60 and 340, landscape 56 and 80; the
-/// emulator's videos are landscape).
+/// page's automatic choice ([`AUTO_SUBTITLE_STYLE`]) when absent.
 pub fn subtitle_style(r: &Req<'_>) -> (u32, u32) {
     let setting = |key: &str, auto: u32| {
         r.number_at(&format!("settings.{key}")).filter(|n| *n >= 1.0 && n.fract() == 0.0).map_or(auto, |n| n as u32)
     };
-    (setting("font_size", 56), setting("margin_v", 80))
+    (setting("font_size", AUTO_SUBTITLE_STYLE.0), setting("margin_v", AUTO_SUBTITLE_STYLE.1))
 }
 
 // ----- shared tables -----

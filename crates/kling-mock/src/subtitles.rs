@@ -10,7 +10,7 @@ use kling_api::solutions::SubtitleFormat;
 use crate::media::MAX_VIDEO_MS;
 
 /// `(font_size, margin_v)` when a task does not say: the page's landscape choice.
-pub const DEFAULT_STYLE: (u32, u32) = (56, 80);
+pub const DEFAULT_STYLE: (u32, u32) = kling_api::solutions::AUTO_SUBTITLE_STYLE;
 /// How often a cue starts, and how long it shows.
 const CUE_EVERY_MS: u64 = 3_000;
 const CUE_SHOWS_MS: u64 = 2_500;
