@@ -311,16 +311,10 @@ impl Builder {
     /// `GET /tasks` (by ids) and `POST /tasks` (by cursor), from the tables of
     /// [`crate::standard`].
     fn tasks(&mut self) -> Value {
-        use crate::standard::{TASK_FILTERS, TASK_IDS_MAX, TASK_IDS_REQUIRED, TASKS_LIMIT};
+        use crate::standard::{TASK_FILTERS, TASK_IDS_MAX, TASKS_LIMIT};
         let tag = self.tag("/tasks");
         let items = self.envelope::<Vec<crate::wire_standard::TaskItem>>();
         let page = self.envelope::<crate::wire_standard::TaskPage>();
-        let ids = |name: &str, what: &str| {
-            json!({"name": name, "in": "query", "required": false, "description": format!(
-                "{what}, comma-separated, at most {TASK_IDS_MAX}; give this or the other, not both (neither: 400 / 1201 \
-                 `{TASK_IDS_REQUIRED}`)"),
-                "schema": {"type": "string", "minLength": 1}})
-        };
         let get = operation(
             &tag,
             "get_tasks",
@@ -328,10 +322,7 @@ impl Builder {
              answers `data: []`).",
             items,
         )
-        .with(
-            "parameters",
-            json!([ids("task_ids", "Task ids"), ids("external_task_ids", "External task ids given at create")]),
-        )
+        .with("parameters", id_parameters(TASK_IDS_MAX))
         .with("security", json!([{API_KEY: []}]))
         .with_errors(false);
         let millis = json!({"oneOf": [{"type": "integer", "format": "int64", "minimum": 0}, {"type": "string", "pattern": "^[0-9]{1,19}$"}]});
@@ -356,16 +347,9 @@ impl Builder {
     /// [`crate::solutions`].
     fn solutions(&mut self) -> Value {
         use crate::solutions::{FILTERS, IDS_MAX, LIMIT, QUERY_PATH};
-        use crate::standard::TASK_IDS_REQUIRED;
         let tag = self.tag(QUERY_PATH);
         let items = self.envelope::<Vec<crate::wire_solutions::SolutionItem>>();
         let page = self.envelope::<crate::wire_solutions::SolutionPage>();
-        let ids = |name: &str, what: &str| {
-            json!({"name": name, "in": "query", "required": false, "description": format!(
-                "{what}, comma-separated, at most {IDS_MAX}; give this or the other, not both (neither: 400 / 1201 \
-                 `{TASK_IDS_REQUIRED}`)"),
-                "schema": {"type": "string", "minLength": 1}})
-        };
         let get = operation(
             &tag,
             "get_solutions",
@@ -373,10 +357,7 @@ impl Builder {
              surfaces are left out.",
             items,
         )
-        .with(
-            "parameters",
-            json!([ids("task_ids", "Task ids"), ids("external_task_ids", "External task ids given at create")]),
-        )
+        .with("parameters", id_parameters(IDS_MAX))
         .with("security", json!([{API_KEY: []}]))
         .with_errors(false);
         let millis = json!({"oneOf": [{"type": "integer", "format": "int64", "minimum": 0}, {"type": "string", "pattern": "^[0-9]{1,19}$"}]});
@@ -448,6 +429,19 @@ impl Builder {
 }
 
 /// One `filters[]` entry of a cursor query: the key, and its values (`None`: any string).
+/// The query parameters of a lookup by ids (`GET /tasks`, `GET /solutions`): task ids or
+/// external ids, at most `max`.
+fn id_parameters(max: usize) -> Value {
+    use crate::standard::TASK_IDS_REQUIRED;
+    let ids = |name: &str, what: &str| {
+        json!({"name": name, "in": "query", "required": false, "description": format!(
+            "{what}, comma-separated, at most {max}; give this or the other, not both (neither: 400 / 1201 \
+             `{TASK_IDS_REQUIRED}`)"),
+            "schema": {"type": "string", "minLength": 1}})
+    };
+    json!([ids("task_ids", "Task ids"), ids("external_task_ids", "External task ids given at create")])
+}
+
 fn filter_schema(key: &str, values: Option<&[&str]>) -> Value {
     let items = match values {
         Some(values) => json!({"type": "string", "enum": values}),
