@@ -46,16 +46,7 @@ impl Client {
     }
 
     async fn solutions_by(&self, key: &str, ids: &[&str]) -> Result<Vec<SolutionItem>, Error> {
-        if let Some(id) = ids.iter().find(|id| id.contains(',')) {
-            return Err(Error::Config(format!("{id:?} cannot be asked for: /solutions separates ids with commas")));
-        }
-        let mut found = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(kling_api::solutions::IDS_MAX) {
-            let query =
-                url::form_urlencoded::Serializer::new(String::new()).append_pair(key, &chunk.join(",")).finish();
-            found.extend(self.read::<Vec<SolutionItem>>(format!("/solutions?{query}")).await?);
-        }
-        Ok(found)
+        self.lookup(kling_api::solutions::QUERY_PATH, key, ids, kling_api::solutions::IDS_MAX).await
     }
 
     /// The Solutions tasks with these ids (`GET /solutions?task_ids=`); unknown ids are

@@ -87,14 +87,26 @@ impl Client {
     }
 
     async fn tasks_by(&self, key: &str, ids: &[&str]) -> Result<Vec<TaskItem>, Error> {
+        self.lookup("/tasks", key, ids, IDS_PER_QUERY).await
+    }
+
+    /// `GET path?key=a,b`: the items with these ids, `max` ids per request (ids are
+    /// comma-separated, so one holding a comma cannot be asked for).
+    pub(crate) async fn lookup<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        key: &str,
+        ids: &[&str],
+        max: usize,
+    ) -> Result<Vec<T>, Error> {
         if let Some(id) = ids.iter().find(|id| id.contains(',')) {
-            return Err(Error::Config(format!("{id:?} cannot be asked for: /tasks separates ids with commas")));
+            return Err(Error::Config(format!("{id:?} cannot be asked for: {path} separates ids with commas")));
         }
         let mut found = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(IDS_PER_QUERY) {
+        for chunk in ids.chunks(max) {
             let query =
                 url::form_urlencoded::Serializer::new(String::new()).append_pair(key, &chunk.join(",")).finish();
-            found.extend(self.read::<Vec<TaskItem>>(format!("/tasks?{query}")).await?);
+            found.extend(self.read::<Vec<T>>(format!("{path}?{query}")).await?);
         }
         Ok(found)
     }
