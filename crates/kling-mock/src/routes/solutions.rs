@@ -11,9 +11,8 @@ use kling_api::EndpointSpec;
 use kling_api::solutions::{FILTERS, IDS_MAX, LIMIT};
 use kling_api::standard::{TASK_IDS_BOTH, TASK_IDS_REQUIRED};
 use kling_api::wire_solutions::SolutionCreated;
-use serde_json::Value;
 
-use super::standard::{CursorBody, IdsQuery, Limit, cursor_query, invalid};
+use super::standard::{CursorBody, IdsQuery, Limit, cursor_query, invalid, optional_json_body};
 use super::tasks::{Ctx, json_body};
 use super::{base_url, success};
 use crate::scenario::Decision;
@@ -69,8 +68,7 @@ pub(super) async fn by_ids(ctx: Ctx, query: Result<Query<IdsQuery>, QueryRejecti
 pub(super) async fn by_cursor(ctx: Ctx, body: Result<Bytes, BytesRejection>) -> Response {
     let mut decision = Decision::default();
     let answer = async {
-        let empty = body.as_ref().is_ok_and(|b| b.iter().all(u8::is_ascii_whitespace));
-        let value = if empty { Value::Object(Default::default()) } else { json_body(&ctx, body)? };
+        let value = optional_json_body(&ctx, body)?;
         let query = cursor_query(&value, ctx.state.clock.now_ms(), false, &SOLUTIONS_BODY)?;
         decision = ctx.scenarios(Operation::List, "", "", None).await?;
         let base = base_url(&ctx.headers, &ctx.state);

@@ -112,8 +112,7 @@ pub(super) async fn by_ids(ctx: Ctx, query: Result<Query<IdsQuery>, QueryRejecti
 pub(super) async fn by_cursor(ctx: Ctx, body: Result<Bytes, BytesRejection>) -> Response {
     let mut decision = Decision::default();
     let answer = async {
-        let empty = body.as_ref().is_ok_and(|b| b.iter().all(u8::is_ascii_whitespace));
-        let value = if empty { Value::Object(Default::default()) } else { json_body(&ctx, body)? };
+        let value = optional_json_body(&ctx, body)?;
         let query = cursor_query(&value, ctx.state.clock.now_ms(), ctx.state.config.tasks_include_legacy, &TASKS_BODY)?;
         decision = ctx.scenarios(Operation::List, "", "", None).await?;
         let base = base_url(&ctx.headers, &ctx.state);
@@ -121,6 +120,14 @@ pub(super) async fn by_cursor(ctx: Ctx, body: Result<Bytes, BytesRejection>) -> 
     }
     .await;
     ctx.deliver(&decision, answer)
+}
+
+/// A cursor body, which may be empty (an empty object then).
+pub(super) fn optional_json_body(ctx: &Ctx, body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
+    if body.as_ref().is_ok_and(|b| b.iter().all(u8::is_ascii_whitespace)) {
+        return Ok(Value::Object(Default::default()));
+    }
+    json_body(ctx, body)
 }
 
 /// A JSON number that is a whole number: `1700000000000` or `1700000000000.0`, as JSON
