@@ -6,7 +6,7 @@
 use kling_api::ENDPOINTS;
 use kling_api::dialect::HINT_HEADER;
 use kling_api::history::{CHANGES, Day, ENDPOINT_RETIRED, Effect, Feature, format_day};
-use kling_e2e::{Reply, TestApp};
+use kling_e2e::{Reply, TestApp, base_body};
 use serde_json::{Value, json};
 use time::Date;
 
@@ -28,11 +28,6 @@ fn absent(reply: &Reply) -> bool {
 }
 
 /// A valid create body of an endpoint, its sample images made real.
-fn base(spec: &kling_api::EndpointSpec) -> Value {
-    let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);
-    kling_api::samples::materialize(&mut body);
-    body
-}
 
 const EFFECTS: &str = "/v1/videos/effects";
 
@@ -73,7 +68,7 @@ fn scene_request(name: &str) -> Value {
 
 /// The base body of `spec` with the merge patch `example` applied, its ids made by `app`.
 async fn patched(app: &TestApp, spec: &kling_api::EndpointSpec, example: &str) -> Value {
-    let mut body = base(spec);
+    let mut body = base_body(spec);
     let patch = serde_json::from_str(example).unwrap_or(Value::Null);
     kling_api::rules::merge_patch(&mut body, &patch);
     if !kling_api::prerequisites::fill(&mut body.clone(), &Default::default()).is_empty() {
@@ -107,7 +102,7 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                 for id in ids {
                     let spec = kling_api::endpoints::spec(*id);
                     before.post(spec.path, &patched(&before, spec, "{}").await).await.assert_ok();
-                    let reply = on.post(spec.path, &base(spec)).await;
+                    let reply = on.post(spec.path, &base_body(spec)).await;
                     assert_eq!(reply.assert_error(400, 1201), ENDPOINT_RETIRED, "{when}");
                     let hint = reply.headers.get(HINT_HEADER).and_then(|h| h.to_str().ok()).unwrap_or_default();
                     assert!(hint.contains(&format_day(change.date)), "hint {hint:?} on {when}");
@@ -154,7 +149,7 @@ async fn every_dated_entry_answers_differently_the_day_before_and_on_its_day() {
                 for default in defaults {
                     let spec = kling_api::endpoints::spec(default.endpoint);
                     for (app, model) in [(&before, default.before), (&on, default.after)] {
-                        let made = app.post(spec.path, &base(spec)).await.assert_ok()["task_id"].clone();
+                        let made = app.post(spec.path, &base_body(spec)).await.assert_ok()["task_id"].clone();
                         let id = made.as_str().unwrap_or_default();
                         let detail = app.admin(reqwest::Method::GET, &format!("/tasks/{id}"), None).await;
                         assert_eq!(detail.json["model"], model, "{} default around {when}", spec.path);
@@ -227,13 +222,14 @@ async fn a_retired_endpoint_keeps_answering_for_the_tasks_it_made() {
     config.state_file = Some(state.clone());
     config.api_day = Day::on(day_before(date)).unwrap_or_else(|e| panic!("{e}"));
     let before = TestApp::spawn_with(config.clone()).await;
-    let made = before.post(spec.path, &base(spec)).await.assert_ok()["task_id"].as_str().unwrap_or_default().to_owned();
+    let made =
+        before.post(spec.path, &base_body(spec)).await.assert_ok()["task_id"].as_str().unwrap_or_default().to_owned();
     before.running.stop().await.unwrap_or_else(|e| panic!("stop: {e}"));
 
     config.api_day = Day::on(date).unwrap_or_else(|e| panic!("{e}"));
     let on = TestApp::spawn_with(config).await;
     assert_eq!(on.get(&format!("{}/{made}", spec.path)).await.assert_ok()["task_id"], made.as_str());
-    assert_eq!(on.post(spec.path, &base(spec)).await.assert_error(400, 1201), ENDPOINT_RETIRED);
+    assert_eq!(on.post(spec.path, &base_body(spec)).await.assert_error(400, 1201), ENDPOINT_RETIRED);
     // Authentication still comes first.
     let anonymous = on.send(reqwest::Method::POST, spec.path, &[("content-type", "application/json")], None).await;
     anonymous.assert_error(401, 1001);

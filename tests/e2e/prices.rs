@@ -10,8 +10,8 @@ use kling_api::endpoints::{self, ENDPOINTS, EndpointId, EndpointSpec};
 use kling_api::pricing::{
     FIXED_PRICES, Feature, FixedPrice, LIP_SYNC_PER_5_S, Units, VIDEO_PRICES, VideoPrice, family_of,
 };
-use kling_api::samples::materialize;
 use kling_e2e::TestApp;
+use kling_e2e::base_body;
 use kling_mock::config::DEV_API_KEY;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -37,12 +37,6 @@ struct Case {
     path: &'static str,
     body: Value,
     units: Units,
-}
-
-fn base(spec: &EndpointSpec) -> Value {
-    let mut body: Value = serde_json::from_str(spec.base).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
-    materialize(&mut body);
-    body
 }
 
 fn object(value: &mut Value) -> &mut serde_json::Map<String, Value> {
@@ -75,7 +69,7 @@ fn standard_video(row: &VideoPrice, tier: usize) -> Option<(&'static str, Value)
         ENDPOINTS.iter().find(|e| e.standard.is_some_and(|s| s.operation == *operation && s.price_family == row.family))
     })?;
     let standard = spec.standard?;
-    let mut body = base(spec);
+    let mut body = base_body(spec);
     let settings = object(object(&mut body).entry("settings").or_insert(json!({})));
     settings.insert("resolution".into(), json!(RESOLUTIONS[tier]));
     if standard.operation != "motion-control" {
@@ -117,7 +111,7 @@ fn legacy_video(row: &VideoPrice, tier: usize) -> Option<(&'static str, Value)> 
             .map(|id| endpoints::spec(*id))
             .find_map(|spec| legacy_model(spec, row.family).map(|m| (spec, Some(m))))?,
     };
-    let mut body = base(spec);
+    let mut body = base_body(spec);
     let fields = object(&mut body);
     fields.insert("mode".into(), json!(LEGACY_MODES[tier]));
     if let Some(model) = model {
@@ -146,7 +140,7 @@ fn legacy_video(row: &VideoPrice, tier: usize) -> Option<(&'static str, Value)> 
 /// The legacy request for a per-call or per-image row at a tier (1K/2K, 4K).
 fn fixed_case(row: &FixedPrice, tier: usize) -> (&'static str, Value) {
     let spec = endpoints::spec(row.endpoint);
-    let mut body = base(spec);
+    let mut body = base_body(spec);
     let fields = object(&mut body);
     if let Some(model) = row.model {
         fields.insert("model_name".into(), json!(model));

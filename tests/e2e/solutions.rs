@@ -6,10 +6,9 @@
 use std::io::Cursor;
 
 use kling_api::ENDPOINTS;
-use kling_api::samples::materialize;
 use kling_api::solutions::DOCUMENTED_EXAMPLES;
 use kling_api::standard::AKSK_REJECTED;
-use kling_e2e::{CallbackSink, TestApp, dev_token};
+use kling_e2e::{CallbackSink, TestApp, base_body, dev_token};
 use serde_json::{Value, json};
 
 fn solutions() -> impl Iterator<Item = &'static kling_api::EndpointSpec> {
@@ -18,12 +17,6 @@ fn solutions() -> impl Iterator<Item = &'static kling_api::EndpointSpec> {
 
 fn spec(name: &str) -> &'static kling_api::EndpointSpec {
     solutions().find(|e| e.name == name).unwrap_or_else(|| panic!("no solution {name}"))
-}
-
-fn base(spec: &kling_api::EndpointSpec) -> Value {
-    let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);
-    materialize(&mut body);
-    body
 }
 
 fn keys(value: &Value) -> Vec<&str> {
@@ -79,7 +72,7 @@ async fn every_solution_runs_to_succeeded_with_outputs_that_download_and_parse()
     let app = TestApp::spawn().await;
     let mut made = Vec::new();
     for spec in solutions() {
-        let data = app.post(spec.path, &base(spec)).await.assert_ok().clone();
+        let data = app.post(spec.path, &base_body(spec)).await.assert_ok().clone();
         let id = created_id(&data);
         let pending = item(&app, &id).await;
         assert_eq!(pending["status"], "submitted", "{}", spec.name);
@@ -236,10 +229,11 @@ async fn the_pages_own_messages_answer_their_mistakes() {
 #[tokio::test]
 async fn queries_find_by_ids_and_by_cursor_and_keep_to_their_surface() {
     let app = TestApp::spawn().await;
-    let mut body = base(spec("virtual_try_on"));
+    let mut body = base_body(spec("virtual_try_on"));
     body["options"] = json!({"external_task_id": "look-1"});
     let id = created_id(app.post("/solutions/virtual_try_on", &body).await.assert_ok());
-    let second = created_id(app.post("/solutions/virtual_try_on", &base(spec("virtual_try_on"))).await.assert_ok());
+    let second =
+        created_id(app.post("/solutions/virtual_try_on", &base_body(spec("virtual_try_on"))).await.assert_ok());
     let standard = app.post("/text-to-video/kling-3.0", &json!({"prompt": "a cat"})).await.assert_ok()["id"].clone();
 
     let by_external = app.get("/solutions?external_task_ids=look-1").await;
@@ -275,7 +269,7 @@ async fn queries_find_by_ids_and_by_cursor_and_keep_to_their_surface() {
 async fn api_keys_only_and_a_token_gets_the_recorded_answer() {
     let app = TestApp::spawn().await;
     let spec = spec("goods_studio");
-    let refused = app.post_as(&dev_token(), spec.path, &base(spec)).await;
+    let refused = app.post_as(&dev_token(), spec.path, &base_body(spec)).await;
     assert_eq!(refused.assert_error(401, 1002), AKSK_REJECTED);
     let listed = app.get_as(&dev_token(), "/solutions?task_ids=1").await;
     assert_eq!(listed.assert_error(401, 1002), AKSK_REJECTED);
@@ -286,7 +280,7 @@ async fn drama_subtitles_call_back_on_terminal_states_only_and_the_others_on_eve
     let app = TestApp::spawn().await;
     let (url, sink) = CallbackSink::start().await;
     for name in ["drama_subtitle", "goods_studio"] {
-        let mut body = base(spec(name));
+        let mut body = base_body(spec(name));
         body["options"] = json!({"callback_url": url, "external_task_id": name});
         app.post(spec(name).path, &body).await.assert_ok();
     }
@@ -311,10 +305,11 @@ async fn the_try_on_page_spelling_is_a_flag() {
     config.solution_spelling = kling_api::solutions::Spelling::TryOnPage;
     let app = TestApp::spawn_with(config).await;
     let spec = spec("virtual_try_on");
-    let created = app.post(spec.path, &base(spec)).await.assert_ok().clone();
+    let created = app.post(spec.path, &base_body(spec)).await.assert_ok().clone();
     assert_eq!(keys(&created), ["task_id", "status", "create_time", "update_time"]);
-    let goods =
-        created_id(app.post("/solutions/e-commerce/goods_studio", &base(self::spec("goods_studio"))).await.assert_ok());
+    let goods = created_id(
+        app.post("/solutions/e-commerce/goods_studio", &base_body(self::spec("goods_studio"))).await.assert_ok(),
+    );
     app.advance(3600);
     assert_eq!(item(&app, &created_id(&created)).await["status"], "succeed");
     assert_eq!(item(&app, &goods).await["status"], "succeeded", "only try-on tasks change");

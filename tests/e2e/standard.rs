@@ -2,21 +2,14 @@
 //! item and `/tasks`, callbacks in the new form, and the recorded answers.
 
 use kling_api::ENDPOINTS;
-use kling_api::samples::materialize;
 use kling_api::standard::{AKSK_REJECTED, DOCUMENTED_EXAMPLES};
-use kling_e2e::{CallbackSink, TestApp, dev_token, token};
+use kling_e2e::{CallbackSink, TestApp, base_body, dev_token, token};
 use kling_mock::Config;
 use kling_mock::config::{AccountKeys, ApiKey, DEV_ACCESS_KEY, DEV_API_KEY};
 use serde_json::{Value, json};
 
 fn standard_specs() -> impl Iterator<Item = &'static kling_api::EndpointSpec> {
     ENDPOINTS.iter().filter(|e| e.standard.is_some())
-}
-
-fn base(spec: &kling_api::EndpointSpec) -> Value {
-    let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);
-    materialize(&mut body);
-    body
 }
 
 /// The keys of a JSON object, in order.
@@ -36,7 +29,7 @@ async fn every_documented_example_is_accepted_and_each_endpoint_runs_to_succeede
     }
     let mut ids = Vec::new();
     for spec in standard_specs() {
-        let reply = app.post(spec.path, &base(spec)).await;
+        let reply = app.post(spec.path, &base_body(spec)).await;
         let data = reply.assert_ok();
         // PROBE: id, status, message (empty), create_time, update_time; no external_id unless sent.
         assert_eq!(keys(data), ["id", "status", "message", "create_time", "update_time"], "{}", spec.name);

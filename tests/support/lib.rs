@@ -125,6 +125,13 @@ pub fn now_s() -> i64 {
     kling_mock::clock::wall_ms() / 1000
 }
 
+/// The endpoint's base request of its table, `$image:` placeholders made real images.
+pub fn base_body(spec: &kling_api::EndpointSpec) -> Value {
+    let mut body: Value = serde_json::from_str(spec.base).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+    kling_api::samples::materialize(&mut body);
+    body
+}
+
 /// A valid token for the development account.
 pub fn dev_token() -> String {
     token(DEV_ACCESS_KEY, DEV_SECRET_KEY)
