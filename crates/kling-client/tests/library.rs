@@ -3,32 +3,18 @@
 //! multi-elements edit, audio, effects, image recognition, presets, and which
 //! synchronous calls are resent after a lost answer.
 
+mod common;
+
+use common::{FAST, emulator, token_client};
+
 use std::time::Duration;
 
 use kling_api::requests::*;
 use kling_api::wire::{Task, TaskStatus, Video};
-use kling_client::{Client, Config, Error, RetryPolicy, WaitOptions};
-use kling_mock::config::{DEV_ACCESS_KEY, DEV_SECRET_KEY};
-use kling_mock::{App, Running};
+use kling_client::{Client, Error};
+use kling_mock::Running;
 
-const FAST: WaitOptions = WaitOptions { interval: Duration::from_millis(5), deadline: Duration::from_secs(10) };
 const IMAGE: &str = "https://example.com/a.png";
-
-async fn emulator() -> Running {
-    App::build(kling_mock::Config::for_tests()).await.unwrap_or_else(|e| panic!("emulator: {e}")).spawn()
-}
-
-fn client_for(running: &Running) -> Client {
-    let retry = RetryPolicy {
-        max_attempts: 3,
-        min_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_total: Duration::from_secs(5),
-        jitter: true,
-    };
-    let config = Config::new(&running.base_url, DEV_ACCESS_KEY, DEV_SECRET_KEY).with_retry(retry);
-    Client::new(config).unwrap_or_else(|e| panic!("client: {e}"))
-}
 
 /// Moves the emulator's clock an hour on every poll.
 fn drive(running: &Running) -> impl FnMut(&Task) + '_ {
@@ -61,7 +47,7 @@ async fn download(client: &Client, url: &str) -> Vec<u8> {
 #[tokio::test]
 async fn a_custom_voice_speaks_through_tts_until_it_is_deleted() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = token_client(&running, 3);
     let sample = source_video(&client, &running, "5").await;
     let request = CustomVoiceRequest::new("Narrator").video_id(sample.id);
     let made = ok("custom voice", client.custom_voices().run(&request, FAST, drive(&running)).await);
@@ -89,7 +75,7 @@ async fn a_custom_voice_speaks_through_tts_until_it_is_deleted() {
 #[tokio::test]
 async fn a_custom_element_appears_in_omni_video_until_it_is_deleted() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = token_client(&running, 3);
     let views = ElementImageList {
         frontal_image: IMAGE.into(),
         refer_images: vec![ReferImage { image_url: "https://example.com/back.png".into() }],
@@ -120,7 +106,7 @@ async fn a_custom_element_appears_in_omni_video_until_it_is_deleted() {
 #[tokio::test]
 async fn a_selection_session_drives_a_multi_elements_edit_to_a_downloaded_video() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = token_client(&running, 3);
     let source = source_video(&client, &running, "10").await;
     let session = ok("init", client.init_selection(&InitSelectionRequest::default().video_id(source.id.clone())).await);
     assert_eq!((session.status, session.total_frame, session.original_duration), (0, 240, 10_000));
@@ -166,7 +152,7 @@ async fn a_selection_session_drives_a_multi_elements_edit_to_a_downloaded_video(
 #[tokio::test]
 async fn audio_results_download_in_both_formats() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = token_client(&running, 3);
     let sound = ok(
         "text-to-audio",
         client.text_to_audio().run(&TextToAudioRequest::new("rain on a tin roof", 3.5), FAST, drive(&running)).await,
@@ -192,7 +178,7 @@ async fn audio_results_download_in_both_formats() {
 #[tokio::test]
 async fn effects_animate_two_images_and_image_recognize_finds_every_region() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = token_client(&running, 3);
     let dual =
         EffectsRequest::new("hug_pro", EffectInput::two_images(IMAGE, "https://example.com/b.png").duration("10"));
     let done = ok("effects", client.effects().run(&dual, FAST, drive(&running)).await);
@@ -216,7 +202,7 @@ async fn effects_animate_two_images_and_image_recognize_finds_every_region() {
 #[tokio::test]
 async fn presets_page_through_every_voice_and_element() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = token_client(&running, 3);
     let mut voices = Vec::new();
     for page in 1.. {
         let tasks = ok("preset voices", client.preset_voices(page, 7).await);
@@ -241,7 +227,7 @@ async fn presets_page_through_every_voice_and_element() {
 #[tokio::test]
 async fn after_a_lost_answer_only_idempotent_synchronous_calls_are_resent() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = token_client(&running, 3);
     let reset_first = || async {
         let toml = "[[rule]]\nnth = 1\nconnection = \"reset\"\n";
         let scenario = kling_mock::scenario::parse("<test>", toml).unwrap_or_else(|e| panic!("{e}"));

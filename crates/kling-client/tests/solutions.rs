@@ -2,34 +2,18 @@
 //! and waited for under a driven clock, its outputs downloaded, lookups by the caller's
 //! id, the cursor as a stream, a failure, and a legacy endpoint refused.
 
+mod common;
+
+use common::{FAST, api_key_client, emulator};
+
 use std::time::Duration;
 
 use futures_util::TryStreamExt as _;
 use kling_api::requests_standard::TaskQuery;
 use kling_api::samples::materialize;
 use kling_api::{ENDPOINTS, EndpointId};
-use kling_client::{Client, Config, Error, RetryPolicy, WaitOptions};
-use kling_mock::config::DEV_API_KEY;
-use kling_mock::{App, Running};
+use kling_client::Error;
 use serde_json::{Value, json};
-
-const FAST: WaitOptions = WaitOptions { interval: Duration::from_millis(5), deadline: Duration::from_secs(10) };
-
-async fn emulator() -> Running {
-    App::build(kling_mock::Config::for_tests()).await.unwrap_or_else(|e| panic!("emulator: {e}")).spawn()
-}
-
-fn client_for(running: &Running) -> Client {
-    let retry = RetryPolicy {
-        max_attempts: 3,
-        min_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_total: Duration::from_secs(5),
-        jitter: true,
-    };
-    Client::new(Config::with_api_key(&running.base_url, DEV_API_KEY).with_retry(retry))
-        .unwrap_or_else(|e| panic!("client: {e}"))
-}
 
 fn base(spec: &kling_api::EndpointSpec) -> Value {
     let mut body: Value = serde_json::from_str(spec.base).unwrap_or(Value::Null);
@@ -40,7 +24,7 @@ fn base(spec: &kling_api::EndpointSpec) -> Value {
 #[tokio::test]
 async fn every_solution_runs_to_succeeded_and_its_outputs_download() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = api_key_client(&running, 3);
     for spec in ENDPOINTS.iter().filter(|e| e.solution.is_some()) {
         let created =
             client.create_solution(spec.id, &base(spec)).await.unwrap_or_else(|e| panic!("{}: {e}", spec.name));
@@ -62,7 +46,7 @@ async fn every_solution_runs_to_succeeded_and_its_outputs_download() {
 #[tokio::test]
 async fn lookups_streams_and_failures() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = api_key_client(&running, 3);
     let spec = kling_api::endpoints::spec(EndpointId::DramaSubtitle);
     let mut body = base(spec);
     body["options"] = json!({"external_task_id": "ep-01"});

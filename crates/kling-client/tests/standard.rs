@@ -3,33 +3,19 @@
 //! caller's id, cursor paging as a stream, failures, and the external-id check before a
 //! resubmission.
 
+mod common;
+
+use common::{FAST, api_key_client, emulator};
+
 use std::time::Duration;
 
 use futures_util::TryStreamExt as _;
 use kling_api::requests_standard::{Content, StandardRequest, TaskQuery};
 use kling_api::wire_standard::{Status, TaskOutput};
 use kling_api::{ENDPOINTS, EndpointId};
-use kling_client::{Client, Config, Error, RetryPolicy, WaitOptions};
-use kling_mock::config::{DEV_ACCESS_KEY, DEV_API_KEY, DEV_SECRET_KEY};
-use kling_mock::{App, Running};
-
-const FAST: WaitOptions = WaitOptions { interval: Duration::from_millis(5), deadline: Duration::from_secs(10) };
-
-async fn emulator() -> Running {
-    App::build(kling_mock::Config::for_tests()).await.unwrap_or_else(|e| panic!("emulator: {e}")).spawn()
-}
-
-fn client_for(running: &Running) -> Client {
-    let retry = RetryPolicy {
-        max_attempts: 4,
-        min_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_total: Duration::from_secs(5),
-        jitter: true,
-    };
-    Client::new(Config::with_api_key(&running.base_url, DEV_API_KEY).with_retry(retry))
-        .unwrap_or_else(|e| panic!("client: {e}"))
-}
+use kling_client::{Client, Config, Error, RetryPolicy};
+use kling_mock::Running;
+use kling_mock::config::{DEV_ACCESS_KEY, DEV_SECRET_KEY};
 
 fn load(running: &Running, toml: &str) {
     let scenario = kling_mock::scenario::parse("<test>", toml).unwrap_or_else(|e| panic!("{e}"));
@@ -50,7 +36,7 @@ fn base_request(spec: &kling_api::EndpointSpec) -> StandardRequest {
 #[tokio::test]
 async fn every_endpoint_runs_to_succeeded_and_its_video_downloads() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = api_key_client(&running, 4);
     for spec in ENDPOINTS.iter().filter(|e| e.standard.is_some()) {
         let calls = client.standard(spec.id).unwrap_or_else(|e| panic!("{e}"));
         let task = calls.run(&base_request(spec), FAST, drive(&running)).await;
@@ -71,7 +57,7 @@ async fn every_endpoint_runs_to_succeeded_and_its_video_downloads() {
 #[tokio::test]
 async fn lookups_by_id_and_external_id_and_the_typed_handles_agree() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = api_key_client(&running, 4);
     let request = StandardRequest::items([Content::prompt("a cat walks"), Content::first_frame("https://e.com/a.png")])
         .duration(5)
         .external_task_id("order-7");
@@ -96,7 +82,7 @@ async fn lookups_by_id_and_external_id_and_the_typed_handles_agree() {
 #[tokio::test]
 async fn the_task_stream_follows_the_cursor_over_every_task_once() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = api_key_client(&running, 4);
     load(&running, "[[rule]]\nprompt = \"doomed\"\nfail = \"risk control\"\n");
     let mut made = Vec::new();
     for i in 0..23 {
@@ -130,7 +116,7 @@ async fn the_task_stream_follows_the_cursor_over_every_task_once() {
 #[tokio::test]
 async fn a_failed_task_is_an_error_and_a_lost_answer_is_found_by_its_external_id() {
     let running = emulator().await;
-    let client = client_for(&running);
+    let client = api_key_client(&running, 4);
     load(&running, "[[rule]]\nprompt = \"doomed\"\nfail = \"risk control\"\n");
     let error = client.text_to_video_30().run(&StandardRequest::text("doomed"), FAST, drive(&running)).await.err();
     match error {
@@ -165,7 +151,7 @@ async fn an_aksk_client_is_refused_on_the_new_surface_and_an_api_key_works_on_th
     assert_eq!((api.status, api.code, api.message.as_str()), (401, 1002, kling_api::standard::AKSK_REJECTED));
     assert!(error.as_ref().is_some_and(Error::is_auth));
 
-    let keyed = client_for(&running);
+    let keyed = api_key_client(&running, 4);
     let legacy = keyed.text2video().create(&kling_api::requests::Text2VideoRequest::new("a cat")).await;
     let legacy = legacy.unwrap_or_else(|e| panic!("{e}"));
     let item = keyed.task_item(&legacy.task_id).await.unwrap_or_else(|e| panic!("{e}"));
