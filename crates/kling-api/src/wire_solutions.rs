@@ -68,10 +68,7 @@ pub struct SolutionItem {
 impl SolutionItem {
     /// The status, whichever way it is spelled (`None` for a word no page uses).
     pub fn status(&self) -> Option<Status> {
-        match self.status.as_str() {
-            "succeed" => Some(Status::Succeeded),
-            word => Status::ALL.into_iter().find(|s| s.as_str() == word),
-        }
+        status_named(&self.status)
     }
 
     /// The outputs of one `type`.
@@ -112,4 +109,13 @@ pub struct SolutionPage {
     pub next_cursor: Option<String>,
     /// Whether another page follows.
     pub has_more: bool,
+}
+
+/// The status a Solutions page's word names: the new standard's four, and the try-on
+/// page's `succeed` for `succeeded`.
+pub fn status_named(word: &str) -> Option<Status> {
+    match word {
+        "succeed" => Some(Status::Succeeded),
+        word => Status::ALL.into_iter().find(|s| s.as_str() == word),
+    }
 }

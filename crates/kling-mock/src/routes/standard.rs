@@ -195,11 +195,7 @@ pub(super) fn cursor_query(
     let allowed = |key: &str| surface.filters.iter().find(|(k, _)| *k == key).map(|(k, values)| (*k, Some(*values)));
     for (key, chosen) in body.filters(allowed)? {
         if key == "status" {
-            fn meaning(word: &str) -> &str {
-                if word == "succeed" { "succeeded" } else { word }
-            }
-            let parsed =
-                chosen.iter().filter_map(|c| Status::ALL.into_iter().find(|s| s.as_str() == meaning(c))).collect();
+            let parsed = chosen.iter().filter_map(|c| kling_api::wire_solutions::status_named(c)).collect();
             statuses = Some(parsed);
         } else {
             let known = surface.filters.iter().find(|(k, _)| *k == key).map_or(&[][..], |(_, values)| *values);
