@@ -27,8 +27,6 @@ fn absent(reply: &Reply) -> bool {
         || reply.status == 400 && reply.message() == kling_api::standard::MODEL_NOT_SUPPORTED
 }
 
-/// A valid create body of an endpoint, its sample images made real.
-
 const EFFECTS: &str = "/v1/videos/effects";
 
 /// `body` is refused the day before, on `field`, and taken on the day (something launched).
