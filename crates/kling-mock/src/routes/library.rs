@@ -11,7 +11,7 @@ use kling_api::voices::LIP_SYNC_VOICES;
 use kling_api::wire::{Element, Task, TaskInfo, TaskResult, TaskStatus, Voice};
 
 use super::tasks::{Ctx, ListParams, page_of};
-use super::{base_url, success};
+use super::success;
 use crate::audio::{AudioFormat, audio_path};
 use crate::error::ApiError;
 
@@ -45,7 +45,7 @@ fn page<T>(
 
 /// The preset voices.
 pub(super) async fn preset_voices(ctx: Ctx, params: Result<Query<ListParams>, QueryRejection>) -> Response {
-    let base = base_url(&ctx.headers, &ctx.state);
+    let base = ctx.base_url();
     let voices = LIP_SYNC_VOICES.iter().enumerate().map(|(i, voice_id)| {
         let trial = uuid::Uuid::from_u128(0x7072_6573_6574_0000_0000_0000_0000_0000 | i as u128).to_string();
         let voice = Voice {

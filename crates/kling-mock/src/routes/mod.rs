@@ -157,9 +157,12 @@ async fn wrong_method(request: Request) -> ApiError {
 /// The base URL a client used to reach us, from its Host header; result links use it so
 /// they work through whatever address the client chose.
 fn base_url(headers: &HeaderMap, state: &AppState) -> String {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
+    base_url_for(headers.get(header::HOST), state)
+}
+
+/// [`base_url`] from the Host header's value alone (what a handler's context keeps).
+fn base_url_for(host: Option<&HeaderValue>, state: &AppState) -> String {
+    host.and_then(|h| h.to_str().ok())
         .filter(|h| h.parse::<axum::http::uri::Authority>().is_ok())
         .map_or_else(
             || state.public_url.clone(),

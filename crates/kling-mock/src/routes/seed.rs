@@ -9,7 +9,7 @@ use kling_api::endpoints::Output;
 use kling_api::{ENDPOINTS, EndpointId, ErrorKind};
 
 use super::tasks::{Ctx, task_not_found};
-use super::{base_url, success};
+use super::success;
 use crate::error::ApiError;
 use crate::scenario::Decision;
 use crate::scenario::file::Operation;
@@ -29,7 +29,7 @@ pub(super) async fn query_any_video(ctx: Ctx, Path(key): Path<String>) -> Respon
             .await?;
         let video_endpoints: Vec<EndpointId> =
             ENDPOINTS.iter().filter(|e| e.output == Output::Videos).map(|e| e.id).collect();
-        let base = base_url(&ctx.headers, &ctx.state);
+        let base = ctx.base_url();
         let task =
             ctx.state.engine.get_in(&ctx.account, &video_endpoints, &key, &base).ok_or_else(|| task_not_found(&key))?;
         Ok(success(ctx.request_id.0, task))

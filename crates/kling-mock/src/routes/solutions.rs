@@ -14,7 +14,7 @@ use kling_api::wire_solutions::SolutionCreated;
 
 use super::standard::{CursorBody, IdsQuery, Limit, cursor_query, invalid, optional_json_body};
 use super::tasks::{Ctx, json_body};
-use super::{base_url, success};
+use super::success;
 use crate::scenario::Decision;
 use crate::scenario::file::Operation;
 
@@ -56,7 +56,7 @@ pub(super) async fn by_ids(ctx: Ctx, query: Result<Query<IdsQuery>, QueryRejecti
         let Query(query) = query.map_err(|e| invalid(e.body_text()))?;
         let (keys, external) = query.keys(IDS_MAX, TASK_IDS_REQUIRED, TASK_IDS_BOTH)?;
         decision = ctx.scenarios(Operation::Query, "", "", None).await?;
-        let base = base_url(&ctx.headers, &ctx.state);
+        let base = ctx.base_url();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         Ok(success(ctx.request_id.0, ctx.state.engine.solution_items(&ctx.account, &keys, external, &base)))
     }
@@ -71,7 +71,7 @@ pub(super) async fn by_cursor(ctx: Ctx, body: Result<Bytes, BytesRejection>) -> 
         let value = optional_json_body(&ctx, body)?;
         let query = cursor_query(&value, ctx.state.clock.now_ms(), false, &SOLUTIONS_BODY)?;
         decision = ctx.scenarios(Operation::List, "", "", None).await?;
-        let base = base_url(&ctx.headers, &ctx.state);
+        let base = ctx.base_url();
         Ok(success(ctx.request_id.0, ctx.state.engine.solution_page(&ctx.account, &query, &base)))
     }
     .await;

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::query_body::{QueryBody, bad};
 use super::tasks::{Ctx, json_body};
-use super::{base_url, success};
+use super::success;
 use crate::engine::{Cursor, TasksQuery};
 use crate::error::ApiError;
 use crate::scenario::Decision;
@@ -100,7 +100,7 @@ pub(super) async fn by_ids(ctx: Ctx, query: Result<Query<IdsQuery>, QueryRejecti
         let (keys, external) = query.keys(TASK_IDS_MAX, TASK_IDS_REQUIRED, standard::TASK_IDS_BOTH)?;
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         decision = ctx.scenarios(Operation::Query, "", "", None).await?;
-        let base = base_url(&ctx.headers, &ctx.state);
+        let base = ctx.base_url();
         let include_legacy = ctx.state.config.tasks_include_legacy;
         Ok(success(ctx.request_id.0, ctx.state.engine.items(&ctx.account, &keys, external, include_legacy, &base)))
     }
@@ -115,7 +115,7 @@ pub(super) async fn by_cursor(ctx: Ctx, body: Result<Bytes, BytesRejection>) -> 
         let value = optional_json_body(&ctx, body)?;
         let query = cursor_query(&value, ctx.state.clock.now_ms(), ctx.state.config.tasks_include_legacy, &TASKS_BODY)?;
         decision = ctx.scenarios(Operation::List, "", "", None).await?;
-        let base = base_url(&ctx.headers, &ctx.state);
+        let base = ctx.base_url();
         Ok(success(ctx.request_id.0, ctx.state.engine.page(&ctx.account, &query, &base)))
     }
     .await;
