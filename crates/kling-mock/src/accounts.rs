@@ -202,6 +202,11 @@ pub enum Payment {
     },
 }
 
+/// Text of a ledger row: most of it is one of kling-api's static names (product
+/// function, model, resolution, sound), so a row made per successful task borrows them
+/// instead of allocating; a row read back from the state file owns its text.
+pub type RowText = std::borrow::Cow<'static, str>;
+
 /// What a deduction row says about its task (the billing exports' descriptive fields).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeductionFacts {
@@ -212,14 +217,14 @@ pub struct DeductionFacts {
     /// When it was deducted (the task's success).
     pub deduction_time: i64,
     /// The account's name.
-    pub api_key_name: String,
+    pub api_key_name: std::sync::Arc<str>,
     /// What the task did (`Text to Video`).
-    pub product_function: String,
+    pub product_function: RowText,
     /// Model.
-    pub model_name: String,
+    pub model_name: RowText,
     /// `720p`, `1080p`, `4k` for videos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<String>,
+    pub resolution: Option<RowText>,
     /// Seconds of video, as results write them (`"5.041"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
@@ -228,7 +233,7 @@ pub struct DeductionFacts {
     pub refer_video_input: Option<bool>,
     /// `native`, `original`, `off` (videos only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_sound: Option<String>,
+    pub video_sound: Option<RowText>,
     /// Voices were bound (videos only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_control: Option<bool>,
@@ -509,9 +514,9 @@ mod tests {
             task_id: 1,
             created_at: 0,
             deduction_time: 1,
-            api_key_name: "ak".to_owned(),
-            product_function: "Text to Video".to_owned(),
-            model_name: "kling-v3".to_owned(),
+            api_key_name: "ak".into(),
+            product_function: "Text to Video".into(),
+            model_name: "kling-v3".into(),
             resolution: None,
             duration: None,
             refer_video_input: None,

@@ -63,7 +63,7 @@ pub struct Engine {
     /// Which price list tasks are charged from.
     prices: Prices,
     /// Account names by id, for the billing exports' `api_key_name`.
-    account_names: RwLock<HashMap<crate::auth::AccountId, String>>,
+    account_names: RwLock<HashMap<crate::auth::AccountId, Arc<str>>>,
     /// Webhook Secrets that sign callbacks.
     webhook_secrets: RwLock<crate::webhooks::WebhookSecrets>,
     /// How Solutions answers spell a try-on task.
@@ -173,7 +173,7 @@ impl Engine {
     /// Names the accounts (their access keys) for the billing exports.
     pub fn name_accounts<'a>(&self, accounts: impl IntoIterator<Item = &'a Account>) {
         let mut names = self.account_names.write();
-        names.extend(accounts.into_iter().map(|a| (a.id, a.access_key.clone())));
+        names.extend(accounts.into_iter().map(|a| (a.id, Arc::from(a.access_key.as_str()))));
     }
 
     /// The callback sender.
@@ -196,8 +196,8 @@ impl Engine {
         }
     }
 
-    fn account_name(&self, id: crate::auth::AccountId) -> String {
-        self.account_names.read().get(&id).cloned().unwrap_or_default()
+    fn account_name(&self, id: crate::auth::AccountId) -> Arc<str> {
+        self.account_names.read().get(&id).cloned().unwrap_or_else(|| Arc::from(""))
     }
 
     /// What `account`'s requests may refer to, for validation.
@@ -376,8 +376,8 @@ impl Engine {
             created_at: now,
             deduction_time: now,
             api_key_name: self.account_name(account.id),
-            product_function: pricing::product_function(spec.id).to_owned(),
-            model_name: request.model.to_owned(),
+            product_function: pricing::product_function(spec.id).into(),
+            model_name: request.model.into(),
             resolution: None,
             duration: None,
             refer_video_input: None,
@@ -550,14 +550,15 @@ impl Engine {
         Ok(json!({"task_id": self.ids.task_id(self.clock.now_ms()).to_string(), "task_status": "succeed"}))
     }
 
+    /// Takes the library's write lock only for outputs the library keeps: a create holds
+    /// the store lock here, and validations read the library meanwhile.
     fn add_to_library(&self, task: &TaskRecord) {
-        let mut library = self.library.write();
         match task.output {
             Output::Audios | Output::Speech | Output::VideoWithAudio => {
-                library.add_audio(task.account, task.audio_id(), task.video_ms);
+                self.library.write().add_audio(task.account, task.audio_id(), task.video_ms);
             }
-            Output::Voices => library.add_voice(task.account, task.voice_id(), task.id),
-            Output::Elements => library.add_element(task.account, task.element_id(), task.id),
+            Output::Voices => self.library.write().add_voice(task.account, task.voice_id(), task.id),
+            Output::Elements => self.library.write().add_element(task.account, task.element_id(), task.id),
             Output::Videos
             | Output::Images
             | Output::OmniImages

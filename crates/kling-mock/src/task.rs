@@ -253,7 +253,7 @@ impl TaskRecord {
 
 impl TaskRecord {
     /// What the billing exports say of this task, owned by the account named `api_key_name`.
-    pub fn deduction_facts(&self, api_key_name: String, media: &Media) -> DeductionFacts {
+    pub fn deduction_facts(&self, api_key_name: std::sync::Arc<str>, media: &Media) -> DeductionFacts {
         let video = self.pack == PackType::Video && matches!(self.output, Output::Videos | Output::VideoWithAudio);
         let basis = &self.billing;
         DeductionFacts {
@@ -261,12 +261,12 @@ impl TaskRecord {
             created_at: self.created_at,
             deduction_time: self.updated_at,
             api_key_name,
-            product_function: kling_api::pricing::product_function(self.endpoint).to_owned(),
-            model_name: self.request.model.to_owned(),
-            resolution: video.then(|| basis.tier.resolution().to_owned()),
+            product_function: kling_api::pricing::product_function(self.endpoint).into(),
+            model_name: self.request.model.into(),
+            resolution: video.then(|| basis.tier.resolution().into()),
             duration: video.then(|| media.duration_text(self.video_ms)),
             refer_video_input: video.then_some(basis.video_input),
-            video_sound: video.then(|| basis.sound.as_str().to_owned()),
+            video_sound: video.then(|| basis.sound.as_str().into()),
             voice_control: video.then_some(basis.voice_control),
         }
     }

@@ -149,7 +149,7 @@ fn matches(row: &Deduction, query: &ExportQuery, pack_of: impl Fn(PackType) -> P
     };
     query.filters.iter().all(|(key, values)| {
         let actual = match (key.as_str(), &pack) {
-            ("api_key_name", _) => row.facts.api_key_name.as_str(),
+            ("api_key_name", _) => &*row.facts.api_key_name,
             ("product_type", Some(p)) => p.product_type,
             ("package_name", Some(p)) => p.name.as_str(),
             ("package_id", Some(p)) => p.id.as_str(),
@@ -163,13 +163,13 @@ fn task_facts(row: &Deduction) -> TaskFacts {
     let facts = &row.facts;
     TaskFacts {
         task_id: facts.task_id.to_string(),
-        api_key_name: facts.api_key_name.clone(),
-        product_function: facts.product_function.clone(),
-        model_name: facts.model_name.clone(),
-        resolution: facts.resolution.clone(),
+        api_key_name: facts.api_key_name.to_string(),
+        product_function: facts.product_function.to_string(),
+        model_name: facts.model_name.to_string(),
+        resolution: facts.resolution.as_ref().map(ToString::to_string),
         duration: facts.duration.clone(),
         refer_video_input: facts.refer_video_input,
-        video_sound: facts.video_sound.clone(),
+        video_sound: facts.video_sound.as_ref().map(ToString::to_string),
         voice_control: facts.voice_control,
         deduction_time: facts.deduction_time.to_string(),
     }
