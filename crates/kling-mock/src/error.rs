@@ -104,7 +104,10 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
 
     let mut response = match crate::server::out_of_bounds(state.config.body_limit, &request) {
         Some(refusal) => refusal.into_response(),
-        None => next.run(request).await,
+        None => {
+            let timeout = state.config.header_timeout;
+            next.run(request.map(|body| crate::body_timeout::limit(body, timeout))).await
+        }
     };
     if response.extensions().get::<ApiError>().is_none() {
         response = envelope_stray_rejection(response).await;

@@ -27,12 +27,14 @@
 //!   multi-elements selection sessions; [`library`]: each account's voices, elements
 //!   and audios.
 //! - [`persist`]: the state file that carries tasks, accounts and the clock over a restart.
-//! - [`server`]: the accept loop and its bounds; [`tls`]: HTTPS certificates.
+//! - [`server`]: the accept loop and its bounds; [`body_timeout`]: a request body must
+//!   keep arriving; [`tls`]: HTTPS certificates.
 
 pub mod accounts;
 pub mod app;
 pub mod audio;
 pub mod auth;
+pub mod body_timeout;
 pub mod callbacks;
 pub mod clock;
 pub mod config;

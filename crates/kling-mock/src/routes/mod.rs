@@ -28,7 +28,6 @@ use kling_api::dialect::{HINT_HEADER, SEED_PATHS, seed_path};
 use kling_api::history::{Change, ENDPOINT_RETIRED, Offered, format_day};
 use kling_api::{Dialect, ENDPOINTS, ErrorKind};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::error::{ApiError, finalize, panic_to_error};
 use crate::state::AppState;
@@ -108,7 +107,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
-        .layer(RequestBodyTimeoutLayer::new(state.config.header_timeout))
         .layer(CatchPanicLayer::custom(panic_to_error))
         .layer(from_fn_with_state(state.clone(), finalize))
         .with_state(state)
