@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use kling_api::ErrorKind;
 use kling_api::rules::Violation;
 
-use crate::journal::{Entry, NoteSlot, excerpt};
+use crate::journal::{Entry, Excerpt, NoteSlot};
 use crate::scenario::file::BodyFault;
 use crate::state::AppState;
 
@@ -98,7 +98,7 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
     let note = NoteSlot::default();
     request.extensions_mut().insert(request_id);
     request.extensions_mut().insert(note.clone());
-    let method = request.method().to_string();
+    let method = request.method().clone();
     let path = request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), ToString::to_string);
     let arrived = state.clock.now_ms();
 
@@ -148,14 +148,14 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
         state.journal.record(Entry {
             seq: 0,
             at: arrived,
-            request_id: request_id.0.to_string(),
+            request_id: request_id.0,
             method,
             path,
             access_key: note.access_key,
             status: parts.status.as_u16(),
             code: code.or_else(|| serde_json::from_slice::<CodeOnly>(&bytes).ok().and_then(|c| c.code)),
-            request_body: note.request_body.as_deref().map(excerpt),
-            response_body: Some(excerpt(&bytes)),
+            request_body: note.request_body.as_deref().map(Excerpt::copied),
+            response_body: Some(Excerpt::shared(&bytes)),
             scenario_rules: note.scenario_rules,
             fault: body_fault.map(|f| format!("body: {f:?}").to_lowercase()).or(note.fault),
         });

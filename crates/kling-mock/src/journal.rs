@@ -1,12 +1,18 @@
 //! The request journal: the last N API exchanges, for the admin API. Bounded (a ring
 //! buffer), bodies cut to a few KiB, and never holding a secret: the Authorization header
 //! is not recorded, only the access key it proved.
+//!
+//! Every API answer is recorded, so an entry is cheap to make and dear only to read:
+//! the request id and method are kept as values and the bodies as bytes; they become text
+//! when the journal is queried.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use axum::body::Bytes;
+use axum::http::Method;
 use parking_lot::Mutex;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// Longest body kept per entry, in bytes.
 pub const BODY_LIMIT: usize = 4096;
@@ -19,9 +25,10 @@ pub struct Entry {
     /// Simulated time of arrival (Unix ms).
     pub at: i64,
     /// The request id sent back.
-    pub request_id: String,
+    pub request_id: uuid::Uuid,
     /// HTTP method.
-    pub method: String,
+    #[serde(serialize_with = "method_text")]
+    pub method: Method,
     /// Path and query.
     pub path: String,
     /// The caller's access key, once authenticated.
@@ -31,9 +38,9 @@ pub struct Entry {
     /// Envelope code answered, when the body was an envelope.
     pub code: Option<i64>,
     /// Request body (cut to [`BODY_LIMIT`]).
-    pub request_body: Option<String>,
+    pub request_body: Option<Excerpt>,
     /// Response body (cut to [`BODY_LIMIT`]).
-    pub response_body: Option<String>,
+    pub response_body: Option<Excerpt>,
     /// Scenario rules that fired.
     pub scenario_rules: Vec<String>,
     /// A connection or body fault that replaced the answer.
@@ -77,14 +84,46 @@ pub struct Filter {
     pub limit: Option<usize>,
 }
 
-/// Cuts `bytes` to [`BODY_LIMIT`] as text.
-pub fn excerpt(bytes: &[u8]) -> String {
-    let cut = &bytes[..bytes.len().min(BODY_LIMIT)];
-    let mut text = String::from_utf8_lossy(cut).into_owned();
-    if bytes.len() > BODY_LIMIT {
-        text.push_str(&format!("… ({} bytes)", bytes.len()));
+fn method_text<S: Serializer>(method: &Method, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(method.as_str())
+}
+
+/// A body as the journal keeps it: its first [`BODY_LIMIT`] bytes and its length, written
+/// as text (with the length when it was cut).
+#[derive(Debug, Clone)]
+pub struct Excerpt {
+    kept: Bytes,
+    len: usize,
+}
+
+impl Excerpt {
+    /// An answer's body: its own buffer is shared when it fits (it is the answer's alone),
+    /// else its first [`BODY_LIMIT`] bytes are copied.
+    pub fn shared(bytes: &Bytes) -> Excerpt {
+        let kept = if bytes.len() <= BODY_LIMIT { bytes.clone() } else { Bytes::copy_from_slice(&bytes[..BODY_LIMIT]) };
+        Excerpt { kept, len: bytes.len() }
     }
-    text
+
+    /// A request's body, copied: its buffer may be a slice of the connection's read
+    /// buffer, which a journal entry must not keep alive.
+    pub fn copied(bytes: &[u8]) -> Excerpt {
+        Excerpt { kept: Bytes::copy_from_slice(&bytes[..bytes.len().min(BODY_LIMIT)]), len: bytes.len() }
+    }
+
+    /// The kept bytes as text, with the full length when they were cut.
+    pub fn text(&self) -> String {
+        let mut text = String::from_utf8_lossy(&self.kept).into_owned();
+        if self.len > BODY_LIMIT {
+            text.push_str(&format!("… ({} bytes)", self.len));
+        }
+        text
+    }
+}
+
+impl Serialize for Excerpt {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
 }
 
 impl Journal {
@@ -151,8 +190,8 @@ mod tests {
         Entry {
             seq: 0,
             at: 0,
-            request_id: String::new(),
-            method: "GET".into(),
+            request_id: uuid::Uuid::nil(),
+            method: Method::GET,
             path: path.into(),
             access_key: None,
             status: 200,
@@ -173,6 +212,9 @@ mod tests {
         assert_eq!(journal.len(), 3);
         let paths: Vec<String> = journal.query(&Filter::default()).into_iter().map(|e| e.path).collect();
         assert_eq!(paths, ["/p9", "/p8", "/p7"]);
-        assert_eq!(excerpt(&[b'a'; 5000]).len(), BODY_LIMIT + "… (5000 bytes)".len());
+        assert_eq!(Excerpt::copied(&[b'a'; 5000]).text().len(), BODY_LIMIT + "… (5000 bytes)".len());
+        let answer = Bytes::from(vec![b'b'; 5000]);
+        assert_eq!(Excerpt::shared(&answer).text(), Excerpt::copied(&answer).text());
+        assert_eq!(Excerpt::shared(&Bytes::from_static(b"{}")).text(), "{}");
     }
 }
