@@ -323,7 +323,7 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
         let account =
             authenticate(&parts.headers, &state.accounts, now_s, state.config.jwt_leeway_s, surface, api_keys)?;
         if let Some(slot) = parts.extensions.get::<crate::journal::NoteSlot>() {
-            slot.0.lock().access_key = Some(account.access_key.clone());
+            slot.0.lock().account = Some(account.clone());
         }
         Ok(Authenticated(account))
     }

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use kling_api::ErrorKind;
 use kling_api::rules::Violation;
 
-use crate::journal::{Entry, Excerpt, NoteSlot};
+use crate::journal::{Exchange, NoteSlot};
 use crate::scenario::file::BodyFault;
 use crate::state::AppState;
 
@@ -99,7 +99,8 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
     request.extensions_mut().insert(request_id);
     request.extensions_mut().insert(note.clone());
     let method = request.method().clone();
-    let path = request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), ToString::to_string);
+    // A clone of the URI shares its buffer: the path is only read once the answer is ready.
+    let uri = request.uri().clone();
     let arrived = state.clock.now_ms();
 
     let mut response = match crate::server::out_of_bounds(state.config.body_limit, &request) {
@@ -136,6 +137,7 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
     }
     state.stats.count(response.status().as_u16());
 
+    let path = uri.path_and_query().map_or_else(|| uri.path(), |p| p.as_str());
     let journaled = state.journal.enabled() && !path.starts_with("/__admin") && !path.starts_with("/media/");
     let body_fault = response.extensions_mut().remove::<BodyFault>();
     if !journaled && body_fault.is_none() {
@@ -145,17 +147,16 @@ pub async fn finalize(State(state): State<Arc<AppState>>, mut request: Request, 
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     if journaled {
         let note = std::mem::take(&mut *note.0.lock());
-        state.journal.record(Entry {
-            seq: 0,
+        state.journal.record(Exchange {
             at: arrived,
             request_id: request_id.0,
-            method,
+            method: &method,
             path,
-            access_key: note.access_key,
+            access_key: note.account.as_ref().map(|a| a.access_key.as_str()),
             status: parts.status.as_u16(),
             code: code.or_else(|| serde_json::from_slice::<CodeOnly>(&bytes).ok().and_then(|c| c.code)),
-            request_body: note.request_body.as_deref().map(Excerpt::copied),
-            response_body: Some(Excerpt::shared(&bytes)),
+            request_body: note.request_body.as_deref(),
+            response_body: &bytes,
             scenario_rules: note.scenario_rules,
             fault: body_fault.map(|f| format!("body: {f:?}").to_lowercase()).or(note.fault),
         });

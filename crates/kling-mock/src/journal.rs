@@ -2,14 +2,14 @@
 //! buffer), bodies cut to a few KiB, and never holding a secret: the Authorization header
 //! is not recorded, only the access key it proved.
 //!
-//! Every API answer is recorded, so an entry is cheap to make and dear only to read:
-//! the request id and method are kept as values and the bodies as bytes; they become text
-//! when the journal is queried.
+//! Every API answer is recorded, so recording is cheap and reading is where the cost
+//! goes: once the journal is full, a new exchange is written over the oldest entry,
+//! reusing its buffers (no allocation and no free per request in the steady state), and
+//! the bodies become text only when the journal is read.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::http::Method;
 use parking_lot::Mutex;
 use serde::{Serialize, Serializer};
@@ -50,8 +50,8 @@ pub struct Entry {
 /// What a request's handlers learn for its journal entry.
 #[derive(Debug, Default)]
 pub struct Note {
-    /// Access key, set by authentication.
-    pub access_key: Option<String>,
+    /// The caller, set by authentication.
+    pub account: Option<Arc<crate::auth::Account>>,
     /// Raw request body.
     pub request_body: Option<axum::body::Bytes>,
     /// Rules that fired.
@@ -90,24 +90,25 @@ fn method_text<S: Serializer>(method: &Method, serializer: S) -> Result<S::Ok, S
 
 /// A body as the journal keeps it: its first [`BODY_LIMIT`] bytes and its length, written
 /// as text (with the length when it was cut).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Excerpt {
-    kept: Bytes,
+    kept: Vec<u8>,
     len: usize,
 }
 
 impl Excerpt {
-    /// An answer's body: its own buffer is shared when it fits (it is the answer's alone),
-    /// else its first [`BODY_LIMIT`] bytes are copied.
-    pub fn shared(bytes: &Bytes) -> Excerpt {
-        let kept = if bytes.len() <= BODY_LIMIT { bytes.clone() } else { Bytes::copy_from_slice(&bytes[..BODY_LIMIT]) };
-        Excerpt { kept, len: bytes.len() }
+    /// The excerpt of `bytes`.
+    pub fn of(bytes: &[u8]) -> Excerpt {
+        let mut excerpt = Excerpt::default();
+        excerpt.refill(bytes);
+        excerpt
     }
 
-    /// A request's body, copied: its buffer may be a slice of the connection's read
-    /// buffer, which a journal entry must not keep alive.
-    pub fn copied(bytes: &[u8]) -> Excerpt {
-        Excerpt { kept: Bytes::copy_from_slice(&bytes[..bytes.len().min(BODY_LIMIT)]), len: bytes.len() }
+    /// Becomes the excerpt of `bytes`, in the buffer it already has.
+    fn refill(&mut self, bytes: &[u8]) {
+        self.kept.clear();
+        self.kept.extend_from_slice(&bytes[..bytes.len().min(BODY_LIMIT)]);
+        self.len = bytes.len();
     }
 
     /// The kept bytes as text, with the full length when they were cut.
@@ -126,6 +127,86 @@ impl Serialize for Excerpt {
     }
 }
 
+/// One exchange to record, borrowed from the request being answered.
+#[derive(Debug)]
+pub struct Exchange<'a> {
+    /// Simulated time of arrival (Unix ms).
+    pub at: i64,
+    /// The request id sent back.
+    pub request_id: uuid::Uuid,
+    /// HTTP method.
+    pub method: &'a Method,
+    /// Path and query.
+    pub path: &'a str,
+    /// The caller's access key, once authenticated.
+    pub access_key: Option<&'a str>,
+    /// HTTP status answered.
+    pub status: u16,
+    /// Envelope code answered.
+    pub code: Option<i64>,
+    /// Request body.
+    pub request_body: Option<&'a [u8]>,
+    /// Response body.
+    pub response_body: &'a [u8],
+    /// Scenario rules that fired.
+    pub scenario_rules: Vec<String>,
+    /// A connection or body fault that replaced the answer.
+    pub fault: Option<String>,
+}
+
+impl Entry {
+    fn new(seq: u64, exchange: Exchange<'_>) -> Entry {
+        let mut entry = Entry {
+            seq,
+            at: 0,
+            request_id: uuid::Uuid::nil(),
+            method: Method::GET,
+            path: String::new(),
+            access_key: None,
+            status: 0,
+            code: None,
+            request_body: None,
+            response_body: None,
+            scenario_rules: Vec::new(),
+            fault: None,
+        };
+        entry.overwrite(seq, exchange);
+        entry
+    }
+
+    /// Becomes the entry of `exchange`, reusing the buffers it has.
+    fn overwrite(&mut self, seq: u64, exchange: Exchange<'_>) {
+        fn refill_text(slot: &mut Option<String>, text: Option<&str>) {
+            match (slot.as_mut(), text) {
+                (Some(kept), Some(text)) => {
+                    kept.clear();
+                    kept.push_str(text);
+                }
+                (_, text) => *slot = text.map(str::to_owned),
+            }
+        }
+        fn refill_body(slot: &mut Option<Excerpt>, bytes: Option<&[u8]>) {
+            match (slot.as_mut(), bytes) {
+                (Some(kept), Some(bytes)) => kept.refill(bytes),
+                (_, bytes) => *slot = bytes.map(Excerpt::of),
+            }
+        }
+        self.seq = seq;
+        self.at = exchange.at;
+        self.request_id = exchange.request_id;
+        self.method.clone_from(exchange.method);
+        self.path.clear();
+        self.path.push_str(exchange.path);
+        refill_text(&mut self.access_key, exchange.access_key);
+        self.status = exchange.status;
+        self.code = exchange.code;
+        refill_body(&mut self.request_body, exchange.request_body);
+        refill_body(&mut self.response_body, Some(exchange.response_body));
+        self.scenario_rules = exchange.scenario_rules;
+        self.fault = exchange.fault;
+    }
+}
+
 impl Journal {
     /// A journal of at most `capacity` entries (0 records nothing).
     pub fn new(capacity: usize) -> Journal {
@@ -137,18 +218,22 @@ impl Journal {
         self.capacity > 0
     }
 
-    /// Appends an entry, dropping the oldest beyond capacity.
-    pub fn record(&self, mut entry: Entry) {
+    /// Records an exchange, over the oldest entry once the journal is full.
+    pub fn record(&self, exchange: Exchange<'_>) {
         if self.capacity == 0 {
             return;
         }
         let mut guard = self.entries.lock();
-        guard.0 += 1;
-        entry.seq = guard.0;
-        if guard.1.len() == self.capacity {
-            guard.1.pop_front();
+        let (seq, entries) = &mut *guard;
+        *seq += 1;
+        if entries.len() < self.capacity {
+            entries.push_back(Entry::new(*seq, exchange));
+            return;
         }
-        guard.1.push_back(entry);
+        if let Some(mut oldest) = entries.pop_front() {
+            oldest.overwrite(*seq, exchange);
+            entries.push_back(oldest);
+        }
     }
 
     /// Entries matching `filter`, newest first.
@@ -186,18 +271,17 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn entry(path: &str) -> Entry {
-        Entry {
-            seq: 0,
+    fn exchange(path: &str) -> Exchange<'_> {
+        Exchange {
             at: 0,
             request_id: uuid::Uuid::nil(),
-            method: Method::GET,
-            path: path.into(),
+            method: &Method::GET,
+            path,
             access_key: None,
             status: 200,
             code: Some(0),
             request_body: None,
-            response_body: None,
+            response_body: path.as_bytes(),
             scenario_rules: Vec::new(),
             fault: None,
         }
@@ -207,14 +291,36 @@ mod tests {
     fn the_journal_stays_bounded_and_answers_newest_first() {
         let journal = Journal::new(3);
         for i in 0..10 {
-            journal.record(entry(&format!("/p{i}")));
+            journal.record(exchange(&format!("/p{i}")));
         }
         assert_eq!(journal.len(), 3);
-        let paths: Vec<String> = journal.query(&Filter::default()).into_iter().map(|e| e.path).collect();
+        let entries = journal.query(&Filter::default());
+        let paths: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, ["/p9", "/p8", "/p7"]);
-        assert_eq!(Excerpt::copied(&[b'a'; 5000]).text().len(), BODY_LIMIT + "… (5000 bytes)".len());
-        let answer = Bytes::from(vec![b'b'; 5000]);
-        assert_eq!(Excerpt::shared(&answer).text(), Excerpt::copied(&answer).text());
-        assert_eq!(Excerpt::shared(&Bytes::from_static(b"{}")).text(), "{}");
+        let bodies: Vec<String> = entries.iter().filter_map(|e| e.response_body.as_ref().map(Excerpt::text)).collect();
+        assert_eq!(bodies, ["/p9", "/p8", "/p7"]);
+        assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [10, 9, 8]);
+    }
+
+    #[test]
+    fn an_entry_written_over_an_older_one_keeps_nothing_of_it() {
+        let journal = Journal::new(1);
+        let long = vec![b'a'; 5000];
+        journal.record(Exchange {
+            access_key: Some("ak"),
+            request_body: Some(&long),
+            code: Some(1200),
+            scenario_rules: vec!["busy".to_owned()],
+            fault: Some("connection: reset".to_owned()),
+            ..exchange("/first")
+        });
+        let first = journal.query(&Filter::default()).remove(0);
+        assert_eq!(first.request_body.map(|b| b.text().len()), Some(BODY_LIMIT + "… (5000 bytes)".len()));
+        journal.record(Exchange { method: &Method::POST, ..exchange("/second") });
+        let second = journal.query(&Filter::default()).remove(0);
+        assert_eq!((second.path.as_str(), second.method.as_str(), second.code), ("/second", "POST", Some(0)));
+        assert_eq!((second.access_key, second.request_body.is_none()), (None, true));
+        assert_eq!((second.scenario_rules.len(), second.fault), (0, None));
+        assert_eq!(second.response_body.map(|b| b.text()), Some("/second".to_owned()));
     }
 }
