@@ -23,6 +23,7 @@ pub struct Store {
     lists: HashMap<(AccountId, EndpointId), BTreeSet<u64>>,
     external: HashMap<(AccountId, String), u64>,
     creation_order: VecDeque<u64>,
+    /// Finished tasks still stored, oldest first: the next to evict.
     finished: VecDeque<u64>,
     capacity: usize,
     accounts: HashMap<AccountId, AccountState>,
@@ -110,9 +111,7 @@ impl Store {
     fn evict_over_capacity(&mut self) {
         while self.tasks.len() > self.capacity {
             let Some(id) = self.finished.pop_front() else { break };
-            if self.tasks.get(&id).is_some_and(|t| t.status.is_terminal()) {
-                self.remove(id);
-            }
+            self.remove(id);
         }
         // Evicted ids linger in the creation order; drop them once they are the majority.
         if self.creation_order.len() > 2 * self.tasks.len() + 64 {
@@ -121,16 +120,19 @@ impl Store {
         }
     }
 
-    /// Records that a task reached its terminal state, making it evictable (oldest
-    /// finished first).
+    /// Records that a stored task reached its terminal state (a task ends once), making
+    /// it evictable (oldest finished first).
     pub fn mark_finished(&mut self, id: u64) {
-        self.finished.push_back(id);
+        if self.tasks.get(&id).is_some_and(|t| t.status.is_terminal()) {
+            self.finished.push_back(id);
+        }
     }
 
     /// Whether the store is at capacity with nothing it may evict: every task is still
-    /// running, so a new one would break the bound.
+    /// running, so a new one would break the bound. Only eviction removes a task, and it
+    /// takes it off the finished list, so that list holds stored tasks only.
     pub fn is_full(&self) -> bool {
-        self.tasks.len() >= self.capacity && !self.finished.iter().any(|id| self.tasks.contains_key(id))
+        self.tasks.len() >= self.capacity && self.finished.is_empty()
     }
 
     /// The configured capacity.
