@@ -19,7 +19,9 @@ use crate::task::TaskRecord;
 /// Store contents; callers hold the engine's lock around every use.
 #[derive(Debug, Default)]
 pub struct Store {
-    tasks: HashMap<u64, TaskRecord>,
+    /// Boxed: the table's slots stay small, so the lookups every create and query make
+    /// stay in cache, and a growing table moves pointers, not records.
+    tasks: HashMap<u64, Box<TaskRecord>>,
     lists: HashMap<(AccountId, EndpointId), BTreeSet<u64>>,
     external: HashMap<(AccountId, String), u64>,
     creation_order: VecDeque<u64>,
@@ -80,7 +82,7 @@ impl Store {
 
     /// Every task, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &TaskRecord> {
-        self.creation_order.iter().filter_map(|id| self.tasks.get(id))
+        self.creation_order.iter().filter_map(|id| self.tasks.get(id).map(|t| &**t))
     }
 
     /// Whether the store is empty.
@@ -104,7 +106,7 @@ impl Store {
         if matches!(task.output, Output::Videos | Output::VideoWithAudio) {
             self.videos.insert(task.video_id, id);
         }
-        self.tasks.insert(id, task);
+        self.tasks.insert(id, Box::new(task));
         self.evict_over_capacity();
     }
 
@@ -171,7 +173,7 @@ impl Store {
     /// The task that produced video `video_id`, if it belongs to `account`.
     pub fn video_task(&self, account: AccountId, video_id: &str) -> Option<&TaskRecord> {
         let video_id = uuid::Uuid::try_parse(video_id).ok()?;
-        self.videos.get(&video_id).and_then(|id| self.tasks.get(id)).filter(|t| t.account == account)
+        self.videos.get(&video_id).and_then(|id| self.tasks.get(id)).map(|t| &**t).filter(|t| t.account == account)
     }
 
     /// Stores a session, forgetting expired ones.
@@ -223,12 +225,12 @@ impl Store {
 
     /// A task by id.
     pub fn get(&self, id: u64) -> Option<&TaskRecord> {
-        self.tasks.get(&id)
+        self.tasks.get(&id).map(|t| &**t)
     }
 
     /// A task by id, to change it.
     pub fn get_mut(&mut self, id: u64) -> Option<&mut TaskRecord> {
-        self.tasks.get_mut(&id)
+        self.tasks.get_mut(&id).map(|t| &mut **t)
     }
 
     /// Ids of one page of `account`'s tasks on `endpoint`, newest first.
