@@ -176,8 +176,10 @@ fn success<T: serde::Serialize>(request_id: uuid::Uuid, data: T) -> Response {
         request_id: request_id.to_string(),
         data: Some(data),
     };
-    match serde_json::to_vec(&envelope) {
-        Ok(body) => {
+    // Room for a create's or a query's answer at once, instead of growing from empty.
+    let mut body = Vec::with_capacity(512);
+    match serde_json::to_writer(&mut body, &envelope) {
+        Ok(()) => {
             let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
             response.extensions_mut().insert(crate::error::EnvelopeCode(0));
             response
