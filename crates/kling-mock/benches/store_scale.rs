@@ -1,4 +1,5 @@
-//! The store at scale: memory per stored task, and query / list latency with 1,000 and
+//! The store at scale: memory per stored task, and the latency of a query, a list page,
+//! a `/tasks` batch query (10 ids) and a `/tasks` cursor page (100 tasks) with 1,000 and
 //! with 1,000,000 stored tasks. Prints a table; not a criterion benchmark because the
 //! interesting numbers are a resident-memory delta and latency percentiles.
 //!
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use kling_api::EndpointId;
 use kling_api::rules::{self, ValidationOptions};
+use kling_mock::engine::TasksQuery;
 use kling_mock::scenario::file::Action;
 use serde_json::json;
 
@@ -65,8 +67,37 @@ fn measure(n: usize) {
         })
         .collect();
     lists.sort();
+    let mut batches: Vec<Duration> = (0..2_000)
+        .map(|i| {
+            let keys: Vec<&str> = (0..10).map(|k| ids[(i * 7919 + k * 104_729) % ids.len()].as_str()).collect();
+            let t = Instant::now();
+            let items = engine.items(&account, &keys, false, true, "http://127.0.0.1:8088");
+            assert!(!items.is_empty());
+            t.elapsed()
+        })
+        .collect();
+    batches.sort();
+    // The first page, newest first: every page scans the account's tasks the same way.
+    let query = TasksQuery {
+        start_ms: 0,
+        end_ms: i64::MAX,
+        after: None,
+        limit: 100,
+        statuses: None,
+        product_types: None,
+        include_legacy: true,
+    };
+    let mut pages: Vec<Duration> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            let page = engine.page(&account, &query, "http://127.0.0.1:8088");
+            assert_eq!(page.count, 100.min(n));
+            t.elapsed()
+        })
+        .collect();
+    pages.sort();
     println!(
-        "| {n} | {:.1} | {} | {:.0} | {:?} | {:?} | {:?} | {:?} |",
+        "| {n} | {:.1} | {} | {:.0} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?} |",
         (after.saturating_sub(before)) as f64 / 1024.0,
         (after.saturating_sub(before) * 1024) / n as u64,
         n as f64 / fill.as_secs_f64(),
@@ -74,6 +105,10 @@ fn measure(n: usize) {
         percentile(&lookups, 0.99),
         percentile(&lists, 0.5),
         percentile(&lists, 0.99),
+        percentile(&batches, 0.5),
+        percentile(&batches, 0.99),
+        percentile(&pages, 0.5),
+        percentile(&pages, 0.99),
     );
 }
 
@@ -87,9 +122,10 @@ fn main() {
         .unwrap_or(1_000_000);
     if args.iter().any(|a| a == "--bench") || args.len() <= 1 || args.iter().any(|a| a == "--max") {
         println!(
-            "| stored tasks | RSS growth (MiB) | bytes per task | creates/s | query p50 | query p99 | list p50 | list p99 |"
+            "| stored tasks | RSS growth (MiB) | bytes per task | creates/s | query p50 | query p99 | list p50 | list p99 \
+             | /tasks 10 ids p50 | p99 | /tasks page of 100 p50 | p99 |"
         );
-        println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         measure(1_000);
         measure(max);
     }
