@@ -10,8 +10,8 @@ use kling_api::references::PRESET_ELEMENTS;
 use kling_api::voices::LIP_SYNC_VOICES;
 use kling_api::wire::{Element, Task, TaskInfo, TaskResult, TaskStatus, Voice};
 
-use super::tasks::{Ctx, ListParams, page_of};
 use super::success;
+use super::tasks::{Ctx, ListParams, page_of};
 use crate::audio::{AudioFormat, audio_path};
 use crate::error::ApiError;
 

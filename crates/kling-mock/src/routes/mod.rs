@@ -160,12 +160,10 @@ fn base_url(headers: &HeaderMap, state: &AppState) -> String {
 
 /// [`base_url`] from the Host header's value alone (what a handler's context keeps).
 fn base_url_for(host: Option<&HeaderValue>, state: &AppState) -> String {
-    host.and_then(|h| h.to_str().ok())
-        .filter(|h| h.parse::<axum::http::uri::Authority>().is_ok())
-        .map_or_else(
-            || state.public_url.clone(),
-            |host| format!("{}://{host}", if state.config.tls.is_some() { "https" } else { "http" }),
-        )
+    host.and_then(|h| h.to_str().ok()).filter(|h| h.parse::<axum::http::uri::Authority>().is_ok()).map_or_else(
+        || state.public_url.clone(),
+        |host| format!("{}://{host}", if state.config.tls.is_some() { "https" } else { "http" }),
+    )
 }
 
 /// A success envelope around `data`.

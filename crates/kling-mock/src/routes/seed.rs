@@ -8,8 +8,8 @@ use kling_api::dialect::SeedPath;
 use kling_api::endpoints::Output;
 use kling_api::{ENDPOINTS, EndpointId, ErrorKind};
 
-use super::tasks::{Ctx, task_not_found};
 use super::success;
+use super::tasks::{Ctx, task_not_found};
 use crate::error::ApiError;
 use crate::scenario::Decision;
 use crate::scenario::file::Operation;

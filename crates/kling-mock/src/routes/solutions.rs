@@ -13,8 +13,8 @@ use kling_api::standard::{TASK_IDS_BOTH, TASK_IDS_REQUIRED};
 use kling_api::wire_solutions::SolutionCreated;
 
 use super::standard::{CursorBody, IdsQuery, Limit, cursor_query, invalid, optional_json_body};
-use super::tasks::{Ctx, json_body};
 use super::success;
+use super::tasks::{Ctx, json_body};
 use crate::scenario::Decision;
 use crate::scenario::file::Operation;
 

@@ -13,8 +13,8 @@ use kling_api::wire_standard::{Created, Status};
 use serde_json::Value;
 
 use super::query_body::{QueryBody, bad};
-use super::tasks::{Ctx, json_body};
 use super::success;
+use super::tasks::{Ctx, json_body};
 use crate::engine::{Cursor, TasksQuery};
 use crate::error::ApiError;
 use crate::scenario::Decision;
