@@ -704,17 +704,15 @@ impl Engine {
         let mut store = self.store.write();
         self.settle_due_locked(&mut store, now);
         let mut matching: Vec<(i64, u64)> = store
-            .iter()
-            .filter(|t| t.account == account.id && listing.shows(t))
-            .filter(|t| (query.start_ms..=query.end_ms).contains(&t.created_at))
-            .filter(|t| query.after.is_none_or(|after| (t.created_at, t.id) < after))
+            .newest_first(account.id, query.start_ms, query.end_ms, query.after)
+            .filter(|t| listing.shows(t))
             .filter(|t| query.statuses.as_ref().is_none_or(|s| s.contains(&Status::of(t.status))))
             .filter(|t| {
                 query.product_types.as_ref().is_none_or(|p| p.contains(&kling_api::standard::product_type(t.pack)))
             })
             .map(|t| (t.created_at, t.id))
+            .take(query.limit.saturating_add(1))
             .collect();
-        matching.sort_unstable_by(|a, b| b.cmp(a));
         let has_more = matching.len() > query.limit;
         matching.truncate(query.limit);
         let next_cursor = has_more.then(|| {

@@ -3,6 +3,7 @@
 //! tasks are evicted first.
 
 use std::collections::{BTreeSet, VecDeque};
+use std::ops::Bound;
 
 // The store hashes its keys on every create and query; foldhash is several times
 // faster than the standard SipHash and still seeded per process.
@@ -23,6 +24,9 @@ pub struct Store {
     /// stay in cache, and a growing table moves pointers, not records.
     tasks: HashMap<u64, Box<TaskRecord>>,
     lists: HashMap<(AccountId, EndpointId), BTreeSet<u64>>,
+    /// Each account's tasks by `(created_at, id)`: the cursor listings read a page by
+    /// range instead of scanning and sorting every stored task.
+    by_time: HashMap<AccountId, BTreeSet<(i64, u64)>>,
     external: HashMap<(AccountId, String), u64>,
     creation_order: VecDeque<u64>,
     /// Finished tasks still stored, oldest first: the next to evict.
@@ -85,6 +89,33 @@ impl Store {
         self.creation_order.iter().filter_map(|id| self.tasks.get(id).map(|t| &**t))
     }
 
+    /// `account`'s tasks created from `start_ms` to `end_ms` (inclusive) and ordered before
+    /// `before` by `(created_at, id)`, newest first.
+    pub fn newest_first(
+        &self,
+        account: AccountId,
+        start_ms: i64,
+        end_ms: i64,
+        before: Option<(i64, u64)>,
+    ) -> impl Iterator<Item = &TaskRecord> {
+        let lower = (start_ms, 0);
+        let upper = match before {
+            Some(before) if before <= (end_ms, u64::MAX) => Bound::Excluded(before),
+            _ => Bound::Included((end_ms, u64::MAX)),
+        };
+        // A range whose end is not after its start is empty (`BTreeSet::range` would panic).
+        let empty = match upper {
+            Bound::Excluded(end) => end <= lower,
+            _ => (end_ms, u64::MAX) < lower,
+        };
+        self.by_time
+            .get(&account)
+            .filter(|_| !empty)
+            .into_iter()
+            .flat_map(move |set| set.range((Bound::Included(lower), upper)).rev())
+            .filter_map(|(_, id)| self.tasks.get(id).map(|t| &**t))
+    }
+
     /// Whether the store is empty.
     pub fn is_empty(&self) -> bool {
         self.tasks.is_empty()
@@ -99,6 +130,7 @@ impl Store {
     pub fn insert(&mut self, task: TaskRecord) {
         let id = task.id;
         self.lists.entry((task.account, task.endpoint)).or_default().insert(id);
+        self.by_time.entry(task.account).or_default().insert((task.created_at, id));
         if let Some(external) = &task.request.external_task_id {
             self.external.insert((task.account, external.clone()), id);
         }
@@ -146,6 +178,9 @@ impl Store {
         if let Some(task) = self.tasks.remove(&id) {
             if let Some(list) = self.lists.get_mut(&(task.account, task.endpoint)) {
                 list.remove(&id);
+            }
+            if let Some(by_time) = self.by_time.get_mut(&task.account) {
+                by_time.remove(&(task.created_at, id));
             }
             if let Some(external) = task.request.external_task_id {
                 self.external.remove(&(task.account, external));
