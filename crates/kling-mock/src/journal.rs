@@ -18,7 +18,7 @@ use serde::{Serialize, Serializer};
 pub const BODY_LIMIT: usize = 4096;
 
 /// One recorded exchange.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Entry {
     /// Sequence number, from 1.
     pub seq: u64,
@@ -156,20 +156,7 @@ pub struct Exchange<'a> {
 
 impl Entry {
     fn new(seq: u64, exchange: Exchange<'_>) -> Entry {
-        let mut entry = Entry {
-            seq,
-            at: 0,
-            request_id: uuid::Uuid::nil(),
-            method: Method::GET,
-            path: String::new(),
-            access_key: None,
-            status: 0,
-            code: None,
-            request_body: None,
-            response_body: None,
-            scenario_rules: Vec::new(),
-            fault: None,
-        };
+        let mut entry = Entry::default();
         entry.overwrite(seq, exchange);
         entry
     }

@@ -98,19 +98,14 @@ impl Store {
         end_ms: i64,
         before: Option<(i64, u64)>,
     ) -> impl Iterator<Item = &TaskRecord> {
-        let lower = (start_ms, 0);
-        let upper = match before {
-            Some(before) if before <= (end_ms, u64::MAX) => Bound::Excluded(before),
-            _ => Bound::Included((end_ms, u64::MAX)),
-        };
-        // A range whose end is not after its start is empty (`BTreeSet::range` would panic).
-        let empty = match upper {
-            Bound::Excluded(end) => end <= lower,
-            _ => (end_ms, u64::MAX) < lower,
-        };
+        let (lower, end) = ((start_ms, 0), (end_ms, u64::MAX));
+        let before = before.filter(|before| *before <= end);
+        let upper = before.map_or(Bound::Included(end), Bound::Excluded);
+        // `BTreeSet::range` panics on a range that ends before it starts; it is empty.
+        let backwards = before.unwrap_or(end) < lower;
         self.by_time
             .get(&account)
-            .filter(|_| !empty)
+            .filter(|_| !backwards)
             .into_iter()
             .flat_map(move |set| set.range((Bound::Included(lower), upper)).rev())
             .filter_map(|(_, id)| self.tasks.get(id).map(|t| &**t))
